@@ -1,0 +1,85 @@
+# feedpipe: small filters that turn research feeds into Markdown digests.
+.POSIX:
+
+PREFIX = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+CC = cc
+CFLAGS = -O2 -g
+PKG_CONFIG = pkg-config
+LIBS_PKG = libxml-2.0 jansson libutf8proc
+
+WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
+DEFS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN = $(SAN_$(SANITIZE))
+PKG_CFLAGS = $$($(PKG_CONFIG) --cflags $(LIBS_PKG))
+PKG_LIBS = $$($(PKG_CONFIG) --libs $(LIBS_PKG))
+ALL_CFLAGS = $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(CFLAGS) $(SAN)
+ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
+
+PROGS = feed2jsonl
+COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html.c \
+	common/date.c common/item.c common/record.c common/authors.c common/sha1.c \
+	common/feed.c common/jsonfeed.c common/jsonl.c common/path.c common/jscan.c
+COMMON_OBJ = $(COMMON_SRC:.c=.o)
+COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
+	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
+	common/fields.h common/jsonl.h common/path.h common/jscan.h
+UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path
+MAN1 = man/feed2jsonl.1
+MAN5 = man/feedpipe.5
+MAN7 = man/feedpipe.7
+
+all: $(PROGS)
+
+# a sanitizer build must not reuse objects built without it
+.build-flags: FORCE
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+FORCE:
+
+.c.o:
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(COMMON_OBJ) cmd/feed2jsonl.o: $(COMMON_HDR) .build-flags
+
+libcommon.a: $(COMMON_OBJ)
+	rm -f $@
+	ar rcs $@ $(COMMON_OBJ)
+
+feed2jsonl: cmd/feed2jsonl.o libcommon.a
+	$(CC) $(ALL_LDFLAGS) -o $@ cmd/feed2jsonl.o libcommon.a $(PKG_LIBS)
+
+tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path: libcommon.a .build-flags
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $@.c libcommon.a $(PKG_LIBS)
+
+deps:
+	@./tools/deps
+
+check: deps all $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
+	bats tests/
+
+demo: deps all
+	@./examples/demo.sh
+
+bench: all
+	./bench/feed2jsonl.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
+	cp -f $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
+	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
+	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
+	rm -f $(DESTDIR)$(MANPREFIX)/man5/feedpipe.5 $(DESTDIR)$(MANPREFIX)/man7/feedpipe.7
+
+clean:
+	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags
+
+.PHONY: all check demo bench deps install uninstall clean FORCE

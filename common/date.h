@@ -1,0 +1,22 @@
+/* date.h: parse the dates found in feeds; format them as RFC 3339. */
+#ifndef FEEDPIPE_DATE_H
+#define FEEDPIPE_DATE_H
+
+#include <time.h>
+
+/* Size of the buffer date_format writes into. */
+#define DATE_BUFSZ 32
+
+/*
+ * Parse a feed date: RFC 822/2822/1123, RFC 3339/ISO 8601/W3C-DTF and a few
+ * odd real-world forms (asctime, "January 16, 2025", SQL-ish 12-hour times).
+ * On success store seconds since the epoch (UTC) in *out and return 0;
+ * return -1 if the date is not understood or a field is out of range.
+ * A missing time means midnight; a missing zone means UTC.
+ */
+int date_parse(const char *s, time_t *out);
+
+/* Write t as RFC 3339 UTC, "2025-01-16T05:00:00Z", into out[DATE_BUFSZ]. */
+void date_format(time_t t, char *out);
+
+#endif

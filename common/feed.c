@@ -1,0 +1,814 @@
+/*
+ * feed.c: RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom through libxml2's SAX2 push
+ * parser. A sorted table maps (namespace, element) to what it fills; an
+ * item is handed on when its element closes, so memory stays flat.
+ */
+#include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/uri.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed.h"
+#include "text.h"
+#include "util.h"
+
+#define MAXDEPTH 512
+#define MAXERRORS 10
+#define MAXFIELD (8u << 20)	/* longest text kept for one element */
+#define CHUNK (64u << 10)
+
+enum ns {
+	NS_RSS, NS_ATOM, NS_DC, NS_DCTERMS, NS_CONTENT, NS_PRISM, NS_ARXIV,
+	NS_MEDIA, NS_RDF, NS_XML, NS_OTHER,
+};
+
+enum action {
+	A_NONE, A_ROOT, A_CHANNEL, A_ITEM, A_TEXT, A_GUID, A_CREATOR, A_AUTHOR,
+	A_NAME, A_CATEGORY, A_ACATEGORY, A_ALINK, A_IDENT, A_PRIMARY, A_GROUP,
+	A_SKIP,
+};
+
+/* What an element fills at channel level. */
+enum chan_field { C_NONE, C_TITLE, C_LINK, C_DESC, C_LANG, C_UPDATED, C_PUBDATE };
+
+struct tag {
+	enum ns ns;
+	const char *name;
+	enum action action;
+	int slot;		/* enum slot for A_TEXT, -1 otherwise */
+	enum chan_field chan;
+};
+
+/* Sorted by namespace, then name (strcmp): looked up with bsearch. */
+static const struct tag tags[] = {
+	{ NS_RSS, "RDF", A_ROOT, -1, C_NONE },
+	{ NS_RSS, "author", A_TEXT, S_RSSAUTHOR, C_NONE },
+	{ NS_RSS, "category", A_CATEGORY, -1, C_NONE },
+	{ NS_RSS, "channel", A_CHANNEL, -1, C_NONE },
+	{ NS_RSS, "description", A_TEXT, S_DESC, C_DESC },
+	{ NS_RSS, "guid", A_GUID, S_GUID, C_NONE },
+	{ NS_RSS, "item", A_ITEM, -1, C_NONE },
+	{ NS_RSS, "language", A_NONE, -1, C_LANG },
+	{ NS_RSS, "lastBuildDate", A_NONE, -1, C_UPDATED },
+	{ NS_RSS, "link", A_TEXT, S_LINK, C_LINK },
+	{ NS_RSS, "pubDate", A_TEXT, S_PUBDATE, C_PUBDATE },
+	{ NS_RSS, "rss", A_ROOT, -1, C_NONE },
+	{ NS_RSS, "title", A_TEXT, S_TITLE, C_TITLE },
+	{ NS_ATOM, "author", A_AUTHOR, -1, C_NONE },
+	{ NS_ATOM, "category", A_ACATEGORY, -1, C_NONE },
+	{ NS_ATOM, "content", A_TEXT, S_ACONTENT, C_NONE },
+	{ NS_ATOM, "created", A_TEXT, S_AISSUED, C_NONE },
+	{ NS_ATOM, "entry", A_ITEM, -1, C_NONE },
+	{ NS_ATOM, "feed", A_ROOT, -1, C_NONE },
+	{ NS_ATOM, "id", A_GUID, S_GUID, C_NONE },
+	{ NS_ATOM, "issued", A_TEXT, S_AISSUED, C_NONE },
+	{ NS_ATOM, "link", A_ALINK, -1, C_NONE },
+	{ NS_ATOM, "modified", A_TEXT, S_AMODIFIED, C_UPDATED },
+	{ NS_ATOM, "name", A_NAME, -1, C_NONE },
+	{ NS_ATOM, "published", A_TEXT, S_APUBLISHED, C_PUBDATE },
+	{ NS_ATOM, "source", A_SKIP, -1, C_NONE },
+	{ NS_ATOM, "subtitle", A_NONE, -1, C_DESC },
+	{ NS_ATOM, "summary", A_TEXT, S_ASUMMARY, C_NONE },
+	{ NS_ATOM, "tagline", A_NONE, -1, C_DESC },
+	{ NS_ATOM, "title", A_TEXT, S_TITLE, C_TITLE },
+	{ NS_ATOM, "updated", A_TEXT, S_AUPDATED, C_UPDATED },
+	{ NS_DC, "creator", A_CREATOR, -1, C_NONE },
+	{ NS_DC, "date", A_TEXT, S_DCDATE, C_UPDATED },
+	{ NS_DC, "description", A_TEXT, S_DCDESC, C_DESC },
+	{ NS_DC, "identifier", A_IDENT, -1, C_NONE },
+	{ NS_DC, "language", A_NONE, -1, C_LANG },
+	{ NS_DC, "source", A_TEXT, S_DCSOURCE, C_NONE },
+	{ NS_DC, "subject", A_CATEGORY, -1, C_NONE },
+	{ NS_DC, "title", A_TEXT, S_DCTITLE, C_TITLE },
+	{ NS_DCTERMS, "abstract", A_TEXT, S_ABSTRACT, C_NONE },
+	{ NS_DCTERMS, "creator", A_CREATOR, -1, C_NONE },
+	{ NS_DCTERMS, "issued", A_TEXT, S_DCTISSUED, C_NONE },
+	{ NS_DCTERMS, "modified", A_TEXT, S_DCTMODIFIED, C_UPDATED },
+	{ NS_CONTENT, "encoded", A_TEXT, S_CONTENT, C_NONE },
+	{ NS_PRISM, "doi", A_TEXT, S_PRISMDOI, C_NONE },
+	{ NS_PRISM, "publicationDate", A_TEXT, S_PRISMPUBDATE, C_NONE },
+	{ NS_PRISM, "publicationName", A_TEXT, S_PUBNAME, C_NONE },
+	{ NS_PRISM, "volume", A_TEXT, S_PRISMVOLUME, C_NONE },
+	{ NS_ARXIV, "DOI", A_TEXT, S_ARXIVDOI, C_NONE },
+	{ NS_ARXIV, "announce_type", A_TEXT, S_ARXIVANNOUNCE, C_NONE },
+	{ NS_ARXIV, "doi", A_TEXT, S_ARXIVDOI, C_NONE },
+	{ NS_ARXIV, "journal_ref", A_TEXT, S_ARXIVJREF, C_NONE },
+	{ NS_ARXIV, "primary_category", A_PRIMARY, -1, C_NONE },
+	{ NS_MEDIA, "description", A_TEXT, S_MEDIADESC, C_NONE },
+	{ NS_MEDIA, "group", A_GROUP, -1, C_NONE },
+	{ NS_MEDIA, "title", A_TEXT, S_MEDIATITLE, C_NONE },
+	{ NS_RDF, "RDF", A_ROOT, -1, C_NONE },
+};
+
+static const struct { const char *uri; enum ns ns; int prefix; } namespaces[] = {
+	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT, 0 },
+	{ "http://purl.org/rss/1.0/", NS_RSS, 0 },
+	{ "http://my.netscape.com/rdf/simple/0.9/", NS_RSS, 0 },
+	{ "http://backend.userland.com/rss2", NS_RSS, 0 },
+	{ "http://blogs.law.harvard.edu/tech/rss", NS_RSS, 0 },
+	{ "http://www.w3.org/2005/Atom", NS_ATOM, 0 },
+	{ "http://purl.org/atom/ns#", NS_ATOM, 0 },
+	{ "http://purl.org/dc/elements/1.1/", NS_DC, 0 },
+	{ "http://purl.org/dc/terms/", NS_DCTERMS, 0 },
+	{ "http://prismstandard.org/namespaces/", NS_PRISM, 1 },
+	{ "http://arxiv.org/schemas/atom", NS_ARXIV, 0 },
+	{ "http://search.yahoo.com/mrss/", NS_MEDIA, 0 },
+	{ "http://search.yahoo.com/mrss", NS_MEDIA, 0 },
+	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF, 0 },
+	{ "http://www.w3.org/XML/1998/namespace", NS_XML, 0 },
+};
+
+struct frame {
+	const struct tag *tag;	/* NULL for elements we do not know */
+	char *base;		/* xml:base in scope */
+	int own_base;
+	int in_item;		/* the element is an item's direct child */
+};
+
+struct state {
+	xmlParserCtxtPtr ctxt;
+	const struct feed_callbacks *cb;
+	struct channel *ch;
+	struct item item;
+	int depth;
+	int root_seen, stopped;
+	int item_depth, chan_depth, author_depth, group_depth, skip_depth;
+	struct buf *cap;		/* where text goes, or NULL */
+	int cap_depth, cap_markup, cap_list;
+	enum textkind *cap_kind;
+	struct buf listtext;		/* text of a list element (creator, category) */
+	int errors;
+	struct frame stack[MAXDEPTH];
+	/* a small cache: libxml2 interns namespace URIs, so pointers repeat */
+	const xmlChar *ns_uri[8];
+	enum ns ns_val[8];
+	unsigned ns_next;
+};
+
+static enum ns classify_ns(struct state *st, const xmlChar *uri)
+{
+	size_t i;
+	enum ns ns = NS_OTHER;
+
+	if (!uri)
+		return NS_RSS;
+	for (i = 0; i < 8; i++)
+		if (st->ns_uri[i] == uri)
+			return st->ns_val[i];
+	for (i = 0; i < sizeof namespaces / sizeof *namespaces; i++) {
+		const char *u = namespaces[i].uri;
+		if (namespaces[i].prefix ? !strncmp((const char *)uri, u, strlen(u))
+		                         : !strcmp((const char *)uri, u)) {
+			ns = namespaces[i].ns;
+			break;
+		}
+	}
+	st->ns_uri[st->ns_next % 8] = uri;
+	st->ns_val[st->ns_next++ % 8] = ns;
+	return ns;
+}
+
+static int tagcmp(const void *key, const void *elem)
+{
+	const struct tag *a = key, *b = elem;
+
+	if (a->ns != b->ns)
+		return (int)a->ns - (int)b->ns;
+	return strcmp(a->name, b->name);
+}
+
+static const struct tag *lookup(enum ns ns, const char *name)
+{
+	struct tag key = { ns, name, A_NONE, -1, C_NONE };
+
+	return bsearch(&key, tags, sizeof tags / sizeof *tags, sizeof *tags, tagcmp);
+}
+
+static void report(struct state *st, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report(struct state *st, unsigned long line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (st->errors++ == MAXERRORS) {
+		st->cb->error(st->cb->arg, line, "too many errors; the rest are not shown");
+		return;
+	}
+	if (st->errors > MAXERRORS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	st->cb->error(st->cb->arg, line, msg);
+}
+
+static void on_xml_error(void *ctx, xmlErrorPtr err)
+{
+	struct state *st = ctx;
+	char msg[400];
+	size_t n;
+
+	if (!err || err->level == XML_ERR_WARNING || st->stopped)
+		return;
+	snprintf(msg, sizeof msg, "%s", err->message ? err->message : "XML error");
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	report(st, (unsigned long)(err->line > 0 ? err->line : 0), "%s", msg);
+}
+
+static const char *attr(const xmlChar **attrs, int n, enum ns ns, struct state *st,
+                        const char *name, size_t *len)
+{
+	int i;
+
+	for (i = 0; i < n; i++, attrs += 5) {
+		if (strcmp((const char *)attrs[0], name))
+			continue;
+		if (ns != NS_OTHER && (attrs[2] ? classify_ns(st, attrs[2]) : NS_RSS) != ns)
+			continue;
+		*len = (size_t)(attrs[4] - attrs[3]);
+		return (const char *)attrs[3];
+	}
+	return NULL;
+}
+
+/* Attribute values keep libxml2's entity escapes (&#38;) only for '&'. */
+static void put_attr_text(struct buf *b, const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == '&' && i + 4 < n && !memcmp(v + i, "&#38;", 5)) {
+			buf_putc(b, '&');
+			i += 4;
+		} else {
+			buf_putc(b, v[i]);
+		}
+	}
+}
+
+static char *attr_dup(const xmlChar **attrs, int n, enum ns ns, struct state *st,
+                      const char *name)
+{
+	struct buf b = { 0 };
+	size_t len = 0;
+	const char *v = attr(attrs, n, ns, st, name, &len);
+
+	if (!v)
+		return NULL;
+	put_attr_text(&b, v, len);
+	if (!b.s)
+		buf_grow(&b, 0);
+	return b.s;
+}
+
+static const char *base_of(struct state *st)
+{
+	return st->depth > 0 ? st->stack[st->depth - 1].base : NULL;
+}
+
+static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *st)
+{
+	size_t len = 0;
+	const char *v = attr(attrs, n, NS_OTHER, st, "type", &len);
+	const char *mode;
+
+	if ((mode = attr(attrs, n, NS_OTHER, st, "mode", &len)) &&
+	    len == 7 && !memcmp(mode, "escaped", 7))
+		return TK_HTML;
+	if (!v || !len)
+		return TK_SNIFF;
+	if ((len == 4 && !memcmp(v, "html", 4)) || (len == 9 && !memcmp(v, "text/html", 9)))
+		return TK_HTML;
+	if ((len == 4 && !memcmp(v, "text", 4)) || (len == 10 && !memcmp(v, "text/plain", 10)))
+		return TK_TEXT;
+	return TK_SNIFF;
+}
+
+static void capture(struct state *st, struct buf *b, enum textkind *kind, int list)
+{
+	st->cap = b;
+	st->cap_depth = st->depth;
+	st->cap_markup = 0;
+	st->cap_kind = kind;
+	st->cap_list = list;
+}
+
+static void start_item_slot(struct state *st, int slot, const xmlChar **attrs, int nattr)
+{
+	struct slot_text *s = &st->item.slot[slot];
+
+	if (s->set)
+		return;
+	buf_reset(&s->text);
+	s->kind = kind_from_type(attrs, nattr, st);
+	free(s->base);
+	s->base = base_of(st) ? estrdup(base_of(st)) : NULL;
+	capture(st, &s->text, &s->kind, 0);
+}
+
+static struct buf *chan_buf(struct channel *ch, enum chan_field f)
+{
+	switch (f) {
+	case C_TITLE: return &ch->title;
+	case C_LINK: return &ch->link;
+	case C_DESC: return &ch->description;
+	case C_LANG: return &ch->language;
+	case C_UPDATED: return &ch->updated;
+	case C_PUBDATE: return &ch->pubdate;
+	default: return NULL;
+	}
+}
+
+static void atom_link(struct state *st, const xmlChar **attrs, int nattr, int channel)
+{
+	size_t len = 0;
+	const char *rel = attr(attrs, nattr, NS_OTHER, st, "rel", &len);
+	size_t rlen = rel ? len : 0;
+	const char *title = attr(attrs, nattr, NS_OTHER, st, "title", &len);
+	size_t tlen = title ? len : 0;
+	char *href = attr_dup(attrs, nattr, NS_OTHER, st, "href");
+	xmlChar *abs;
+	struct slot_text *s;
+	int slot;
+
+	if (!href)
+		return;
+	abs = base_of(st) ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)base_of(st)) : NULL;
+	if (abs) {
+		free(href);
+		href = estrdup((const char *)abs);
+		xmlFree(abs);
+	}
+	if (channel) {
+		if ((!rel || (rlen == 9 && !memcmp(rel, "alternate", 9))) && !st->ch->link.len)
+			buf_puts(&st->ch->link, href);
+	} else {
+		if (tlen == 3 && !memcmp(title, "doi", 3))
+			slot = S_ALINKDOI;
+		else if (!rel || (rlen == 9 && !memcmp(rel, "alternate", 9)))
+			slot = S_ALINK;
+		else
+			slot = S_ALINK_ANY;
+		s = &st->item.slot[slot];
+		if (!s->set) {
+			buf_reset(&s->text);
+			buf_puts(&s->text, href);
+			s->set = 1;
+		}
+	}
+	free(href);
+}
+
+static void start_root(struct state *st, const char *name, const struct tag *t)
+{
+	st->root_seen = 1;
+	if (t && t->action == A_ROOT)
+		return;
+	if (!strcmp(name, "channel") || !strcmp(name, "feed") || !strcmp(name, "rss"))
+		return;
+	report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+	       "not a feed (the root element is <%s>)", name);
+	st->stopped = 1;
+	xmlStopParser(st->ctxt);
+}
+
+/* Inside a captured element: child elements are kept as HTML markup. */
+static void markup_start(struct state *st, const char *name, const xmlChar **attrs, int nattr)
+{
+	struct buf *b = st->cap;
+	int i;
+
+	if (!st->cap_markup) {
+		struct buf esc = { 0 };
+		size_t j;
+		for (j = 0; j < b->len; j++) {
+			if (b->s[j] == '<')
+				buf_puts(&esc, "&lt;");
+			else if (b->s[j] == '&')
+				buf_puts(&esc, "&amp;");
+			else
+				buf_putc(&esc, b->s[j]);
+		}
+		buf_reset(b);
+		if (esc.len)
+			buf_put(b, esc.s, esc.len);
+		buf_free(&esc);
+		st->cap_markup = 1;
+		if (st->cap_kind)
+			*st->cap_kind = TK_HTML;
+	}
+	if (b->len > MAXFIELD)
+		return;
+	buf_printf(b, "<%s", name);
+	for (i = 0; i < nattr; i++, attrs += 5) {
+		buf_printf(b, " %s=\"", (const char *)attrs[0]);
+		buf_put(b, (const char *)attrs[3], (size_t)(attrs[4] - attrs[3]));
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '>');
+}
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                     const xmlChar *uri, int nns, const xmlChar **nss, int nattr,
+                     int ndefaulted, const xmlChar **attrs)
+{
+	struct state *st = ctx;
+	const char *name = (const char *)localname;
+	struct frame *f;
+	const struct tag *t;
+	enum ns ns;
+	const char *xb;
+	size_t len = 0;
+	int parent_item, parent_chan;
+
+	(void)prefix; (void)nns; (void)nss; (void)ndefaulted;
+	if (st->stopped)
+		return;
+	if (st->depth >= MAXDEPTH) {
+		st->depth++;
+		return;
+	}
+	f = &st->stack[st->depth];
+	f->base = base_of(st) ? (char *)base_of(st) : NULL;
+	f->own_base = 0;
+	f->in_item = 0;
+	if ((xb = attr(attrs, nattr, NS_XML, st, "base", &len))) {
+		char *v = estrndup(xb, len);
+		xmlChar *abs = f->base ? xmlBuildURI((const xmlChar *)v, (const xmlChar *)f->base) : NULL;
+		f->base = abs ? estrdup((const char *)abs) : v;
+		if (abs) {
+			xmlFree(abs);
+			free(v);
+		}
+		f->own_base = 1;
+	}
+	ns = classify_ns(st, uri);
+	t = f->tag = lookup(ns, name);
+	st->depth++;
+
+	if (st->cap) {
+		markup_start(st, name, attrs, nattr);
+		return;
+	}
+	if (st->depth == 1) {
+		start_root(st, name, t);
+		if (!st->chan_depth && t && ns == NS_ATOM)
+			st->chan_depth = 1;
+		if (ns == NS_ATOM && !st->ch->language.len &&
+		    (xb = attr(attrs, nattr, NS_XML, st, "lang", &len)))
+			buf_put(&st->ch->language, xb, len);
+		return;
+	}
+	if (st->skip_depth || !t)
+		return;
+	parent_item = st->item_depth && st->depth == st->item_depth + 1;
+	parent_chan = !st->item_depth && st->chan_depth && st->depth == st->chan_depth + 1;
+
+	if (t->action == A_ITEM && !st->item_depth) {
+		item_reset(&st->item);
+		st->item_depth = st->depth;
+		return;
+	}
+	if (t->action == A_CHANNEL && !st->item_depth && st->depth == 2) {
+		st->chan_depth = st->depth;
+		return;
+	}
+	if (parent_chan) {
+		struct buf *b = chan_buf(st->ch, t->chan);
+		if (t->action == A_ALINK)
+			atom_link(st, attrs, nattr, 1);
+		else if (b && !b->len) {
+			if (t->chan == C_TITLE)
+				st->ch->title_kind = kind_from_type(attrs, nattr, st);
+			capture(st, b, t->chan == C_TITLE ? &st->ch->title_kind : NULL, 0);
+		}
+		return;
+	}
+	if (st->author_depth && st->depth == st->author_depth + 1) {
+		if (t->action == A_NAME) {
+			buf_reset(&st->listtext);
+			capture(st, &st->listtext, NULL, 1);
+		}
+		return;
+	}
+	if (st->group_depth && st->depth == st->group_depth + 1) {
+		if (t->action == A_TEXT && t->ns == NS_MEDIA)
+			start_item_slot(st, t->slot, attrs, nattr);
+		return;
+	}
+	if (!parent_item)
+		return;
+	f->in_item = 1;
+	switch (t->action) {
+	case A_TEXT:
+	case A_GUID:
+		if (t->action == A_GUID && t->ns == NS_RSS) {
+			const char *pl = attr(attrs, nattr, NS_OTHER, st, "isPermaLink", &len);
+			if (!st->item.slot[S_GUID].set)
+				st->item.guid_permalink = !(pl && len == 5 && !memcmp(pl, "false", 5));
+		}
+		start_item_slot(st, t->slot, attrs, nattr);
+		break;
+	case A_CREATOR:
+	case A_CATEGORY:
+	case A_IDENT:
+		buf_reset(&st->listtext);
+		capture(st, &st->listtext, NULL, 1);
+		break;
+	case A_ACATEGORY: {
+		char *term = attr_dup(attrs, nattr, NS_OTHER, st, "term");
+		if (term && *term)
+			strlist_add(&st->item.categories, term, strlen(term));
+		free(term);
+		break;
+	}
+	case A_PRIMARY: {
+		char *term = attr_dup(attrs, nattr, NS_OTHER, st, "term");
+		struct slot_text *s = &st->item.slot[S_ARXIVPRIMARY];
+		if (term && *term && !s->set) {
+			buf_puts(&s->text, term);
+			s->set = 1;
+		}
+		free(term);
+		break;
+	}
+	case A_ALINK:
+		atom_link(st, attrs, nattr, 0);
+		break;
+	case A_AUTHOR:
+		st->author_depth = st->depth;
+		break;
+	case A_GROUP:
+		st->group_depth = st->depth;
+		break;
+	case A_SKIP:
+		st->skip_depth = st->depth;
+		break;
+	default:
+		break;
+	}
+	/* RSS 1.0 items name themselves in rdf:about */
+	(void)0;
+}
+
+static void end_capture(struct state *st)
+{
+	const struct frame *f = &st->stack[st->depth - 1];
+	const struct tag *t = f->tag;
+	struct buf *lt = &st->listtext;
+
+	st->cap = NULL;
+	if (!st->cap_list) {
+		if (st->item_depth && f->in_item && t && t->slot >= 0)
+			st->item.slot[t->slot].set = 1;
+		else if (st->group_depth && t && t->slot >= 0 && st->item_depth)
+			st->item.slot[t->slot].set = 1;
+		return;
+	}
+	if (!lt->len)
+		return;
+	if (t->action == A_NAME)
+		strlist_add(&st->item.atom_authors, lt->s, lt->len);
+	else if (t->action == A_CREATOR)
+		strlist_add(&st->item.creators, lt->s, lt->len);
+	else if (t->action == A_CATEGORY) {
+		struct buf clean = { 0 };
+		text_line(&clean, lt->s, lt->len);
+		if (clean.len && !strlist_has(&st->item.categories, clean.s))
+			strlist_add(&st->item.categories, clean.s, clean.len);
+		buf_free(&clean);
+	} else if (t->action == A_IDENT)
+		strlist_add(&st->item.identifiers, lt->s, lt->len);
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+	struct state *st = ctx;
+	struct frame *f;
+
+	(void)prefix; (void)uri;
+	if (st->stopped || st->depth == 0)
+		return;
+	if (st->depth > MAXDEPTH) {
+		st->depth--;
+		return;
+	}
+	f = &st->stack[st->depth - 1];
+	if (st->cap) {
+		if (st->depth == st->cap_depth)
+			end_capture(st);
+		else if (st->cap->len <= MAXFIELD)
+			buf_printf(st->cap, "</%s>", (const char *)localname);
+	} else if (st->depth == st->item_depth) {
+		st->item_depth = 0;
+		st->cb->item(st->cb->arg, &st->item, st->ch);
+	} else if (st->depth == st->author_depth) {
+		st->author_depth = 0;
+	} else if (st->depth == st->group_depth) {
+		st->group_depth = 0;
+	} else if (st->depth == st->skip_depth) {
+		st->skip_depth = 0;
+	} else if (st->depth == st->chan_depth && st->depth > 1) {
+		st->chan_depth = 0;
+	}
+	if (f->own_base)
+		free(f->base);
+	st->depth--;
+}
+
+static void on_text(void *ctx, const xmlChar *s, int len)
+{
+	struct state *st = ctx;
+	struct buf *b = st->cap;
+	int i;
+
+	if (!b || st->stopped || b->len + (size_t)len > MAXFIELD)
+		return;
+	if (!st->cap_markup) {
+		buf_put(b, (const char *)s, (size_t)len);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (s[i] == '<')
+			buf_puts(b, "&lt;");
+		else if (s[i] == '&')
+			buf_puts(b, "&amp;");
+		else
+			buf_putc(b, (char)s[i]);
+	}
+}
+
+/* RSS 1.0 names each item in rdf:about; kept as a link of last resort. */
+static void on_start_rdf(struct state *st, const xmlChar **attrs, int nattr)
+{
+	char *about = attr_dup(attrs, nattr, NS_RDF, st, "about");
+	struct slot_text *s = &st->item.slot[S_RDFABOUT];
+
+	if (about && *about) {
+		buf_reset(&s->text);
+		buf_puts(&s->text, about);
+		s->set = 1;
+	}
+	free(about);
+}
+
+static void on_start_wrap(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                          const xmlChar *uri, int nns, const xmlChar **nss, int nattr,
+                          int ndefaulted, const xmlChar **attrs)
+{
+	struct state *st = ctx;
+	int was_item = st->item_depth;
+
+	on_start(ctx, localname, prefix, uri, nns, nss, nattr, ndefaulted, attrs);
+	if (!was_item && st->item_depth && st->item_depth == st->depth)
+		on_start_rdf(st, attrs, nattr);
+}
+
+/*
+ * Undeclared entities: feeds use HTML's (&nbsp; &eacute;) without a DTD.
+ * Strict XML makes them fatal; we decode them as HTML would and still
+ * report them. Declared ones come from the internal subset as usual.
+ */
+static xmlEntityPtr html_entities[512];
+
+static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
+{
+	struct state *st = ctx;
+	xmlEntityPtr ent = xmlSAX2GetEntity(st->ctxt, name);
+	const htmlEntityDesc *d;
+	struct buf b = { 0 };
+	size_t slot;
+
+	if (ent || st->ctxt->inSubset)
+		return ent;
+	if (!(d = htmlEntityLookup(name)))
+		return NULL;
+	slot = (size_t)(d - htmlEntityLookup((const xmlChar *)"quot"));
+	if (slot >= sizeof html_entities / sizeof *html_entities)
+		return NULL;
+	if (!html_entities[slot]) {
+		utf8_put(&b, d->value);
+		html_entities[slot] = xmlNewEntity(NULL, name, XML_INTERNAL_PREDEFINED_ENTITY,
+		                                   NULL, NULL, (const xmlChar *)b.s);
+		buf_free(&b);
+	}
+	report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+	       "entity '%s' not defined (read as HTML's)", (const char *)name);
+	return html_entities[slot];
+}
+
+static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url; (void)id; (void)ctxt;
+	return NULL;
+}
+
+void feed_init(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(refuse_entity);
+}
+
+/* libxml2's own handlers keep the DTD's entities; they want the context. */
+static void on_start_document(void *ctx)
+{
+	xmlSAX2StartDocument(((struct state *)ctx)->ctxt);
+}
+
+static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *id,
+                               const xmlChar *sys)
+{
+	xmlSAX2InternalSubset(((struct state *)ctx)->ctxt, name, id, sys);
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *id,
+                           const xmlChar *sys, xmlChar *content)
+{
+	xmlSAX2EntityDecl(((struct state *)ctx)->ctxt, name, type, id, sys, content);
+}
+
+static void init_sax(xmlSAXHandler *sax)
+{
+	memset(sax, 0, sizeof *sax);
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->startDocument = on_start_document;
+	sax->internalSubset = on_internal_subset;
+	sax->entityDecl = on_entity_decl;
+	sax->getEntity = on_get_entity;
+	sax->startElementNs = on_start_wrap;
+	sax->endElementNs = on_end;
+	sax->characters = on_text;
+	sax->cdataBlock = on_text;
+	sax->serror = on_xml_error;
+}
+
+int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
+                   const struct feed_callbacks *cb)
+{
+	xmlSAXHandler sax;
+	struct state *st = ecalloc(1, sizeof *st);
+	char *chunk = emalloc(CHUNK);
+	size_t n;
+	int errors;
+
+	init_sax(&sax);
+	st->cb = cb;
+	st->ch = ch;
+	st->ctxt = xmlCreatePushParserCtxt(&sax, st, head, (int)nhead, NULL);
+	if (!st->ctxt)
+		eprintf("cannot create an XML parser");
+	xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOCDATA);
+	while (!st->stopped && (n = fread(chunk, 1, CHUNK, fp)) > 0)
+		xmlParseChunk(st->ctxt, chunk, (int)n, 0);
+	if (ferror(fp))
+		report(st, 0, "read error: %s", strerror(errno));
+	if (!st->stopped)
+		xmlParseChunk(st->ctxt, NULL, 0, 1);
+	if (!st->root_seen && !st->stopped)
+		report(st, 0, "not a feed (no XML document found)");
+	while (st->depth > 0) {
+		if (st->depth <= MAXDEPTH && st->stack[st->depth - 1].own_base)
+			free(st->stack[st->depth - 1].base);
+		st->depth--;
+	}
+	if (st->ctxt->myDoc)
+		xmlFreeDoc(st->ctxt->myDoc);
+	xmlFreeParserCtxt(st->ctxt);
+	item_free(&st->item);
+	buf_free(&st->listtext);
+	errors = st->errors;
+	free(st);
+	free(chunk);
+	return errors;
+}
+
+static int looks_like_json(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < n && is_space((unsigned char)s[i]))
+		i++;
+	return i < n && s[i] == '{';
+}
+
+int feed_parse(FILE *fp, struct channel *ch, const struct feed_callbacks *cb)
+{
+	char head[256];
+	size_t n = fread(head, 1, sizeof head, fp);
+
+	if (looks_like_json(head, n))
+		return feed_parse_json(fp, head, n, ch, cb);
+	return feed_parse_xml(fp, head, n, ch, cb);
+}

@@ -1,0 +1,122 @@
+/* html.c: HTML fragments to plain text, through libxml2's HTML parser. */
+#include <libxml/HTMLparser.h>
+#include <string.h>
+
+#include "html.h"
+#include "text.h"
+
+struct html_state {
+	struct buf raw;		/* text with block boundaries marked as "\n\n" */
+	int skip;		/* depth inside script/style */
+};
+
+static const char *const block_tags[] = {
+	"address", "article", "aside", "blockquote", "br", "caption", "dd",
+	"div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3",
+	"h4", "h5", "h6", "header", "hr", "li", "nav", "ol", "p", "pre",
+	"section", "table", "td", "th", "tr", "ul",
+};
+
+static int is_block(const char *name)
+{
+	size_t lo = 0, hi = sizeof block_tags / sizeof *block_tags, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (!(c = strcmp(name, block_tags[mid])))
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+static int is_hidden(const char *name)
+{
+	return !strcmp(name, "script") || !strcmp(name, "style") ||
+	       !strcmp(name, "head") || !strcmp(name, "noscript") ||
+	       !strcmp(name, "template");
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
+{
+	struct html_state *st = ctx;
+
+	(void)attrs;
+	if (is_hidden((const char *)name))
+		st->skip++;
+	else if (is_block((const char *)name))
+		buf_puts(&st->raw, "\n\n");
+}
+
+static void on_end(void *ctx, const xmlChar *name)
+{
+	struct html_state *st = ctx;
+
+	if (is_hidden((const char *)name)) {
+		if (st->skip)
+			st->skip--;
+	} else if (is_block((const char *)name)) {
+		buf_puts(&st->raw, "\n\n");
+	}
+}
+
+static void on_text(void *ctx, const xmlChar *s, int len)
+{
+	struct html_state *st = ctx;
+	size_t i, n = (size_t)len;
+
+	if (st->skip)
+		return;
+	/* a newline inside text is only a space; blank lines come from tags */
+	for (i = 0; i < n; i++) {
+		char c = (char)s[i];
+		buf_putc(&st->raw, c == '\n' || c == '\r' ? ' ' : c);
+	}
+}
+
+static void on_error(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+void html_to_text(struct buf *out, const char *html, size_t n, int inline_only)
+{
+	htmlSAXHandler sax;
+	htmlParserCtxtPtr ctxt;
+	struct html_state st = { { 0 }, 0 };
+
+	memset(&sax, 0, sizeof sax);
+	sax.startElement = on_start;
+	sax.endElement = on_end;
+	sax.characters = on_text;
+	sax.cdataBlock = on_text;
+	sax.error = on_error;
+	sax.warning = on_error;
+	ctxt = htmlCreatePushParserCtxt(&sax, &st, NULL, 0, NULL, XML_CHAR_ENCODING_UTF8);
+	if (!ctxt) {
+		text_plain(out, html, n);
+		return;
+	}
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+	                   HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	while (n > 0) {
+		int chunk = n > (1 << 30) ? 1 << 30 : (int)n;
+		htmlParseChunk(ctxt, html, chunk, 0);
+		html += chunk;
+		n -= (size_t)chunk;
+	}
+	htmlParseChunk(ctxt, NULL, 0, 1);
+	htmlFreeParserCtxt(ctxt);
+	if (st.raw.len) {
+		if (inline_only)
+			text_line(out, st.raw.s, st.raw.len);
+		else
+			text_plain(out, st.raw.s, st.raw.len);
+	}
+	buf_free(&st.raw);
+}

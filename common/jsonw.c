@@ -1,0 +1,105 @@
+/* jsonw.c: a small, exact JSON writer. */
+#include <stdio.h>
+
+#include "jsonw.h"
+
+void json_put_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, run;
+	unsigned char c;
+
+	buf_grow(b, n + 2);
+	buf_putc(b, '"');
+	while (i < n) {
+		run = i;
+		while (i < n && (c = (unsigned char)s[i]) >= 0x20 && c != '"' && c != '\\')
+			i++;
+		buf_put(b, s + run, i - run);
+		if (i == n)
+			break;
+		c = (unsigned char)s[i++];
+		switch (c) {
+		case '"': buf_put(b, "\\\"", 2); break;
+		case '\\': buf_put(b, "\\\\", 2); break;
+		case '\n': buf_put(b, "\\n", 2); break;
+		case '\t': buf_put(b, "\\t", 2); break;
+		case '\r': buf_put(b, "\\r", 2); break;
+		case '\b': buf_put(b, "\\b", 2); break;
+		case '\f': buf_put(b, "\\f", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			buf_put(b, u, 6);
+		}
+		}
+	}
+	buf_putc(b, '"');
+}
+
+void jw_init(struct jw *w, struct buf *b)
+{
+	w->b = b;
+	w->depth = 0;
+	w->count[0] = 0;
+	w->after_key = 0;
+}
+
+/* A comma before every member but the first; a value after its key needs none. */
+static void separate(struct jw *w)
+{
+	if (w->after_key)
+		w->after_key = 0;
+	else if (w->count[w->depth])
+		buf_putc(w->b, ',');
+	w->count[w->depth] = 1;
+}
+
+static void open(struct jw *w, char c)
+{
+	separate(w);
+	buf_putc(w->b, c);
+	if (w->depth + 1 < JW_MAXDEPTH)
+		w->depth++;
+	w->count[w->depth] = 0;
+}
+
+void jw_object(struct jw *w) { open(w, '{'); }
+void jw_array(struct jw *w) { open(w, '['); }
+
+void jw_end(struct jw *w, char close)
+{
+	buf_putc(w->b, close);
+	if (w->depth)
+		w->depth--;
+}
+
+void jw_key(struct jw *w, const char *key)
+{
+	separate(w);
+	json_put_string(w->b, key, strlen(key));
+	buf_putc(w->b, ':');
+	w->after_key = 1;
+}
+
+void jw_string(struct jw *w, const char *s, size_t n)
+{
+	separate(w);
+	json_put_string(w->b, s, n);
+}
+
+void jw_cstring(struct jw *w, const char *s)
+{
+	jw_string(w, s, strlen(s));
+}
+
+void jw_int(struct jw *w, long long v)
+{
+	separate(w);
+	buf_printf(w->b, "%lld", v);
+}
+
+void jw_raw(struct jw *w, const char *json, size_t n)
+{
+	separate(w);
+	buf_put(w->b, json, n);
+}

@@ -1,0 +1,35 @@
+/* jsonw.h: a small, exact JSON writer for records (faster than a jansson dump). */
+#ifndef FEEDPIPE_JSONW_H
+#define FEEDPIPE_JSONW_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Append s as a quoted JSON string; s must be valid UTF-8. */
+void json_put_string(struct buf *b, const char *s, size_t n);
+
+#define JW_MAXDEPTH 16
+
+struct jw {
+	struct buf *b;
+	int depth;
+	unsigned char count[JW_MAXDEPTH];	/* members written at each level */
+	int after_key;
+};
+
+void jw_init(struct jw *w, struct buf *b);
+void jw_object(struct jw *w);
+void jw_array(struct jw *w);
+void jw_end(struct jw *w, char close);
+void jw_key(struct jw *w, const char *key);
+void jw_string(struct jw *w, const char *s, size_t n);
+void jw_cstring(struct jw *w, const char *s);
+void jw_int(struct jw *w, long long v);
+/* Append already-serialised JSON as the next value. */
+void jw_raw(struct jw *w, const char *json, size_t n);
+
+#define jw_end_object(w) jw_end((w), '}')
+#define jw_end_array(w) jw_end((w), ']')
+
+#endif

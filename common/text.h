@@ -1,0 +1,42 @@
+/* text.h: UTF-8 and plain-text helpers. */
+#ifndef FEEDPIPE_TEXT_H
+#define FEEDPIPE_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Append the UTF-8 encoding of code point cp. */
+void utf8_put(struct buf *b, uint32_t cp);
+/* Length of the valid UTF-8 prefix of s[0..n). */
+size_t utf8_valid_prefix(const char *s, size_t n);
+/* Append s, replacing each invalid UTF-8 sequence by U+FFFD; returns how many were replaced. */
+size_t utf8_repair(struct buf *out, const char *s, size_t n);
+
+/*
+ * Append plain text with white space normalised: runs of blanks (and
+ * U+00A0) become one space, a blank line becomes a paragraph break
+ * ("\n\n"); nothing leading or trailing. Appends to what out holds.
+ */
+void text_plain(struct buf *out, const char *s, size_t n);
+/* The same, but every run of white space becomes one space (titles). */
+void text_line(struct buf *out, const char *s, size_t n);
+
+/* Does s look like HTML (a known tag or an entity reference)? */
+int text_looks_like_html(const char *s, size_t n);
+/* Decode named (HTML) and numeric character references; others are kept. */
+void text_decode_entities(struct buf *out, const char *s, size_t n);
+/* Does s contain a character reference text_decode_entities would decode? */
+int text_has_entity(const char *s, size_t n);
+
+/* Replace TeX accent commands (L\"owen, {\'e}, \v{s}, \ss) by letters, NFC. */
+void text_tex_accents(struct buf *out, const char *s, size_t n);
+
+/* ASCII helpers that ignore the locale. */
+int ascii_casecmp(const char *a, const char *b);
+int ascii_ncasecmp(const char *a, const char *b, size_t n);
+const char *ascii_casestr(const char *hay, const char *needle);
+int is_space(int c);
+
+#endif

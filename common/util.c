@@ -1,0 +1,130 @@
+/* util.c: messages, exit helpers and allocation wrappers. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *argv0 = "feedpipe";
+
+void setprogname(const char *arg0)
+{
+	const char *slash = strrchr(arg0, '/');
+
+	argv0 = slash ? slash + 1 : arg0;
+}
+
+static void vwarn(const char *fmt, va_list ap)
+{
+	int saved = errno;
+	size_t n = strlen(fmt);
+
+	fprintf(stderr, "%s: ", argv0);
+	vfprintf(stderr, fmt, ap);
+	if (n && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(saved));
+	fputc('\n', stderr);
+}
+
+void weprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void eprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	exit(EXIT_FATAL);
+}
+
+void wlineprintf(const char *file, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s:%lu: ", argv0, file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void *emalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		eprintf("malloc:");
+	return p;
+}
+
+void *ecalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		eprintf("calloc:");
+	return p;
+}
+
+void *erealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		eprintf("realloc:");
+	return p;
+}
+
+char *estrndup(const char *s, size_t n)
+{
+	char *d = emalloc(n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *estrdup(const char *s)
+{
+	return estrndup(s, strlen(s));
+}
+
+FILE *open_input(const char *path)
+{
+	if (strcmp(path, "-") == 0)
+		return stdin;
+	return fopen(path, "r");
+}
+
+const char *input_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+int fshut(FILE *fp, const char *name)
+{
+	int bad = fflush(fp) != 0 || ferror(fp);
+
+	if (fp != stdin && fclose(fp) != 0)
+		bad = 1;
+	if (bad) {
+		weprintf("%s: write error:", name);
+		return -1;
+	}
+	return 0;
+}
+
+void check_stdout(void)
+{
+	if (ferror(stdout))
+		eprintf("<stdout>: write error:");
+}
