@@ -17,7 +17,7 @@
 #include "text.h"
 #include "util.h"
 
-#define MAXDEPTH 512
+#define MAXDEPTH 256
 #define MAXERRORS 10
 #define MAXFIELD (8u << 20)	/* longest text kept for one element */
 #define CHUNK (64u << 10)
@@ -125,6 +125,7 @@ static const struct { const char *uri; enum ns ns; int prefix; } namespaces[] = 
 
 struct frame {
 	const struct tag *tag;	/* NULL for elements we do not know */
+	const char *name;
 	char *base;		/* xml:base in scope */
 	int own_base;
 	int in_item;		/* the element is an item's direct child */
@@ -136,13 +137,15 @@ struct state {
 	struct channel *ch;
 	struct item item;
 	int depth;
-	int root_seen, stopped;
+	int root_seen, stopped, ending;
 	int item_depth, chan_depth, author_depth, group_depth, skip_depth;
 	struct buf *cap;		/* where text goes, or NULL */
 	int cap_depth, cap_markup, cap_list;
 	enum textkind *cap_kind;
 	struct buf listtext;		/* text of a list element (creator, category) */
 	int errors;
+	char last[512];			/* the last message, not to repeat it */
+	char early[400];		/* a parser error before any element */
 	struct frame stack[MAXDEPTH];
 	/* a small cache: libxml2 interns namespace URIs, so pointers repeat */
 	const xmlChar *ns_uri[8];
@@ -197,15 +200,18 @@ static void report(struct state *st, unsigned long line, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (!strcmp(msg, st->last))
+		return;		/* an entity bomb says the same thing many times */
+	snprintf(st->last, sizeof st->last, "%s", msg);
 	if (st->errors++ == MAXERRORS) {
 		st->cb->error(st->cb->arg, line, "too many errors; the rest are not shown");
 		return;
 	}
 	if (st->errors > MAXERRORS)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	st->cb->error(st->cb->arg, line, msg);
 }
 
@@ -217,10 +223,27 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
 
 	if (!err || err->level == XML_ERR_WARNING || st->stopped)
 		return;
+	if (st->ending && st->depth > 0) {
+		/* libxml2 says "Extra content" or "Premature end"; say what was cut */
+		const char *open = st->stack[st->depth - 1].name;
+		if (st->ending++ == 1)
+			report(st, (unsigned long)(err->line > 0 ? err->line : 0),
+			       "premature end of document inside <%s>; complete items kept", open);
+		return;
+	}
 	snprintf(msg, sizeof msg, "%s", err->message ? err->message : "XML error");
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
+	for (char *p = msg; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	if (!st->root_seen) {
+		/* "Document is empty" for a text file: said once, as "not a feed" */
+		if (!st->early[0])
+			snprintf(st->early, sizeof st->early, "%s", msg);
+		return;
+	}
 	report(st, (unsigned long)(err->line > 0 ? err->line : 0), "%s", msg);
 }
 
@@ -371,6 +394,8 @@ static void atom_link(struct state *st, const xmlChar **attrs, int nattr, int ch
 static void start_root(struct state *st, const char *name, const struct tag *t)
 {
 	st->root_seen = 1;
+	if (st->early[0])
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt), "%s", st->early);
 	if (t && t->action == A_ROOT)
 		return;
 	if (!strcmp(name, "channel") || !strcmp(name, "feed") || !strcmp(name, "rss"))
@@ -434,13 +459,18 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (st->stopped)
 		return;
 	if (st->depth >= MAXDEPTH) {
-		st->depth++;
+		/* the push parser has no depth limit of its own in libxml2 2.9 */
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+		       "elements nested more than %d deep; the rest is skipped", MAXDEPTH);
+		st->stopped = 1;
+		xmlStopParser(st->ctxt);
 		return;
 	}
 	f = &st->stack[st->depth];
 	f->base = base_of(st) ? (char *)base_of(st) : NULL;
 	f->own_base = 0;
 	f->in_item = 0;
+	f->name = name;
 	if ((xb = attr(attrs, nattr, NS_XML, st, "base", &len))) {
 		char *v = estrndup(xb, len);
 		xmlChar *abs = f->base ? xmlBuildURI((const xmlChar *)v, (const xmlChar *)f->base) : NULL;
@@ -599,10 +629,6 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	(void)prefix; (void)uri;
 	if (st->stopped || st->depth == 0)
 		return;
-	if (st->depth > MAXDEPTH) {
-		st->depth--;
-		return;
-	}
 	f = &st->stack[st->depth - 1];
 	if (st->cap) {
 		if (st->depth == st->cap_depth)
@@ -689,6 +715,9 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 	struct buf b = { 0 };
 	size_t slot;
 
+	if (ent && ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY && !st->ctxt->inSubset)
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+		       "external entity '%s' not read (never loaded)", (const char *)name);
 	if (ent || st->ctxt->inSubset)
 		return ent;
 	if (!(d = htmlEntityLookup(name)))
@@ -772,12 +801,15 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 		xmlParseChunk(st->ctxt, chunk, (int)n, 0);
 	if (ferror(fp))
 		report(st, 0, "read error: %s", strerror(errno));
-	if (!st->stopped)
+	if (!st->stopped) {
+		st->ending = 1;
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
+	}
 	if (!st->root_seen && !st->stopped)
-		report(st, 0, "not a feed (no XML document found)");
+		report(st, 1, "not a feed (no XML root element%s%s)",
+		       st->early[0] ? ": " : "", st->early);
 	while (st->depth > 0) {
-		if (st->depth <= MAXDEPTH && st->stack[st->depth - 1].own_base)
+		if (st->stack[st->depth - 1].own_base)
 			free(st->stack[st->depth - 1].base);
 		st->depth--;
 	}
@@ -806,9 +838,19 @@ static int looks_like_json(const char *s, size_t n)
 int feed_parse(FILE *fp, struct channel *ch, const struct feed_callbacks *cb)
 {
 	char head[256];
-	size_t n = fread(head, 1, sizeof head, fp);
+	size_t n = fread(head, 1, sizeof head, fp), skip = 0;
 
+	if (n == 0) {
+		cb->error(cb->arg, 0, "empty input (not a feed)");
+		return 1;
+	}
 	if (looks_like_json(head, n))
 		return feed_parse_json(fp, head, n, ch, cb);
-	return feed_parse_xml(fp, head, n, ch, cb);
+	/* PHP-made feeds often start with a blank line before "<?xml" */
+	while (skip < n && is_space((unsigned char)head[skip]))
+		skip++;
+	if (skip == n && n == sizeof head) {
+		skip = 0;	/* a lot of white space: let the parser say so */
+	}
+	return feed_parse_xml(fp, head + skip, n - skip, ch, cb);
 }

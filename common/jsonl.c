@@ -76,8 +76,9 @@ jsonl_parse(const struct jsonl *r, char *err, size_t errlen)
 {
 	json_error_t e;
 	json_t *j;
-	const char *eof;
-	char *c;
+	const char *eof, *nul, *c;
+	char *m;
+	int col;
 
 	/* JSON_DECODE_ANY so that "[1]" is "not an object", not a syntax error */
 	j = json_loadb(r->line, r->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
@@ -89,7 +90,13 @@ jsonl_parse(const struct jsonl *r, char *err, size_t errlen)
 		json_decref(j);
 		return NULL;
 	}
-	if (json_error_code(&e) == json_error_invalid_utf8) {
+	nul = memchr(r->line, '\0', r->len);
+	if (nul && nul - r->line <= e.position) {
+		/* jansson's message would quote the line only up to the NUL */
+		for (col = 1, c = r->line; c < nul; c++)
+			col += ((unsigned char)*c & 0xc0) != 0x80;
+		snprintf(err, errlen, "column %d: NUL byte", col);
+	} else if (json_error_code(&e) == json_error_invalid_utf8) {
 		/* jansson counts the characters before the bad byte */
 		snprintf(err, errlen, "column %d: invalid UTF-8 (byte 0x%02x)",
 		    e.column + 1, e.position >= 0 && (size_t)e.position < r->len ?
@@ -101,9 +108,9 @@ jsonl_parse(const struct jsonl *r, char *err, size_t errlen)
 	} else {
 		snprintf(err, errlen, "column %d: %s", e.column, e.text);
 	}
-	for (c = err; c && *c; c++)	/* jansson quotes input: keep it printable */
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	for (m = err; m && *m; m++)	/* jansson quotes input: keep it printable */
+		if ((unsigned char)*m < 0x20 || *m == 0x7f)
+			*m = '?';
 	return NULL;
 }
 

@@ -211,7 +211,8 @@ path_scan(const struct path *pa, const char *s, size_t n,
 	size_t i;
 	int r;
 
-	if (!pa->nsteps)
+	/* jscan_find checks that the root is an object; nothing else would */
+	if (!pa->nsteps || !pa->steps[0].key)
 		return -2;
 	for (i = 0; i < pa->nsteps; i++) {
 		st = &pa->steps[i];

@@ -19,7 +19,8 @@ struct path *path_parse(const char *s, char *err, size_t errlen);
 json_t *path_get(const struct path *p, json_t *root);
 /* The same on the text of a record s[0..n) without parsing it (jscan.h):
  * 0 and the raw value text in *val, *vlen, -1 if absent, -2 if jscan cannot
- * answer (always for "."): then parse and use path_get. */
+ * answer (always for "." and paths starting with an index): then parse and
+ * use path_get. */
 int path_scan(const struct path *p, const char *s, size_t n,
     const char **val, size_t *vlen);
 /* The path as given to path_parse. */

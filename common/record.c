@@ -496,6 +496,23 @@ static void strip_heading(struct buf *s)
 	}
 }
 
+/* A trailing "DOI: https://doi.org/..." (ChemRxiv) says again what doi holds. */
+static void strip_trailing_doi(struct buf *s, struct rec *r)
+{
+	static const char *const marks[] = { "DOI: ", "doi: ", "DOI:", "doi:" };
+	const char *p, *last = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof marks / sizeof *marks && !last; i++)
+		for (p = strstr(s->s, marks[i]); p; p = strstr(p + 1, marks[i]))
+			last = p;
+	if (!last || strpbrk(last + 5, " \n") || !find_doi(&r->doi, last, strlen(last)))
+		return;
+	s->len = (size_t)(last - s->s);
+	s->s[s->len] = '\0';
+	strip_leading_space(s);
+}
+
 static void clean_summary(struct rec *r, const struct item *it)
 {
 	pick_summary(&r->summary, it);
@@ -504,6 +521,7 @@ static void clean_summary(struct rec *r, const struct item *it)
 	strip_arxiv(&r->summary);
 	strip_paragraphs(&r->summary, r);
 	strip_heading(&r->summary);
+	strip_trailing_doi(&r->summary, r);
 }
 
 /* ---- authors, journal, dates ---- */

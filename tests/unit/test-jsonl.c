@@ -189,7 +189,7 @@ static const struct {
 	{ "true", "true", 0, "not a JSON object (boolean)" },
 	{ "null", "null", 0, "not a JSON object (null)" },
 	{ "duplicate key", "{\"a\":1,\"a\":2}", 0, "column 10: duplicate object key near '\"a\"'" },
-	{ "nested duplicate key", "{\"o\":{\"k\":1,\"k\":2}}", 0, "column 16: duplicate object key near '\"k\"'" },
+	{ "nested duplicate key", "{\"o\":{\"k\":1,\"k\":2}}", 0, "column 15: duplicate object key near '\"k\"'" },
 	{ "invalid UTF-8 0xff", "{\"a\":\"\xff\"}", 0, "column 7: invalid UTF-8 (byte 0xff)" },
 	{ "invalid UTF-8 after é", "{\"\xc3\xa9\":\"x\xc3\"}", 0, "column 8: invalid UTF-8 (byte 0xc3)" },
 	{ "invalid UTF-8 surrogate", "{\"a\":\"\xed\xa0\x80\"}", 0, "column 7: invalid UTF-8 (byte 0xed)" },
@@ -197,11 +197,13 @@ static const struct {
 	{ "invalid UTF-8 above U+10FFFF", "{\"a\":\"\xf4\x90\x80\x80\"}", 0, "column 7: invalid UTF-8 (byte 0xf4)" },
 	{ "invalid UTF-8 outside string", "{\"a\":1}\x80", 0, "column 8: invalid UTF-8 (byte 0x80)" },
 	{ "control character", "{\"a\":\"x\x01\"}", 0, "column 7: control character 0x1 near '\"x'" },
-	{ "NUL byte", "{\"a\":1}\0{", 9, "column 8: end of line expected near '?'" },
+	{ "NUL byte", "{\"a\":1}\0{", 9, "column 8: NUL byte" },
+	{ "NUL byte in string", "{\"\xc3\xa9\":\"a\0b\"}", 12, "column 8: NUL byte" },
+	{ "invalid UTF-8 before NUL", "{\"a\":\"\xff\0\"}", 10, "column 7: invalid UTF-8 (byte 0xff)" },
 	{ "escaped NUL", "{\"a\":\"\\u0000\"}", 0, "column 13: \\u0000 is not allowed without JSON_ALLOW_NUL near '\"\\u0000\"'" },
 	{ "lone surrogate", "{\"a\":\"\\udc00\"}", 0, "column 13: invalid Unicode '\\uDC00' near '\"\\udc00\"'" },
 	{ "real overflow", "{\"a\":1e999}", 0, "column 10: real number overflow near '1e999'" },
-	{ "integer overflow", "{\"a\":-99999999999999999999}", 0, "column 26: too big negative integer near '-99999999999999999999'" },
+	{ "integer overflow", "{\"a\":-99999999999999999999}", 0, "column 26: too big negative integer" },
 };
 
 static void
@@ -440,6 +442,20 @@ static const struct {
 	{ "{\"id\":\"\xff\"}", "id", -2, NULL },
 	{ "{\"id\":\"\xc3\"}", "id", -2, NULL },
 	{ "{\"id\":\"\xe0\x80\x80\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xc0\xaf\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xc1\xbf\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xf0\x8f\xbf\xbf\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xed\xa0\x80\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xed\xbf\xbf\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xf4\x90\x80\x80\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xf5\x80\x80\x80\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xe2\x98\"}", "id", -2, NULL },
+	{ "{\"id\":\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"}", "id", 0,
+	    "\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"" },
+	{ "{\"a\":1e305,\"b\":-9.9e-999,\"id\":1}", "id", 0, "1" },
+	{ "{\"a\":-1e309,\"id\":1}", "id", -2, NULL },
+	{ "{\"a\":1e309,\"id\":1}", "id", -2, NULL },
+	{ "{\"a\":-999999999999999999,\"id\":1}", "id", 0, "1" },
 	{ "{\"id\":\"x}", "id", -2, NULL },
 	{ "[1]", "id", -2, NULL },
 	{ "\"x\"", "id", -2, NULL },
@@ -529,7 +545,7 @@ test_scan(void)
 		snprintf(name, sizeof(name), "jscan_string %s", strcases[i].raw);
 		len = jscan_string(strcases[i].raw, strlen(strcases[i].raw), &b);
 		check_str(name, len < 0 ? NULL : buf_str(&b), strcases[i].want);
-		if (len >= 0)
+		if (len >= 0 && strcases[i].want)
 			check_long(name, len, (long)strlen(strcases[i].want));
 	}
 	buf_free(&b);

@@ -41,7 +41,7 @@ static const char record[] =
     "\"arxiv\":{\"id\":\"2501.08341\",\"version\":1,\"announce_type\":\"new\","
     "\"primary\":\"cond-mat.dis-nn\"},"
     "\"feed\":{\"title\":\"t\",\"link\":\"l\",\"name\":\"arxiv-cm\"},"
-    "\"odd key\":\"o\",\"a.b\":\"dot\",\"q\\\"k\":\"quote\",\"\xd0\xba\":\"k\","
+    "\"odd key\":\"o\",\"a.b\":\"dot\",\"\xd0\xba\":\"k\","
     "\"\":\"empty\",\"n\":null,\"f\":false,\"e\":[],\"0\":\"zero\","
     "\"x\":{\"y\":[[10,20],{\"z\":\"deep\"}]},\"ai-tldr\":\"dash\"}";
 
@@ -75,7 +75,6 @@ static const struct {
 	{ "\"odd key\"", "\"o\"" },
 	{ ".\"a.b\"", "\"dot\"" },
 	{ ".a.b", NULL },
-	{ ".\"q\\\"k\"", "\"quote\"" },
 	{ ".[\"\\u043a\"]", "\"k\"" },
 	{ ".\xd0\xba", "\"k\"" },
 	{ ".\"\"", "\"empty\"" },
@@ -169,6 +168,7 @@ test_get(void)
 	json_t *root, *v;
 	struct path *p;
 	char err[256], name[128], *s;
+	const char *q;
 	size_t i;
 
 	root = json_loads(record, JSON_REJECT_DUPLICATES, NULL);
@@ -190,9 +190,20 @@ test_get(void)
 			s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 		check_str(name, s, gets[i].want);
 		free(s);
-		agree(name, p, record, v == root ? -2 : v ? 0 : -1);
+		/* path_scan leaves "." and a leading index to jansson */
+		q = gets[i].path + (gets[i].path[0] == '.');
+		agree(name, p, record, v == root || (q[0] == '[' && q[1] != '"') ?
+		    -2 : v ? 0 : -1);
 		path_free(p);
 	}
+	json_decref(root);
+
+	/* a key with an escape: jscan leaves it to jansson (agree() above) */
+	root = json_loads("{\"q\\\"k\":\"quote\"}", 0, NULL);
+	p = path_parse(".[\"q\\\"k\"]", err, sizeof(err));
+	check_str("path .[\"q\\\"k\"]", p ? json_string_value(path_get(p, root)) : err,
+	    "quote");
+	path_free(p);
 	json_decref(root);
 }
 
@@ -233,6 +244,7 @@ test_scan(void)
 		int want;
 	} fallbacks[] = {
 		{ "{\"\\u0061\":1}", "a", -2 },
+		{ "{\"q\\\"k\":1}", ".\"q\\\"k\"", -2 },
 		{ "{\"a\":1,\"a\":2}", "a", -2 },
 		{ "{\"a\":{\"b\":1} x", ".a.b", -2 },
 		{ "[1]", "[0]", -2 },
