@@ -61,7 +61,7 @@ check: deps all $(UNIT_TESTS)
 	bats tests/
 
 demo: deps all
-	@./examples/demo.sh
+	@$(MAKE) -s -C examples demo
 
 bench: all
 	./bench/feed2jsonl.sh
@@ -80,6 +80,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANPREFIX)/man5/feedpipe.5 $(DESTDIR)$(MANPREFIX)/man7/feedpipe.7
 
 clean:
+	$(MAKE) -s -C examples clean
 	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags
 
 .PHONY: all check demo bench deps install uninstall clean FORCE

@@ -11,7 +11,7 @@ enum {
 	MAXDEPTH = 512,
 	MAXKEYS = 512,		/* keys of all open objects, for duplicate checks */
 	MAXINTDIGITS = 18,	/* surely fits json_int_t (long long) */
-	MAXMAGNITUDE = 300,	/* a decimal exponent surely below DBL_MAX */
+	MAXMAGNITUDE = 308,	/* below 10^308 < DBL_MAX: no overflow */
 };
 
 struct span {

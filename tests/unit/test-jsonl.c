@@ -453,6 +453,9 @@ static const struct {
 	{ "{\"id\":\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"}", "id", 0,
 	    "\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"" },
 	{ "{\"a\":1e305,\"b\":-9.9e-999,\"id\":1}", "id", 0, "1" },
+	{ "{\"a\":9.99e307,\"b\":-9e307,\"c\":0.5e308,\"d\":12.5e306,\"id\":1}", "id", 0, "1" },
+	{ "{\"a\":10e308,\"id\":1}", "id", -2, NULL },
+	{ "{\"a\":1.8e308,\"id\":1}", "id", -2, NULL },
 	{ "{\"a\":-1e309,\"id\":1}", "id", -2, NULL },
 	{ "{\"a\":1e309,\"id\":1}", "id", -2, NULL },
 	{ "{\"a\":-999999999999999999,\"id\":1}", "id", 0, "1" },
@@ -562,6 +565,21 @@ test_scan(void)
 	check_long("jansson deep nesting", j != NULL, 1);
 	json_decref(j);
 	free(deep);
+
+	/* many keys: jscan checks up to 512 for duplicates */
+	b.len = 0;
+	for (n = 0; n < 600; n++) {
+		buf_printf(&b, "%c\"k%zu\":%zu", n ? ',' : '{', n, n);
+		if (n == 499 || n == 599) {
+			snprintf(name, sizeof(name), "jscan %zu keys", n + 1);
+			buf_puts(&b, "}");
+			r = jscan_find(b.s, b.len, "k7", &val, &vlen);
+			check_long(name, r, n == 499 ? 0 : -2);
+			agree(name, b.s, b.len, "k7", r, val, vlen);
+			b.s[--b.len] = '\0';
+		}
+	}
+	buf_free(&b);
 }
 
 /* Mutated records: whenever jscan answers, jansson must agree. */
