@@ -116,6 +116,7 @@ int main(int argc, char *argv[])
 		bad |= convert("-");
 	for (i = optind; i < argc; i++)
 		bad |= convert(argv[i]);
+	record_cleanup();
 	if (fshut(stdout, "<stdout>"))
 		return EXIT_FATAL;
 	return bad ? EXIT_BADINPUT : EXIT_OK;

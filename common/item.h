@@ -79,6 +79,8 @@ struct slot_text *item_slot(struct item *it, enum slot s);
 /* Turn an item into one JSON record line (with '\n') appended to out. */
 void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
                     const struct record_opts *opts);
+/* Free what item_to_record keeps between calls. */
+void record_cleanup(void);
 /* The --channel object line appended to out. */
 void channel_to_json(struct buf *out, const struct channel *ch);
 

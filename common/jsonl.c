@@ -80,6 +80,8 @@ jsonl_parse(const struct jsonl *r, char *err, size_t errlen)
 	char *m;
 	int col;
 
+	if (!err)
+		errlen = 0;
 	/* JSON_DECODE_ANY so that "[1]" is "not an object", not a syntax error */
 	j = json_loadb(r->line, r->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	    &e);

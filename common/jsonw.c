@@ -1,24 +1,49 @@
 /* jsonw.c: a small, exact JSON writer. */
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "jsonw.h"
+#include "text.h"
 
 void json_put_string(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i = 0, run;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run, k;
 	unsigned char c;
 
 	buf_grow(b, n + 2);
 	buf_putc(b, '"');
 	while (i < n) {
 		run = i;
-		while (i < n && (c = (unsigned char)s[i]) >= 0x20 && c != '"' && c != '\\')
+		/* eight plain ASCII bytes at a time: nothing to escape or check */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (SWAR_LESS(w, 0x20) || SWAR_HAS(w, '"') || SWAR_HAS(w, '\\') ||
+			    (w & SWAR_HIGH))
+				break;
+			i += 8;
+		}
+		while (i < n && (c = u[i]) >= 0x20 && c < 0x80 && c != '"' && c != '\\')
 			i++;
 		buf_put(b, s + run, i - run);
 		if (i == n)
 			break;
-		c = (unsigned char)s[i++];
+		c = u[i];
+		if (c >= 0x80) {
+			/* invalid UTF-8 never goes out: U+FFFD instead */
+			if ((k = utf8_seqlen(u + i, n - i))) {
+				buf_put(b, s + i, k);
+				i += k;
+			} else {
+				buf_put(b, "\xEF\xBF\xBD", 3);
+				i++;
+			}
+			continue;
+		}
+		i++;
 		switch (c) {
 		case '"': buf_put(b, "\\\"", 2); break;
 		case '\\': buf_put(b, "\\\\", 2); break;
@@ -28,8 +53,8 @@ void json_put_string(struct buf *b, const char *s, size_t n)
 		case '\b': buf_put(b, "\\b", 2); break;
 		case '\f': buf_put(b, "\\f", 2); break;
 		default: {
-			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			buf_put(b, u, 6);
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			buf_put(b, esc, 6);
 		}
 		}
 	}

@@ -6,7 +6,7 @@
 
 #include "buf.h"
 
-/* Append s as a quoted JSON string; s must be valid UTF-8. */
+/* Append s as a quoted JSON string; invalid UTF-8 becomes U+FFFD. */
 void json_put_string(struct buf *b, const char *s, size_t n);
 
 #define JW_MAXDEPTH 16

@@ -130,6 +130,8 @@ path_parse(const char *s, char *err, size_t errlen)
 	struct step st;
 	const char *p = s, *q;
 
+	if (!err)
+		errlen = 0;
 	if (!*s) {
 		snprintf(err, errlen, "empty path");
 		return NULL;

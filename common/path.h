@@ -12,7 +12,7 @@
 struct path;
 
 /* NULL and a message ("column 4: unexpected end of path, expected an index
- * or a quoted key", "empty path") in err on a syntax error. */
+ * or a quoted key", "empty path") in err (may be NULL) on a syntax error. */
 struct path *path_parse(const char *s, char *err, size_t errlen);
 /* The value at p (a borrowed reference), or NULL if absent: a missing key,
  * an index out of range, a key on a non-object or an index on a non-array. */

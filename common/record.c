@@ -43,6 +43,26 @@ static void rec_free(struct rec *r)
 	strlist_free(&r->categories);
 }
 
+/* Kept between items, so that their buffers are reused. */
+static struct rec scratch;
+
+static void rec_reset(struct rec *r)
+{
+	buf_reset(&r->title);
+	buf_reset(&r->link);
+	buf_reset(&r->summary);
+	buf_reset(&r->doi);
+	buf_reset(&r->journal);
+	buf_reset(&r->guid);
+	buf_reset(&r->id);
+	buf_reset(&r->arxiv_id);
+	buf_reset(&r->arxiv_primary);
+	strlist_clear(&r->authors);
+	strlist_clear(&r->categories);
+	r->arxiv_version = 0;
+	r->has_published = r->has_updated = 0;
+}
+
 static const struct slot_text *get(const struct item *it, enum slot s)
 {
 	const struct slot_text *t = &it->slot[s];
@@ -53,24 +73,23 @@ static const struct slot_text *get(const struct item *it, enum slot s)
 /* Plain text of a value that may be HTML, escaped once or twice. */
 static void plain_text(struct buf *out, const char *s, size_t n, enum textkind kind, int line)
 {
-	struct buf tmp = { 0 };
+	size_t start = out->len;
 
 	if (kind == TK_HTML || (kind == TK_SNIFF && text_looks_like_html(s, n)))
-		html_to_text(&tmp, s, n, line);
+		html_to_text(out, s, n, line);
 	else if (line)
-		text_line(&tmp, s, n);
+		text_line(out, s, n);
 	else
-		text_plain(&tmp, s, n);
+		text_plain(out, s, n);
 	/* what is still an entity after that was escaped twice (&amp;amp;) */
-	if (kind != TK_TEXT && tmp.len && text_has_entity(tmp.s, tmp.len)) {
+	if (kind != TK_TEXT && out->len > start &&
+	    text_has_entity(out->s + start, out->len - start)) {
 		struct buf again = { 0 };
-		text_decode_entities(&again, tmp.s, tmp.len);
-		buf_free(&tmp);
-		tmp = again;
+		text_decode_entities(&again, out->s + start, out->len - start);
+		out->len = start;
+		buf_put(out, again.s, again.len);
+		buf_free(&again);
 	}
-	if (tmp.len)
-		buf_put(out, tmp.s, tmp.len);
-	buf_free(&tmp);
 }
 
 static void slot_plain(struct buf *out, const struct slot_text *t, int line)
@@ -292,7 +311,7 @@ static int doi_in_url(struct buf *out, const char *u)
 
 	if (!u)
 		return 0;
-	if ((p = ascii_casestr(u, "doi.org/")) || (p = ascii_casestr(u, "/doi/")))
+	if ((p = strstr(u, "doi.org/")) || (p = strstr(u, "/doi/")))
 		return find_doi(out, p, strlen(p));
 	return 0;
 }
@@ -670,28 +689,20 @@ static void make_id(struct rec *r)
 
 /* ---- writing ---- */
 
-/* Text fields are checked once more: invalid UTF-8 must never go out. */
 static void put_text(struct jw *w, const char *key, const struct buf *b)
 {
-	struct buf fixed = { 0 };
-
 	if (!b->len)
 		return;
 	jw_key(w, key);
-	if (utf8_valid_prefix(b->s, b->len) == b->len) {
-		jw_string(w, b->s, b->len);
-		return;
-	}
-	utf8_repair(&fixed, b->s, b->len);
-	jw_string(w, fixed.s, fixed.len);
-	buf_free(&fixed);
+	jw_string(w, b->s, b->len);
 }
 
 static void put_cstr(struct jw *w, const char *key, const char *s)
 {
-	struct buf b = { (char *)s, strlen(s), 0 };
-
-	put_text(w, key, &b);
+	if (!*s)
+		return;
+	jw_key(w, key);
+	jw_cstring(w, s);
 }
 
 static void put_list(struct jw *w, const char *key, const struct strlist *l)
@@ -702,17 +713,8 @@ static void put_list(struct jw *w, const char *key, const struct strlist *l)
 		return;
 	jw_key(w, key);
 	jw_array(w);
-	for (i = 0; i < l->n; i++) {
-		struct buf b = { l->v[i], strlen(l->v[i]), 0 };
-		if (utf8_valid_prefix(b.s, b.len) == b.len) {
-			jw_string(w, b.s, b.len);
-		} else {
-			struct buf fixed = { 0 };
-			utf8_repair(&fixed, b.s, b.len);
-			jw_string(w, fixed.s, fixed.len);
-			buf_free(&fixed);
-		}
-	}
+	for (i = 0; i < l->n; i++)
+		jw_cstring(w, l->v[i]);
 	jw_end_array(w);
 }
 
@@ -822,24 +824,28 @@ static void pick_title(struct rec *r, const struct item *it)
 void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
                     const struct record_opts *opts)
 {
-	struct rec r;
+	struct rec *r = &scratch;
 	const struct slot_text *g;
 
-	memset(&r, 0, sizeof r);
-	pick_title(&r, it);
-	pick_link(&r, it, ch);
+	rec_reset(r);
+	pick_title(r, it);
+	pick_link(r, it, ch);
 	if ((g = get(it, S_GUID)))
-		trimmed(&r.guid, g->text.s, g->text.len);
-	detect_arxiv(&r, it);
-	order_categories(&r, it);
-	pick_authors(&r, it);
-	clean_summary(&r, it);
-	pick_doi(&r, it);
-	pick_journal(&r, it);
-	pick_dates(&r, it);
-	make_id(&r);
-	write_record(out, &r, it, ch, opts);
-	rec_free(&r);
+		trimmed(&r->guid, g->text.s, g->text.len);
+	detect_arxiv(r, it);
+	order_categories(r, it);
+	pick_authors(r, it);
+	clean_summary(r, it);
+	pick_doi(r, it);
+	pick_journal(r, it);
+	pick_dates(r, it);
+	make_id(r);
+	write_record(out, r, it, ch, opts);
+}
+
+void record_cleanup(void)
+{
+	rec_free(&scratch);
 }
 
 void channel_to_json(struct buf *out, const struct channel *ch)

@@ -71,8 +71,7 @@ void utf8_put(struct buf *b, uint32_t cp)
 	buf_put(b, t, n);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is invalid. */
-static size_t utf8_seqlen(const unsigned char *s, size_t n)
+size_t utf8_seqlen(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 
@@ -134,35 +133,66 @@ size_t utf8_repair(struct buf *out, const char *s, size_t n)
 	return bad;
 }
 
+/* White space as text_plain sees it: ASCII blanks, and U+00A0's lead byte. */
+static const unsigned char blank[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+	[0xC2] = 2,
+};
+
 /* Length of the white space at s (ASCII blanks and U+00A0), 0 if none. */
 static size_t space_len(const char *s, size_t n)
 {
-	if (is_space((unsigned char)*s))
+	unsigned char c = (unsigned char)*s;
+
+	if (blank[c] == 1)
 		return 1;
-	if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+	if (blank[c] == 2 && n >= 2 && (unsigned char)s[1] == 0xA0)
 		return 2;
 	return 0;
 }
 
+/* Writes straight into out: the result is never longer than the input. */
 static void normalise(struct buf *out, const char *s, size_t n, int paragraphs)
 {
-	size_t start = out->len, i = 0, k, run;
+	size_t i = 0, k, start;
 	int newlines;
+	char *d;
 
+	buf_grow(out, n);
+	start = out->len;
+	d = out->s + out->len;
 	while (i < n) {
+		/* eight bytes at a time while none is a blank, a control or 0xC2 */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (SWAR_LESS(w, 0x21) || SWAR_HAS(w, 0xC2))
+				break;
+			memcpy(d, &w, 8);
+			d += 8;
+			i += 8;
+		}
+		while (i < n && !blank[(unsigned char)s[i]])
+			*d++ = s[i++];
+		if (i == n)
+			break;
 		if (!(k = space_len(s + i, n - i))) {
-			run = i;
-			while (i < n && !space_len(s + i, n - i))
-				i++;
-			buf_put(out, s + run, i - run);
+			*d++ = s[i++];	/* 0xC2 starting another character */
 			continue;
 		}
 		for (newlines = 0; i < n && (k = space_len(s + i, n - i)); i += k)
 			newlines += s[i] == '\n';
-		if (out->len == start || i == n)
+		if (d == out->s + start || i == n)
 			continue;
-		buf_puts(out, paragraphs && newlines >= 2 ? "\n\n" : " ");
+		if (paragraphs && newlines >= 2) {
+			*d++ = '\n';
+			*d++ = '\n';
+		} else {
+			*d++ = ' ';
+		}
 	}
+	out->len = (size_t)(d - out->s);
+	out->s[out->len] = '\0';
 }
 
 void text_plain(struct buf *out, const char *s, size_t n)

@@ -9,6 +9,8 @@
 
 /* Append the UTF-8 encoding of code point cp. */
 void utf8_put(struct buf *b, uint32_t cp);
+/* Length of the valid UTF-8 sequence at s (n > 0), or 0 if it is invalid. */
+size_t utf8_seqlen(const unsigned char *s, size_t n);
 /* Length of the valid UTF-8 prefix of s[0..n). */
 size_t utf8_valid_prefix(const char *s, size_t n);
 /* Append s, replacing each invalid UTF-8 sequence by U+FFFD; returns how many were replaced. */
@@ -32,6 +34,12 @@ int text_has_entity(const char *s, size_t n);
 
 /* Replace TeX accent commands (L\"owen, {\'e}, \v{s}, \ss) by letters, NFC. */
 void text_tex_accents(struct buf *out, const char *s, size_t n);
+
+/* Word-at-a-time tests on eight bytes (n <= 128): any byte < n, any byte == c. */
+#define SWAR_ONES 0x0101010101010101ULL
+#define SWAR_HIGH 0x8080808080808080ULL
+#define SWAR_LESS(w, n) (((w) - SWAR_ONES * (n)) & ~(w) & SWAR_HIGH)
+#define SWAR_HAS(w, c) SWAR_LESS((w) ^ (SWAR_ONES * (c)), 1)
 
 /* ASCII helpers that ignore the locale. */
 int ascii_casecmp(const char *a, const char *b);

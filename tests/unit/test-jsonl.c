@@ -1,5 +1,6 @@
 /* test-jsonl: the JSON Lines reader and writer, and jscan against jansson. */
 #include <errno.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,6 +340,16 @@ test_write(void)
 		snprintf(name, sizeof(name), "write real %.17g", roundtrip[i]);
 		check_write(name, j);
 		json_decref(j);
+	}
+
+	/* a decimal comma locale, where one is installed */
+	if (setlocale(LC_NUMERIC, "de_DE.UTF-8") || setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
+		j = json_pack("{s:f}", "r", 0.5);
+		s = written(j, &rc);
+		check_str("write real under a decimal comma locale", s, "{\"r\":0.5}\n");
+		free(s);
+		json_decref(j);
+		setlocale(LC_NUMERIC, "C");
 	}
 
 	j = json_pack("{s:s}", "a", "b");
