@@ -440,6 +440,17 @@ static void strip_arxiv(struct buf *s)
 	strip_leading_space(s);
 }
 
+/* strstr within s[0..n). */
+static const char *find_in(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (s[i] == needle[0] && !memcmp(s + i, needle, k))
+			return s + i;
+	return NULL;
+}
+
 /*
  * Paragraphs publishers put around the abstract. Each handler looks at one
  * paragraph and may take what it says (authors, journal, DOI).
@@ -463,7 +474,7 @@ static int take_para(struct buf *s, size_t start, size_t end, struct rec *r)
 		return 1;
 	}
 	/* Nature: "Nature Machine Intelligence, Published online: 16 January 2025; doi:..." */
-	if ((q = strstr(p, ", Published online:")) && (size_t)(q - p) < n) {
+	if ((q = find_in(p, n, ", Published online:"))) {
 		if (!r->journal.len)
 			buf_put(&r->journal, p, (size_t)(q - p));
 		if (!r->doi.len)

@@ -151,35 +151,50 @@ static size_t space_len(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Eight bytes that can be copied as they are: no control character or
+ * U+00A0, no two spaces in a row, no space where the output starts or
+ * already ends in one. (A flag may be wrong for a byte just above a match;
+ * that only sends a word down the slow path.)
+ */
+static int plain_word(uint64_t w, int after_space)
+{
+	uint64_t sp;
+
+	if (SWAR_LESS(w, 0x20) || SWAR_HAS(w, 0xC2))
+		return 0;
+	sp = SWAR_LESS(w ^ (SWAR_ONES * ' '), 1);
+	return !(sp & (sp << 8)) && !(after_space && (sp & 0x80));
+}
+
 /* Writes straight into out: the result is never longer than the input. */
 static void normalise(struct buf *out, const char *s, size_t n, int paragraphs)
 {
 	size_t i = 0, k, start;
 	int newlines;
 	char *d;
+	uint64_t w;
 
 	buf_grow(out, n);
 	start = out->len;
 	d = out->s + out->len;
 	while (i < n) {
-		/* eight bytes at a time while none is a blank, a control or 0xC2 */
 		while (i + 8 <= n) {
-			uint64_t w;
 			memcpy(&w, s + i, 8);
-			if (SWAR_LESS(w, 0x21) || SWAR_HAS(w, 0xC2))
+			if (!plain_word(w, d == out->s + start || d[-1] == ' '))
 				break;
 			memcpy(d, &w, 8);
 			d += 8;
 			i += 8;
 		}
-		while (i < n && !blank[(unsigned char)s[i]])
-			*d++ = s[i++];
 		if (i == n)
 			break;
 		if (!(k = space_len(s + i, n - i))) {
-			*d++ = s[i++];	/* 0xC2 starting another character */
+			*d++ = s[i++];
 			continue;
 		}
+		if (d > out->s + start && d[-1] == ' ')
+			d--;	/* a space the fast path copied joins this run */
 		for (newlines = 0; i < n && (k = space_len(s + i, n - i)); i += k)
 			newlines += s[i] == '\n';
 		if (d == out->s + start || i == n)
@@ -191,6 +206,8 @@ static void normalise(struct buf *out, const char *s, size_t n, int paragraphs)
 			*d++ = ' ';
 		}
 	}
+	if (d > out->s + start && d[-1] == ' ')
+		d--;
 	out->len = (size_t)(d - out->s);
 	out->s[out->len] = '\0';
 }
@@ -229,6 +246,8 @@ static int is_html_tag_at(const char *s, size_t n)
 	}
 	if (n && *s == '!')
 		return n >= 3 && s[1] == '-' && s[2] == '-';
+	if (!n || !((*s | 32) >= 'a' && (*s | 32) <= 'z'))
+		return 0;	/* "x < y" in an abstract */
 	for (i = 0; i < sizeof html_tags / sizeof *html_tags; i++) {
 		len = strlen(html_tags[i]);
 		if (len < n && ascii_ncasecmp(s, html_tags[i], len) == 0 &&
