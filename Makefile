@@ -1,6 +1,4 @@
 # feedpipe: small filters that turn research feeds into Markdown digests.
-.POSIX:
-
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 CC = cc
@@ -20,13 +18,14 @@ ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 PROGS = feed2jsonl
 COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html.c \
 	common/date.c common/item.c common/record.c common/authors.c common/sha1.c \
-	common/feed.c common/jsonfeed.c common/jsonl.c common/path.c common/jscan.c
+	common/feed.c common/jsonfeed.c common/jsonl.c common/path.c common/jscan.c \
+	$(COMMON_EXTRA)
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
 	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
 	common/fields.h common/jsonl.h common/path.h common/jscan.h
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path
-MAN1 = man/feed2jsonl.1
+MAN1 = $(PROGS:%=man/%.1)
 MAN5 = man/feedpipe.5
 MAN7 = man/feedpipe.7
 
@@ -41,16 +40,16 @@ FORCE:
 .c.o:
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(COMMON_OBJ) cmd/feed2jsonl.o: $(COMMON_HDR) .build-flags
+$(COMMON_OBJ) $(PROGS:%=cmd/%.o): $(COMMON_HDR) .build-flags
 
 libcommon.a: $(COMMON_OBJ)
 	rm -f $@
 	ar rcs $@ $(COMMON_OBJ)
 
-feed2jsonl: cmd/feed2jsonl.o libcommon.a
-	$(CC) $(ALL_LDFLAGS) -o $@ cmd/feed2jsonl.o libcommon.a $(PKG_LIBS)
+$(PROGS): %: cmd/%.o libcommon.a
+	$(CC) $(ALL_LDFLAGS) -o $@ cmd/$@.o libcommon.a $(PKG_LIBS)
 
-tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path: libcommon.a .build-flags
+$(UNIT_TESTS): %: %.c libcommon.a .build-flags
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $@.c libcommon.a $(PKG_LIBS)
 
 deps:
