@@ -47,6 +47,9 @@ static void add_name(struct strlist *out, const char *s, size_t n)
 		const char *end = s + n - 1;
 		s = open + 1;
 		n = (size_t)(end - s);
+	} else if (s[n - 1] == ')' && (open = memchr(s, '(', n)) && open > s &&
+	           memchr(open, '@', n - (size_t)(open - s))) {
+		n = (size_t)(open - s);	/* "Name (mail@host)" */
 	} else if (s[n - 1] == '>' && (open = memchr(s, '<', n)) && open > s &&
 	           (close = memchr(open, '@', n - (size_t)(open - s)))) {
 		n = (size_t)(open - s);	/* "Name <mail@host>" */

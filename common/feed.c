@@ -24,13 +24,13 @@
 
 enum ns {
 	NS_RSS, NS_ATOM, NS_DC, NS_DCTERMS, NS_CONTENT, NS_PRISM, NS_ARXIV,
-	NS_MEDIA, NS_RDF, NS_XML, NS_OTHER,
+	NS_MEDIA, NS_RDF, NS_XML, NS_XHTML, NS_ITUNES, NS_OTHER,
 };
 
 enum action {
 	A_NONE, A_ROOT, A_CHANNEL, A_ITEM, A_TEXT, A_GUID, A_CREATOR, A_AUTHOR,
 	A_NAME, A_CATEGORY, A_ACATEGORY, A_ALINK, A_IDENT, A_PRIMARY, A_GROUP,
-	A_SKIP,
+	A_SKIP, A_ICATEGORY,
 };
 
 /* What an element fills at channel level. */
@@ -48,9 +48,11 @@ struct tag {
 static const struct tag tags[] = {
 	{ NS_RSS, "RDF", A_ROOT, -1, C_NONE },
 	{ NS_RSS, "author", A_TEXT, S_RSSAUTHOR, C_NONE },
+	{ NS_RSS, "body", A_TEXT, S_BODY, C_NONE },
 	{ NS_RSS, "category", A_CATEGORY, -1, C_NONE },
 	{ NS_RSS, "channel", A_CHANNEL, -1, C_NONE },
 	{ NS_RSS, "description", A_TEXT, S_DESC, C_DESC },
+	{ NS_RSS, "fullitem", A_TEXT, S_BODY, C_NONE },
 	{ NS_RSS, "guid", A_GUID, S_GUID, C_NONE },
 	{ NS_RSS, "item", A_ITEM, -1, C_NONE },
 	{ NS_RSS, "language", A_NONE, -1, C_LANG },
@@ -77,6 +79,7 @@ static const struct tag tags[] = {
 	{ NS_ATOM, "tagline", A_NONE, -1, C_DESC },
 	{ NS_ATOM, "title", A_TEXT, S_TITLE, C_TITLE },
 	{ NS_ATOM, "updated", A_TEXT, S_AUPDATED, C_UPDATED },
+	{ NS_DC, "author", A_CREATOR, -1, C_NONE },
 	{ NS_DC, "creator", A_CREATOR, -1, C_NONE },
 	{ NS_DC, "date", A_TEXT, S_DCDATE, C_UPDATED },
 	{ NS_DC, "description", A_TEXT, S_DCDESC, C_DESC },
@@ -99,17 +102,23 @@ static const struct tag tags[] = {
 	{ NS_ARXIV, "doi", A_TEXT, S_ARXIVDOI, C_NONE },
 	{ NS_ARXIV, "journal_ref", A_TEXT, S_ARXIVJREF, C_NONE },
 	{ NS_ARXIV, "primary_category", A_PRIMARY, -1, C_NONE },
+	{ NS_MEDIA, "category", A_CATEGORY, -1, C_NONE },
 	{ NS_MEDIA, "description", A_TEXT, S_MEDIADESC, C_NONE },
 	{ NS_MEDIA, "group", A_GROUP, -1, C_NONE },
 	{ NS_MEDIA, "title", A_TEXT, S_MEDIATITLE, C_NONE },
 	{ NS_RDF, "RDF", A_ROOT, -1, C_NONE },
+	{ NS_XHTML, "body", A_TEXT, S_BODY, C_NONE },
+	{ NS_ITUNES, "author", A_CREATOR, -1, C_NONE },
+	{ NS_ITUNES, "category", A_ICATEGORY, -1, C_NONE },
+	{ NS_ITUNES, "subtitle", A_NONE, -1, C_DESC },
+	{ NS_ITUNES, "summary", A_TEXT, S_ITUNESSUMMARY, C_DESC },
 };
 
 static const struct { const char *uri; enum ns ns; int prefix; } namespaces[] = {
 	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT, 0 },
 	{ "http://purl.org/rss/1.0/", NS_RSS, 0 },
 	{ "http://my.netscape.com/rdf/simple/0.9/", NS_RSS, 0 },
-	{ "http://backend.userland.com/rss2", NS_RSS, 0 },
+	{ "http://backend.userland.com/rss", NS_RSS, 1 },
 	{ "http://blogs.law.harvard.edu/tech/rss", NS_RSS, 0 },
 	{ "http://www.w3.org/2005/Atom", NS_ATOM, 0 },
 	{ "http://purl.org/atom/ns#", NS_ATOM, 0 },
@@ -121,6 +130,9 @@ static const struct { const char *uri; enum ns ns; int prefix; } namespaces[] = 
 	{ "http://search.yahoo.com/mrss", NS_MEDIA, 0 },
 	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF, 0 },
 	{ "http://www.w3.org/XML/1998/namespace", NS_XML, 0 },
+	{ "http://www.w3.org/1999/xhtml", NS_XHTML, 0 },
+	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES, 0 },
+	{ "http://www.itunes.com/DTDs/Podcast-1.0.dtd", NS_ITUNES, 0 },
 };
 
 struct frame {
@@ -140,7 +152,8 @@ struct state {
 	int root_seen, stopped, ending;
 	int item_depth, chan_depth, author_depth, group_depth, skip_depth;
 	struct buf *cap;		/* where text goes, or NULL */
-	int cap_depth, cap_markup, cap_list;
+	int cap_depth, cap_markup, cap_list, cap_base64;
+	int cap_slot;			/* the item slot being filled, or -1 */
 	enum textkind *cap_kind;
 	struct buf listtext;		/* text of a list element (creator, category) */
 	int errors;
@@ -148,6 +161,8 @@ struct state {
 	char early[400];		/* a parser error before any element */
 	struct frame stack[MAXDEPTH];
 	/* a small cache: libxml2 interns namespace URIs, so pointers repeat */
+	const xmlChar *atom_uri;	/* a <feed> root's namespace, read as Atom's */
+	int atom_nons;			/* ... when that <feed> had no namespace */
 	const xmlChar *ns_uri[8];
 	enum ns ns_val[8];
 	unsigned ns_next;
@@ -159,7 +174,9 @@ static enum ns classify_ns(struct state *st, const xmlChar *uri)
 	enum ns ns = NS_OTHER;
 
 	if (!uri)
-		return NS_RSS;
+		return st->atom_nons ? NS_ATOM : NS_RSS;
+	if (uri == st->atom_uri)
+		return NS_ATOM;
 	for (i = 0; i < 8; i++)
 		if (st->ns_uri[i] == uri)
 			return st->ns_val[i];
@@ -298,14 +315,24 @@ static const char *base_of(struct state *st)
 	return st->depth > 0 ? st->stack[st->depth - 1].base : NULL;
 }
 
-static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *st)
+/*
+ * How an element's text is to be read, from Atom's type (and Atom 0.3's
+ * mode). *base64 is set for mode="base64" and for types that are neither
+ * text nor XML (RFC 4287 4.1.3.3).
+ */
+static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *st, int *base64)
 {
-	size_t len = 0;
+	size_t len = 0, mlen = 0;
 	const char *v = attr(attrs, n, NS_OTHER, st, "type", &len);
-	const char *mode;
+	const char *mode = attr(attrs, n, NS_OTHER, st, "mode", &mlen);
 
-	if ((mode = attr(attrs, n, NS_OTHER, st, "mode", &len)) &&
-	    len == 7 && !memcmp(mode, "escaped", 7))
+	*base64 = 0;
+	if (mode && mlen == 6 && !memcmp(mode, "base64", 6))
+		*base64 = 1;
+	if (v && len && memchr(v, '/', len) && strncmp(v, "text/", 5) &&
+	    !(len >= 3 && !memcmp(v + len - 3, "xml", 3)))
+		*base64 = 1;
+	if (mode && mlen == 7 && !memcmp(mode, "escaped", 7))
 		return TK_HTML;
 	if (!v || !len)
 		return TK_SNIFF;
@@ -316,8 +343,35 @@ static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *
 	return TK_SNIFF;
 }
 
+/* Decode base64 text in place; anything that is not base64 is skipped. */
+static void base64_decode(struct buf *b)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, out = 0;
+	unsigned long acc = 0;
+	int bits = 0;
+	const char *p;
+
+	for (i = 0; i < b->len; i++) {
+		if (b->s[i] == '=')
+			break;
+		if (!b->s[i] || !(p = strchr(digits, b->s[i])))
+			continue;
+		acc = (acc << 6 | (unsigned long)(p - digits)) & 0xFFFFFF;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			b->s[out++] = (char)(acc >> bits & 0xFF);
+		}
+	}
+	b->len = out;
+	b->s[out] = '\0';
+}
+
 static void capture(struct state *st, struct buf *b, enum textkind *kind, int list)
 {
+	st->cap_base64 = 0;
+	st->cap_slot = -1;
 	st->cap = b;
 	st->cap_depth = st->depth;
 	st->cap_markup = 0;
@@ -331,11 +385,15 @@ static void start_item_slot(struct state *st, int slot, const xmlChar **attrs, i
 
 	if (s->set)
 		return;
+	int base64;
+
 	buf_reset(&s->text);
-	s->kind = kind_from_type(attrs, nattr, st);
+	s->kind = kind_from_type(attrs, nattr, st, &base64);
 	free(s->base);
 	s->base = base_of(st) ? estrdup(base_of(st)) : NULL;
 	capture(st, &s->text, &s->kind, 0);
+	st->cap_base64 = base64;
+	st->cap_slot = slot;
 }
 
 static struct buf *chan_buf(struct channel *ch, enum chan_field f)
@@ -363,8 +421,12 @@ static void atom_link(struct state *st, const xmlChar **attrs, int nattr, int ch
 	struct slot_text *s;
 	int slot;
 
-	if (!href)
+	if (!href) {
+		/* <link>http://...</link> in Atom: old feeds do it */
+		if (!channel && (!rel || (rlen == 9 && !memcmp(rel, "alternate", 9))))
+			start_item_slot(st, S_ALINK, attrs, nattr);
 		return;
+	}
 	abs = base_of(st) ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)base_of(st)) : NULL;
 	if (abs) {
 		free(href);
@@ -481,6 +543,10 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		}
 		f->own_base = 1;
 	}
+	if (st->depth == 0 && !strcmp(name, "feed") && !uri)
+		st->atom_nons = 1;	/* Atom 0.x drafts and sloppy feeds */
+	else if (st->depth == 0 && !strcmp(name, "feed"))
+		st->atom_uri = uri;	/* echo, pie, necho and other pre-1.0 names */
 	ns = classify_ns(st, uri);
 	t = f->tag = lookup(ns, name);
 	st->depth++;
@@ -517,9 +583,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		if (t->action == A_ALINK)
 			atom_link(st, attrs, nattr, 1);
 		else if (b && !b->len) {
+			int base64;
+			enum textkind kind = kind_from_type(attrs, nattr, st, &base64);
 			if (t->chan == C_TITLE)
-				st->ch->title_kind = kind_from_type(attrs, nattr, st);
+				st->ch->title_kind = kind;
 			capture(st, b, t->chan == C_TITLE ? &st->ch->title_kind : NULL, 0);
+			st->cap_base64 = base64;
 		}
 		return;
 	}
@@ -561,6 +630,13 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		free(term);
 		break;
 	}
+	case A_ICATEGORY: {
+		char *text = attr_dup(attrs, nattr, NS_OTHER, st, "text");
+		if (text && *text && !strlist_has(&st->item.categories, text))
+			strlist_add(&st->item.categories, text, strlen(text));
+		free(text);
+		break;
+	}
 	case A_PRIMARY: {
 		char *term = attr_dup(attrs, nattr, NS_OTHER, st, "term");
 		struct slot_text *s = &st->item.slot[S_ARXIVPRIMARY];
@@ -596,12 +672,12 @@ static void end_capture(struct state *st)
 	const struct tag *t = f->tag;
 	struct buf *lt = &st->listtext;
 
+	if (st->cap_base64 && !st->cap_markup)
+		base64_decode(st->cap);
 	st->cap = NULL;
 	if (!st->cap_list) {
-		if (st->item_depth && f->in_item && t && t->slot >= 0)
-			st->item.slot[t->slot].set = 1;
-		else if (st->group_depth && t && t->slot >= 0 && st->item_depth)
-			st->item.slot[t->slot].set = 1;
+		if (st->cap_slot >= 0)
+			st->item.slot[st->cap_slot].set = 1;
 		return;
 	}
 	if (!lt->len)
@@ -707,6 +783,26 @@ static void on_start_wrap(void *ctx, const xmlChar *localname, const xmlChar *pr
  */
 static xmlEntityPtr html_entities[512];
 
+/* libxml2 2.9 cannot free an entity it did not put in a DTD: keep them. */
+static xmlEntityPtr unknown_entities[64];
+
+static xmlEntityPtr unknown_entity(const xmlChar *name)
+{
+	struct buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < 64 && unknown_entities[i]; i++)
+		if (xmlStrEqual(unknown_entities[i]->name, name))
+			return unknown_entities[i];
+	if (i == 64)
+		return NULL;
+	buf_printf(&b, "&%s;", (const char *)name);
+	unknown_entities[i] = xmlNewEntity(NULL, name, XML_INTERNAL_PREDEFINED_ENTITY,
+	                                   NULL, NULL, (const xmlChar *)b.s);
+	buf_free(&b);
+	return unknown_entities[i];
+}
+
 static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 {
 	struct state *st = ctx;
@@ -720,8 +816,12 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 		       "external entity '%s' not read (never loaded)", (const char *)name);
 	if (ent || st->ctxt->inSubset)
 		return ent;
-	if (!(d = htmlEntityLookup(name)))
-		return NULL;
+	if (!(d = htmlEntityLookup(name))) {
+		/* kept as the text it was: "&doesnotexist;" */
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+		       "entity '%s' not defined (kept as text)", (const char *)name);
+		return unknown_entity(name);
+	}
 	slot = (size_t)(d - htmlEntityLookup((const xmlChar *)"quot"));
 	if (slot >= sizeof html_entities / sizeof *html_entities)
 		return NULL;
@@ -744,6 +844,11 @@ static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParse
 
 void feed_init(void)
 {
+	size_t i;
+
+	for (i = 1; i < sizeof tags / sizeof *tags; i++)
+		if (tagcmp(&tags[i - 1], &tags[i]) >= 0)
+			eprintf("feed.c: tags[] out of order at %s", tags[i].name);
 	xmlInitParser();
 	xmlSetExternalEntityLoader(refuse_entity);
 }
@@ -766,6 +871,11 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlCh
 	xmlSAX2EntityDecl(((struct state *)ctx)->ctxt, name, type, id, sys, content);
 }
 
+static xmlEntityPtr on_get_parameter_entity(void *ctx, const xmlChar *name)
+{
+	return xmlSAX2GetParameterEntity(((struct state *)ctx)->ctxt, name);
+}
+
 static void init_sax(xmlSAXHandler *sax)
 {
 	memset(sax, 0, sizeof *sax);
@@ -774,6 +884,7 @@ static void init_sax(xmlSAXHandler *sax)
 	sax->internalSubset = on_internal_subset;
 	sax->entityDecl = on_entity_decl;
 	sax->getEntity = on_get_entity;
+	sax->getParameterEntity = on_get_parameter_entity;
 	sax->startElementNs = on_start_wrap;
 	sax->endElementNs = on_end;
 	sax->characters = on_text;

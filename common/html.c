@@ -1,6 +1,7 @@
 /* html.c: HTML fragments to plain text, through libxml2's HTML parser. */
 #include <libxml/HTMLparser.h>
 #include <string.h>
+#include <strings.h>
 
 #include "html.h"
 #include "text.h"
@@ -84,11 +85,40 @@ static void on_error(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/*
+ * libxml2's HTML parser reads "<!" that starts neither a comment nor a
+ * doctype as a tag, and drops it; in text it is just "<!".
+ */
+static const char *escape_bang(struct buf *fixed, const char *s, size_t *n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i + 1 < *n; i++) {
+		if (s[i] != '<' || s[i + 1] != '!')
+			continue;
+		if (i + 3 < *n && s[i + 2] == '-' && s[i + 3] == '-')
+			continue;
+		if (i + 9 < *n && !strncasecmp(s + i + 2, "DOCTYPE", 7) &&
+		    (s[i + 9] == ' ' || s[i + 9] == '\t') && i + 10 < *n &&
+		    ((s[i + 10] | 32) >= 'a' && (s[i + 10] | 32) <= 'z'))
+			continue;
+		buf_put(fixed, s + start, i - start);
+		buf_puts(fixed, "&lt;");
+		start = i + 1;
+	}
+	if (!fixed->len)
+		return s;
+	buf_put(fixed, s + start, *n - start);
+	*n = fixed->len;
+	return fixed->s;
+}
+
 void html_to_text(struct buf *out, const char *html, size_t n, int inline_only)
 {
 	htmlSAXHandler sax;
 	htmlParserCtxtPtr ctxt;
 	struct html_state st = { { 0 }, 0 };
+	struct buf fixed = { 0 };
 
 	memset(&sax, 0, sizeof sax);
 	sax.startElement = on_start;
@@ -104,6 +134,7 @@ void html_to_text(struct buf *out, const char *html, size_t n, int inline_only)
 	}
 	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 	                   HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	html = escape_bang(&fixed, html, &n);
 	while (n > 0) {
 		int chunk = n > (1 << 30) ? 1 << 30 : (int)n;
 		htmlParseChunk(ctxt, html, chunk, 0);
@@ -119,4 +150,5 @@ void html_to_text(struct buf *out, const char *html, size_t n, int inline_only)
 			text_plain(out, st.raw.s, st.raw.len);
 	}
 	buf_free(&st.raw);
+	buf_free(&fixed);
 }

@@ -90,6 +90,7 @@ static void plain_text(struct buf *out, const char *s, size_t n, enum textkind k
 		buf_put(out, again.s, again.len);
 		buf_free(&again);
 	}
+	text_fix_c1(out, start);
 }
 
 static void slot_plain(struct buf *out, const struct slot_text *t, int line)
@@ -372,8 +373,9 @@ static int starts_with(const char *s, const char *prefix)
 static void pick_summary(struct buf *out, const struct item *it)
 {
 	static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
-	                                   S_CONTENT, S_ACONTENT, S_MEDIADESC };
-	static const enum slot fuller[] = { S_DCDESC, S_CONTENT, S_ACONTENT };
+	                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
+	                                   S_ITUNESSUMMARY };
+	static const enum slot fuller[] = { S_DCDESC, S_CONTENT, S_BODY, S_ACONTENT };
 	const struct slot_text *t, *best = NULL;
 	struct buf alt = { 0 };
 	size_t i;
@@ -779,7 +781,8 @@ static void write_record(struct buf *out, const struct rec *r, const struct item
 	put_text(&w, F_SUMMARY, &r->summary);
 	if (opts->keep_html) {
 		static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
-		                                   S_CONTENT, S_ACONTENT, S_MEDIADESC };
+		                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
+		                                   S_ITUNESSUMMARY };
 		const struct slot_text *t;
 		for (size_t i = 0; i < sizeof order / sizeof *order; i++)
 			if ((t = get(it, order[i]))) {
@@ -841,7 +844,7 @@ void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
 	rec_reset(r);
 	pick_title(r, it);
 	pick_link(r, it, ch);
-	if ((g = get(it, S_GUID)))
+	if ((g = get(it, S_GUID)) || (g = get(it, S_RDFABOUT)))
 		trimmed(&r->guid, g->text.s, g->text.len);
 	detect_arxiv(r, it);
 	order_categories(r, it);
@@ -882,6 +885,9 @@ void channel_to_json(struct buf *out, const struct channel *ch)
 	if (ch->language.len) {
 		struct buf lang = { 0 };
 		text_line(&lang, ch->language.s, ch->language.len);
+		for (size_t i = 0; i < lang.len; i++)
+			if (lang.s[i] == '_')
+				lang.s[i] = '-';	/* en_US is en-US (BCP 47) */
 		put_text(&w, "language", &lang);
 		buf_free(&lang);
 	}

@@ -492,3 +492,39 @@ void text_tex_accents(struct buf *out, const char *s, size_t n)
 	buf_put(out, tmp.s, tmp.len);
 	buf_free(&tmp);
 }
+
+/* What Windows-1252 puts at 0x80-0x9F (0 where it has nothing). */
+static const uint16_t cp1252[32] = {
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+void text_fix_c1(struct buf *b, size_t from)
+{
+	struct buf out = { 0 };
+	size_t i;
+	unsigned char c;
+
+	for (i = from; i + 1 < b->len; i++)
+		if ((unsigned char)b->s[i] == 0xC2 && (unsigned char)b->s[i + 1] >= 0x80 &&
+		    (unsigned char)b->s[i + 1] <= 0x9F)
+			break;
+	if (i + 1 >= b->len)
+		return;
+	buf_put(&out, b->s + from, i - from);
+	for (; i < b->len; i++) {
+		if ((unsigned char)b->s[i] == 0xC2 && i + 1 < b->len &&
+		    (c = (unsigned char)b->s[i + 1]) >= 0x80 && c <= 0x9F) {
+			if (cp1252[c - 0x80])
+				utf8_put(&out, cp1252[c - 0x80]);
+			i++;
+			continue;
+		}
+		buf_putc(&out, b->s[i]);
+	}
+	b->len = from;
+	buf_put(b, out.s, out.len);
+	buf_free(&out);
+}

@@ -32,6 +32,12 @@ void text_decode_entities(struct buf *out, const char *s, size_t n);
 /* Does s contain a character reference text_decode_entities would decode? */
 int text_has_entity(const char *s, size_t n);
 
+/*
+ * C1 controls (U+0080-U+009F) in b from byte from on: what a feed meant by
+ * them is Windows-1252 (&#146; is a right quote), as HTML5 reads them.
+ */
+void text_fix_c1(struct buf *b, size_t from);
+
 /* Replace TeX accent commands (L\"owen, {\'e}, \v{s}, \ss) by letters, NFC. */
 void text_tex_accents(struct buf *out, const char *s, size_t n);
 
