@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ampfix.h"
 #include "feed.h"
 #include "text.h"
 #include "util.h"
@@ -46,7 +47,11 @@ struct tag {
 
 /* Sorted by namespace, then name (strcmp): looked up with bsearch. */
 static const struct tag tags[] = {
+	{ NS_RSS, "ABSTRACT", A_TEXT, S_DESC, C_DESC },
+	{ NS_RSS, "CHANNEL", A_CHANNEL, -1, C_NONE },
+	{ NS_RSS, "ITEM", A_ITEM, -1, C_NONE },
 	{ NS_RSS, "RDF", A_ROOT, -1, C_NONE },
+	{ NS_RSS, "TITLE", A_TEXT, S_TITLE, C_TITLE },
 	{ NS_RSS, "author", A_TEXT, S_RSSAUTHOR, C_NONE },
 	{ NS_RSS, "body", A_TEXT, S_BODY, C_NONE },
 	{ NS_RSS, "category", A_CATEGORY, -1, C_NONE },
@@ -453,6 +458,32 @@ static void atom_link(struct state *st, const xmlChar **attrs, int nattr, int ch
 	free(href);
 }
 
+/* CDF puts an item's link and date in attributes: HREF, LASTMOD. */
+static void cdf_attrs(struct state *st, const xmlChar **attrs, int nattr, int channel)
+{
+	char *href = attr_dup(attrs, nattr, NS_OTHER, st, "HREF");
+	char *mod = attr_dup(attrs, nattr, NS_OTHER, st, "LASTMOD");
+
+	if (channel) {
+		st->chan_depth = 1;
+		if (href)
+			buf_puts(&st->ch->link, href);
+		if (mod)
+			buf_puts(&st->ch->updated, mod);
+	} else {
+		if (href) {
+			buf_puts(&st->item.slot[S_LINK].text, href);
+			st->item.slot[S_LINK].set = 1;
+		}
+		if (mod) {
+			buf_puts(&st->item.slot[S_AUPDATED].text, mod);
+			st->item.slot[S_AUPDATED].set = 1;
+		}
+	}
+	free(href);
+	free(mod);
+}
+
 static void start_root(struct state *st, const char *name, const struct tag *t)
 {
 	st->root_seen = 1;
@@ -460,7 +491,8 @@ static void start_root(struct state *st, const char *name, const struct tag *t)
 		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt), "%s", st->early);
 	if (t && t->action == A_ROOT)
 		return;
-	if (!strcmp(name, "channel") || !strcmp(name, "feed") || !strcmp(name, "rss"))
+	if (!strcmp(name, "channel") || !strcmp(name, "feed") || !strcmp(name, "rss") ||
+	    (t && t->action == A_CHANNEL))
 		return;
 	report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
 	       "not a feed (the root element is <%s>)", name);
@@ -557,6 +589,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	if (st->depth == 1) {
 		start_root(st, name, t);
+		if (t && t->action == A_CHANNEL)
+			cdf_attrs(st, attrs, nattr, 1);	/* Microsoft's CDF: the root is the channel */
 		if (!st->chan_depth && t && ns == NS_ATOM)
 			st->chan_depth = 1;
 		if (ns == NS_ATOM && !st->ch->language.len &&
@@ -572,6 +606,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (t->action == A_ITEM && !st->item_depth) {
 		item_reset(&st->item);
 		st->item_depth = st->depth;
+		if (*name == 'I')
+			cdf_attrs(st, attrs, nattr, 0);
 		return;
 	}
 	if (t->action == A_CHANNEL && !st->item_depth && st->depth == 2) {
@@ -892,11 +928,36 @@ static void init_sax(xmlSAXHandler *sax)
 	sax->serror = on_xml_error;
 }
 
+/* UTF-16 and UTF-32 documents: bytes are not characters, leave them be. */
+static int wide_encoding(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	return n >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE) ||
+	                  !u[0] || !u[1]);
+}
+
+static void parse_chunk(struct state *st, struct ampfix *af, const char *s, size_t n, int final)
+{
+	const char *o = s;
+	size_t on = n;
+
+	if (af)
+		ampfix_chunk(af, s, n, final, &o, &on);
+	while (on > 0 && !st->stopped) {
+		int k = on > (1u << 30) ? 1 << 30 : (int)on;
+		xmlParseChunk(st->ctxt, o, k, 0);
+		o += k;
+		on -= (size_t)k;
+	}
+}
+
 int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
                    const struct feed_callbacks *cb)
 {
 	xmlSAXHandler sax;
 	struct state *st = ecalloc(1, sizeof *st);
+	struct ampfix fix = { { 0 }, { 0 }, 0 }, *af = wide_encoding(head, nhead) ? NULL : &fix;
 	char *chunk = emalloc(CHUNK);
 	size_t n;
 	int errors;
@@ -904,15 +965,17 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 	init_sax(&sax);
 	st->cb = cb;
 	st->ch = ch;
-	st->ctxt = xmlCreatePushParserCtxt(&sax, st, head, (int)nhead, NULL);
+	st->ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, NULL);
 	if (!st->ctxt)
 		eprintf("cannot create an XML parser");
 	xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOCDATA);
+	parse_chunk(st, af, head, nhead, 0);
 	while (!st->stopped && (n = fread(chunk, 1, CHUNK, fp)) > 0)
-		xmlParseChunk(st->ctxt, chunk, (int)n, 0);
+		parse_chunk(st, af, chunk, n, 0);
 	if (ferror(fp))
 		report(st, 0, "read error: %s", strerror(errno));
 	if (!st->stopped) {
+		parse_chunk(st, af, NULL, 0, 1);
 		st->ending = 1;
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
 	}
@@ -929,6 +992,7 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 	xmlFreeParserCtxt(st->ctxt);
 	item_free(&st->item);
 	buf_free(&st->listtext);
+	ampfix_free(&fix);
 	errors = st->errors;
 	free(st);
 	free(chunk);

@@ -90,6 +90,7 @@ static void plain_text(struct buf *out, const char *s, size_t n, enum textkind k
 		buf_put(out, again.s, again.len);
 		buf_free(&again);
 	}
+	text_fix_mojibake(out, start);
 	text_fix_c1(out, start);
 }
 

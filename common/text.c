@@ -528,3 +528,79 @@ void text_fix_c1(struct buf *b, size_t from)
 	buf_put(b, out.s, out.len);
 	buf_free(&out);
 }
+
+/* The byte Windows-1252 (or Latin-1) writes as code point cp, or -1. */
+static int cp1252_byte(uint32_t cp)
+{
+	int i;
+
+	if (cp >= 0x80 && cp <= 0xFF)
+		return (int)cp;	/* Latin-1, and C1 controls as the bytes they were */
+	for (i = 0; i < 32; i++)
+		if (cp1252[i] == cp)
+			return 0x80 + i;
+	return -1;
+}
+
+static uint32_t decode_at(const char *s, size_t n, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	*len = utf8_seqlen(u, n);
+	switch (*len) {
+	case 1: return u[0];
+	case 2: return (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+	case 3: return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+	case 4: return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
+		       (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
+	}
+	*len = 1;
+	return 0xFFFD;
+}
+
+/*
+ * UTF-8 read as Windows-1252 and encoded again ("â€¦" for "…"): undo it
+ * where the characters, taken back to bytes, are exactly one UTF-8
+ * character of two to four bytes.
+ */
+void text_fix_mojibake(struct buf *b, size_t from)
+{
+	struct buf out = { 0 };
+	unsigned char bytes[4];
+	size_t i, j, len, need, k;
+	int byte, changed = 0;
+
+	for (i = from; i + 1 < b->len; i++)
+		if ((unsigned char)b->s[i] == 0xC3 && (unsigned char)b->s[i + 1] >= 0x82 &&
+		    (unsigned char)b->s[i + 1] <= 0xB4)
+			break;
+	if (i + 1 >= b->len)
+		return;
+	buf_put(&out, b->s + from, i - from);
+	while (i < b->len) {
+		uint32_t cp = decode_at(b->s + i, b->len - i, &len);
+		need = cp >= 0xC2 && cp <= 0xDF ? 2 : cp >= 0xE0 && cp <= 0xEF ? 3 :
+		       cp >= 0xF0 && cp <= 0xF4 ? 4 : 0;
+		for (k = 1, j = i + len, bytes[0] = (unsigned char)cp; need && k < need; k++) {
+			size_t l2;
+			uint32_t c2 = decode_at(b->s + j, b->len - j, &l2);
+			if (j >= b->len || (byte = cp1252_byte(c2)) < 0x80 || byte > 0xBF)
+				break;
+			bytes[k] = (unsigned char)byte;
+			j += l2;
+		}
+		if (need && k == need && utf8_seqlen(bytes, need) == need) {
+			buf_put(&out, (const char *)bytes, need);
+			i = j;
+			changed = 1;
+			continue;
+		}
+		buf_put(&out, b->s + i, len);
+		i += len;
+	}
+	if (changed) {
+		b->len = from;
+		buf_put(b, out.s, out.len);
+	}
+	buf_free(&out);
+}

@@ -38,6 +38,9 @@ int text_has_entity(const char *s, size_t n);
  */
 void text_fix_c1(struct buf *b, size_t from);
 
+/* UTF-8 that was read as Windows-1252 and encoded again ("â€¦"), undone. */
+void text_fix_mojibake(struct buf *b, size_t from);
+
 /* Replace TeX accent commands (L\"owen, {\'e}, \v{s}, \ss) by letters, NFC. */
 void text_tex_accents(struct buf *out, const char *s, size_t n);
 

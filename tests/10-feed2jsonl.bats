@@ -45,6 +45,9 @@ setup_file() {
 @test "Atom 0.3: issued, modified, escaped content" { check_case atom03; }
 @test "Atom text types: text is literal, html and xhtml become text" { check_case atom-text-types; }
 @test "xml:base resolves relative links per element" { check_case xml-base; }
+@test "CDF (Microsoft, 1997): HREF and LASTMOD attributes" { check_case cdf; }
+@test "Windows-1252 C1 controls and double-encoded UTF-8 are repaired" { check_case mojibake; }
+@test "a bare & is a literal &; &#X41; is A; CDATA and comments untouched" { check_case bare-ampersand; }
 
 @test "undeclared HTML entities decode and do not lose the feed" { check_case undeclared-entity; }
 @test "truncated feed: complete items before the break, exit 1" { check_case truncated; }

@@ -1,0 +1,265 @@
+/* simidx.c: near-duplicate titles by word-set Jaccard similarity (simidx.h). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashset.h"
+#include "simidx.h"
+#include "util.h"
+
+struct title {
+	size_t off;		/* its words in toks[off..off+n), ascending */
+	uint32_t n;
+	long owner;
+};
+
+struct plist {
+	uint32_t *v;		/* titles holding the word, ascending */
+	uint32_t n, cap;
+};
+
+struct rare {
+	size_t df;		/* titles holding the word */
+	uint64_t w;
+};
+
+struct simidx {
+	double t;
+	uint64_t *toks;
+	size_t ntoks, captoks;
+	struct title *titles;
+	size_t ntitles, captitles;
+	uint32_t *probed;	/* per title: the last probe that looked at it */
+	uint32_t probe;
+	struct hset words;	/* word hash -> index into lists */
+	struct plist *lists;
+	size_t nlists, caplists;
+	uint64_t *cur;		/* the words of the last title matched */
+	size_t ncur, capcur;
+	struct rare *order;
+};
+
+static int
+cmp64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Distinct words of s as sorted 64-bit hashes (a collision would only
+ * make two titles look a word more alike: about 2^-40 at a million words). */
+static size_t
+tokens(const char *s, size_t n, uint64_t **v, size_t *cap)
+{
+	size_t k = 0, i, j, w;
+
+	for (i = 0; i < n; i = j + 1) {
+		for (j = i; j < n && s[j] != ' '; j++)
+			;
+		if (j == i)
+			continue;
+		if (k == *cap) {
+			*cap = *cap ? *cap * 2 : 32;
+			*v = erealloc(*v, *cap * sizeof(**v));
+		}
+		(*v)[k++] = hset_hash(0, s + i, j - i);
+	}
+	if (!k)
+		return 0;
+	qsort(*v, k, sizeof(**v), cmp64);
+	for (i = 1, w = 1; i < k; i++)
+		if ((*v)[i] != (*v)[w - 1])
+			(*v)[w++] = (*v)[i];
+	return w;
+}
+
+static size_t
+common(const uint64_t *a, size_t an, const uint64_t *b, size_t bn)
+{
+	size_t i = 0, j = 0, c = 0;
+
+	while (i < an && j < bn) {
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else
+			c++, i++, j++;
+	}
+	return c;
+}
+
+/* need = ceil(t n), kept exact where t n is an integer */
+static size_t
+atleast(double t, size_t n)
+{
+	double v = t * (double)n - 1e-9;
+	size_t k = (size_t)v;
+
+	return (double)k < v ? k + 1 : k;
+}
+
+static int
+similar(double t, size_t inter, size_t an, size_t bn)
+{
+	return (double)inter >= t * (double)(an + bn - inter) - 1e-9;
+}
+
+struct simidx *
+simidx_new(double threshold)
+{
+	struct simidx *x = ecalloc(1, sizeof(*x));
+
+	x->t = threshold;
+	hset_init(&x->words, 1024);
+	return x;
+}
+
+void
+simidx_free(struct simidx *x)
+{
+	size_t i;
+
+	if (!x)
+		return;
+	for (i = 0; i < x->nlists; i++)
+		free(x->lists[i].v);
+	free(x->lists);
+	hset_free(&x->words);
+	free(x->toks);
+	free(x->titles);
+	free(x->probed);
+	free(x->cur);
+	free(x->order);
+	free(x);
+}
+
+static const struct plist *
+postings(const struct simidx *x, uint64_t w)
+{
+	long i = hset_find(&x->words, 0, (const char *)&w, sizeof(w));
+
+	return i < 0 ? NULL : &x->lists[x->words.ent[i].val];
+}
+
+static int
+byrarity(const void *a, const void *b)
+{
+	const struct rare *x = a, *y = b;
+
+	return (x->df > y->df) - (x->df < y->df);
+}
+
+int
+simidx_match(struct simidx *x, const char *norm, size_t n, long *owner)
+{
+	const struct plist *pl;
+	const struct title *ti;
+	size_t nx, p, i, k, lo, hi;
+	uint32_t id, best = UINT32_MAX;
+
+	nx = x->ncur = tokens(norm, n, &x->cur, &x->capcur);
+	if (!nx || !x->ntitles)
+		return 0;
+	if (++x->probe == 0) {
+		memset(x->probed, 0, x->ntitles * sizeof(*x->probed));
+		x->probe = 1;
+	}
+	x->order = erealloc(x->order, nx * sizeof(*x->order));
+	for (i = 0; i < nx; i++) {
+		pl = postings(x, x->cur[i]);
+		x->order[i].df = pl ? pl->n : 0;
+		x->order[i].w = x->cur[i];
+	}
+	qsort(x->order, nx, sizeof(*x->order), byrarity);
+	p = nx - atleast(x->t, nx) + 1;
+	lo = atleast(x->t, nx);
+	hi = (size_t)((double)nx / x->t + 1e-9);
+	for (i = 0; i < p; i++) {
+		if (!x->order[i].df)
+			continue;	/* a new word: nothing to read */
+		pl = postings(x, x->order[i].w);
+		for (k = 0; k < pl->n && (id = pl->v[k]) < best; k++) {
+			if (x->probed[id] == x->probe)
+				continue;
+			x->probed[id] = x->probe;
+			ti = &x->titles[id];
+			if (ti->n < lo || ti->n > hi)
+				continue;
+			if (similar(x->t, common(x->cur, nx, x->toks + ti->off,
+			    ti->n), nx, ti->n))
+				best = id;
+		}
+	}
+	if (best == UINT32_MAX)
+		return 0;
+	*owner = x->titles[best].owner;
+	return 1;
+}
+
+void
+simidx_add(struct simidx *x, long owner)
+{
+	struct plist *pl;
+	struct title *ti;
+	size_t i;
+	long li;
+	int added;
+
+	if (!x->ncur)
+		return;
+	if (x->ntitles >= UINT32_MAX - 1)
+		eprintf("title index: too many titles");
+	if (x->ntitles == x->captitles) {
+		x->captitles = x->captitles ? x->captitles * 2 : 1024;
+		x->titles = erealloc(x->titles, x->captitles * sizeof(*x->titles));
+		x->probed = erealloc(x->probed, x->captitles * sizeof(*x->probed));
+	}
+	while (x->ntoks + x->ncur > x->captoks) {
+		x->captoks = x->captoks ? x->captoks * 2 : 8192;
+		x->toks = erealloc(x->toks, x->captoks * sizeof(*x->toks));
+	}
+	ti = &x->titles[x->ntitles];
+	ti->off = x->ntoks;
+	ti->n = (uint32_t)x->ncur;
+	ti->owner = owner;
+	x->probed[x->ntitles] = 0;
+	memcpy(x->toks + x->ntoks, x->cur, x->ncur * sizeof(*x->cur));
+	x->ntoks += x->ncur;
+	for (i = 0; i < x->ncur; i++) {
+		li = hset_add(&x->words, 0, (const char *)&x->cur[i],
+		    sizeof(x->cur[i]), (int64_t)x->nlists, HSET_COPY, &added);
+		if (added) {
+			if (x->nlists == x->caplists) {
+				x->caplists = x->caplists ? x->caplists * 2 : 1024;
+				x->lists = erealloc(x->lists,
+				    x->caplists * sizeof(*x->lists));
+			}
+			memset(&x->lists[x->nlists++], 0, sizeof(*x->lists));
+		}
+		pl = &x->lists[x->words.ent[li].val];
+		if (pl->n == pl->cap) {
+			pl->cap = pl->cap ? pl->cap * 2 : 4;
+			pl->v = erealloc(pl->v, pl->cap * sizeof(*pl->v));
+		}
+		pl->v[pl->n++] = (uint32_t)x->ntitles;
+	}
+	x->ntitles++;
+}
+
+double
+simidx_jaccard(const char *a, size_t an, const char *b, size_t bn)
+{
+	uint64_t *va = NULL, *vb = NULL;
+	size_t ca = 0, cb = 0, na, nb, c;
+	double j;
+
+	na = tokens(a, an, &va, &ca);
+	nb = tokens(b, bn, &vb, &cb);
+	c = common(va, na, vb, nb);
+	j = na + nb ? (double)c / (double)(na + nb - c) : 1.0;
+	free(va);
+	free(vb);
+	return j;
+}

@@ -1,0 +1,30 @@
+/* simidx.h: find near-duplicate titles by the Jaccard similarity of their
+ * word sets, |A ∩ B| / |A ∪ B|, without comparing every pair.
+ *
+ * Every word of every title added goes into an inverted index. A title
+ * with n distinct words can only reach similarity t with a title that holds
+ * one of any n - ceil(t n) + 1 of its words (prefix filtering), so a probe
+ * reads the posting lists of that many of its rarest words, skips titles
+ * whose size rules them out (t n <= m <= n / t), and checks the rest
+ * exactly. A probe costs a few short lists for real titles. */
+#ifndef FEEDPIPE_SIMIDX_H
+#define FEEDPIPE_SIMIDX_H
+
+#include <stddef.h>
+
+struct simidx;
+
+/* threshold in (0, 1] */
+struct simidx *simidx_new(double threshold);
+void simidx_free(struct simidx *x);
+/* Take the distinct words of norm (words separated by single spaces, as
+ * title_norm writes them) and look for the earliest title added whose
+ * similarity to them is at least the threshold: 1 and its owner in *owner,
+ * or 0. */
+int simidx_match(struct simidx *x, const char *norm, size_t n, long *owner);
+/* Add the title last given to simidx_match, belonging to owner. */
+void simidx_add(struct simidx *x, long owner);
+/* Similarity of two normalised titles, for tests and reports. */
+double simidx_jaccard(const char *a, size_t an, const char *b, size_t bn);
+
+#endif

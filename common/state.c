@@ -1,0 +1,463 @@
+/* state.c: dedup's state file (state.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "state.h"
+#include "util.h"
+
+#define REFUSE "; refusing to read or overwrite it"
+
+void
+seen_init(struct seen *s)
+{
+	memset(s, 0, sizeof(*s));
+	hset_init(&s->keys, 1024);
+}
+
+void
+seen_free(struct seen *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nnames; i++)
+		free(s->names[i]);
+	for (i = 0; i < s->nbufs; i++)
+		free(s->bufs[i]);
+	free(s->names);
+	free(s->bufs);
+	hset_free(&s->keys);
+}
+
+uint32_t
+seen_tag(struct seen *s, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < s->nnames; i++)
+		if (strlen(s->names[i]) == n && !memcmp(s->names[i], name, n))
+			return (uint32_t)i;
+	s->names = erealloc(s->names, (s->nnames + 1) * sizeof(*s->names));
+	s->names[s->nnames] = estrndup(name, n);
+	return (uint32_t)s->nnames++;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back
+ * (H. Hinnant's algorithms): no time zone, no locale, no libc calls. */
+static long long
+days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static void
+civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+	long long era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+static int
+num(const char *p, int n, unsigned *v)
+{
+	*v = 0;
+	for (; n; n--, p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		*v = *v * 10 + (unsigned)(*p - '0');
+	}
+	return 0;
+}
+
+int
+seen_parse_time(const char *p, size_t n, time_t *t)
+{
+	static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31,
+	    30, 31, 30, 31 };
+	unsigned y, mo, d, h, mi, s;
+
+	if (n != 20 || p[4] != '-' || p[7] != '-' || p[10] != 'T' ||
+	    p[13] != ':' || p[16] != ':' || p[19] != 'Z' ||
+	    num(p, 4, &y) || num(p + 5, 2, &mo) || num(p + 8, 2, &d) ||
+	    num(p + 11, 2, &h) || num(p + 14, 2, &mi) || num(p + 17, 2, &s) ||
+	    mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || s > 60)
+		return -1;
+	*t = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s);
+	return 0;
+}
+
+static void
+format_time(time_t t, char *out)
+{
+	long long days = (long long)t / 86400, secs = (long long)t % 86400, y;
+	unsigned m, d;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)	/* cannot be written as the format wants */
+		y = y < 0 ? 0 : 9999;
+	snprintf(out, 21, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d,
+	    secs / 3600, secs / 60 % 60, secs % 60);
+}
+
+/* Undo \\ \t \n \r in place; the new length, or -1. */
+static long
+unescape(char *s, size_t n)
+{
+	char *w = s, *end = s + n;
+
+	for (; s < end; s++) {
+		if (*s != '\\') {
+			*w++ = *s;
+			continue;
+		}
+		if (++s == end)
+			return -1;
+		switch (*s) {
+		case '\\': *w++ = '\\'; break;
+		case 't': *w++ = '\t'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		default: return -1;
+		}
+	}
+	return (long)(w - (end - n));
+}
+
+static char *
+slurp(int fd, size_t *len)
+{
+	struct stat st;
+	size_t cap, n = 0;
+	ssize_t r;
+	char *b;
+
+	if (fstat(fd, &st) != 0)
+		return NULL;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	cap = (size_t)st.st_size + 1;
+	b = emalloc(cap + 1);
+	for (;;) {
+		if (n == cap)
+			b = erealloc(b, (cap *= 2) + 1);
+		r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(b);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	b[n] = '\0';
+	*len = n;
+	return b;
+}
+
+int
+seen_load(struct seen *s, const char *file, time_t cutoff,
+    char *err, size_t errlen)
+{
+	const size_t mlen = strlen(STATE_MAGIC);
+	char *b, *p, *end, *nl, *t1, *t2;
+	size_t len, lines = 0, lastlen = (size_t)-1;
+	unsigned long lineno = 1;
+	const char *last = NULL;
+	uint32_t tag = 0;
+	time_t t;
+	long n, i;
+	int fd, added;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	b = slurp(fd, &len);
+	if (!b) {
+		snprintf(err, errlen, "%s: %s", file, errno == EINVAL ?
+		    "not a regular file" REFUSE : strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!len) {
+		free(b);
+		return 0;
+	}
+	end = b + len;
+	if (len < mlen || memcmp(b, STATE_MAGIC, mlen) ||
+	    (len > mlen && b[mlen] != '\n')) {
+		snprintf(err, errlen, "%s: not a dedup state file (the first line "
+		    "is not \"%s\")" REFUSE, file, STATE_MAGIC);
+		free(b);
+		return -1;
+	}
+	if ((p = memchr(b, '\0', len))) {
+		for (; p > b; p--)
+			lineno += p[-1] == '\n';
+		snprintf(err, errlen, "%s:%lu: NUL byte: not a dedup state file"
+		    REFUSE, file, lineno);
+		free(b);
+		return -1;
+	}
+	for (p = b; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		lines++;
+	hset_reserve(&s->keys, lines + 1);
+	for (p = b + mlen + (len > mlen); p < end; p = nl + 1) {
+		lineno++;
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+			nl = end;
+		t1 = memchr(p, '\t', (size_t)(nl - p));
+		t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+		if (!t2 || t1 == p || t2 == t1 + 1) {
+			snprintf(err, errlen, "%s:%lu: not a state line (want "
+			    "PATH<TAB>KEY<TAB>TIME)" REFUSE, file, lineno);
+			goto bad;
+		}
+		if (seen_parse_time(t2 + 1, (size_t)(nl - t2 - 1), &t)) {
+			snprintf(err, errlen, "%s:%lu: bad time \"%.*s\" (want "
+			    "YYYY-MM-DDTHH:MM:SSZ)" REFUSE, file, lineno,
+			    (int)(nl - t2 - 1 > 40 ? 40 : nl - t2 - 1), t2 + 1);
+			goto bad;
+		}
+		if ((n = unescape(t1 + 1, (size_t)(t2 - t1 - 1))) <= 0) {
+			snprintf(err, errlen, "%s:%lu: bad escape in key (only "
+			    "\\\\ \\t \\n \\r)" REFUSE, file, lineno);
+			goto bad;
+		}
+		if (t < cutoff)
+			continue;
+		if ((size_t)(t1 - p) != lastlen || memcmp(p, last, lastlen)) {
+			tag = seen_tag(s, p, (size_t)(t1 - p));
+			last = p;
+			lastlen = (size_t)(t1 - p);
+		}
+		i = hset_add(&s->keys, tag, t1 + 1, (size_t)n, (int64_t)t,
+		    HSET_NOCOPY, &added);
+		if (!added && s->keys.ent[i].val > (int64_t)t)
+			s->keys.ent[i].val = (int64_t)t;
+	}
+	s->bufs = erealloc(s->bufs, (s->nbufs + 1) * sizeof(*s->bufs));
+	s->bufs[s->nbufs++] = b;
+	return 0;
+bad:
+	/* keys added so far point into b: they must go too */
+	free(b);
+	return -1;
+}
+
+int
+seen_lock(const char *file, char *err, size_t errlen)
+{
+	struct buf name = { 0 };
+	int fd;
+
+	buf_printf(&name, "%s.lock", file);
+	if ((fd = open(name.s, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0) {
+		snprintf(err, errlen, "%s: %s", name.s, strerror(errno));
+		buf_free(&name);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno == EINTR)
+			continue;
+		snprintf(err, errlen, "%s: flock: %s", name.s, strerror(errno));
+		close(fd);
+		fd = -1;
+		break;
+	}
+	buf_free(&name);
+	return fd;
+}
+
+static int
+writeall(int fd, const char *s, size_t n)
+{
+	ssize_t r;
+
+	while (n) {
+		if ((r = write(fd, s, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static void
+put_escaped(struct buf *b, const char *s, size_t n)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *e;
+
+		switch (s[i]) {
+		case '\\': e = "\\\\"; break;
+		case '\t': e = "\\t"; break;
+		case '\n': e = "\\n"; break;
+		case '\r': e = "\\r"; break;
+		default: continue;
+		}
+		buf_put(b, s + run, i - run);
+		buf_put(b, e, 2);
+		run = i + 1;
+	}
+	buf_put(b, s + run, n - run);
+}
+
+/* Remove base.tmp.DIGITS in dir: what runs killed while writing left. */
+static void
+remove_stale(const char *dir, const char *base)
+{
+	size_t bl = strlen(base);
+	struct buf path = { 0 };
+	struct dirent *de;
+	const char *q;
+	DIR *d;
+
+	if (!(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, base, bl) || strncmp(de->d_name + bl,
+		    ".tmp.", 5) || !de->d_name[bl + 5])
+			continue;
+		for (q = de->d_name + bl + 5; *q >= '0' && *q <= '9'; q++)
+			;
+		if (*q)
+			continue;
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, de->d_name);
+		unlink(path.s);
+	}
+	closedir(d);
+	buf_free(&path);
+}
+
+int
+seen_save(const struct seen *s, const char *file, time_t cutoff,
+    char *err, size_t errlen)
+{
+	struct buf tmp = { 0 }, dir = { 0 }, out = { 0 };
+	const struct hset_ent *e;
+	const char *slash = strrchr(file, '/'), *what = "write";
+	char when[24];
+	int64_t lastt = INT64_MIN;
+	struct stat st;
+	size_t i;
+	int fd, dfd, ret = -1;
+
+	if (slash)
+		buf_put(&dir, file, slash == file ? 1 : (size_t)(slash - file));
+	else
+		buf_puts(&dir, ".");
+	remove_stale(dir.s, slash ? slash + 1 : file);
+	buf_printf(&tmp, "%s.tmp.%ld", file, (long)getpid());
+	fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", tmp.s, strerror(errno));
+		goto done;
+	}
+	if (stat(file, &st) == 0)
+		(void)fchmod(fd, st.st_mode & 07777);
+	buf_grow(&out, 1 << 20);
+	buf_puts(&out, STATE_MAGIC "\n");
+	for (i = 0; i < s->keys.n; i++) {
+		e = &s->keys.ent[i];
+		if (e->val < (int64_t)cutoff)
+			continue;
+		if (e->val != lastt) {
+			format_time((time_t)e->val, when);
+			lastt = e->val;
+		}
+		buf_puts(&out, s->names[e->tag]);
+		buf_putc(&out, '\t');
+		put_escaped(&out, e->s, e->len);
+		buf_putc(&out, '\t');
+		buf_put(&out, when, 20);
+		buf_putc(&out, '\n');
+		if (out.len >= 1 << 20) {
+			if (writeall(fd, out.s, out.len))
+				goto fail;
+			buf_reset(&out);
+		}
+	}
+	if (writeall(fd, out.s, out.len))
+		goto fail;
+	what = "fsync";
+	if (fsync(fd))
+		goto fail;
+	what = "close";
+	if (close(fd)) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp.s, file)) {
+		snprintf(err, errlen, "rename %s to %s: %s", tmp.s, file,
+		    strerror(errno));
+		unlink(tmp.s);
+		goto done;
+	}
+	/* the rename itself must reach the disk */
+	if ((dfd = open(dir.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (fsync(dfd) && errno != EINVAL && errno != EROFS) {
+			snprintf(err, errlen, "%s: fsync: %s", dir.s,
+			    strerror(errno));
+			close(dfd);
+			goto done;
+		}
+		close(dfd);
+	}
+	ret = 0;
+	goto done;
+fail:
+	snprintf(err, errlen, "%s: %s: %s", tmp.s, what, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.s);
+done:
+	buf_free(&tmp);
+	buf_free(&dir);
+	buf_free(&out);
+	return ret;
+}

@@ -1,0 +1,54 @@
+/* state.h: what dedup remembers across runs: a plain text file of the keys
+ * seen, each with the time it was first seen, read whole and replaced
+ * atomically under a lock.
+ *
+ *	# feedpipe dedup state v1
+ *	.id<TAB>arxiv:2501.08341<TAB>2025-01-16T05:00:00Z
+ *
+ * After the header, one key a line: the namespace it belongs to (the field
+ * path it came from, in canonical form, or ~title), its value with \ tab
+ * newline and CR written \\ \t \n \r, and when it was first seen (RFC 3339,
+ * UTC, to the second). Library code: errors come back as messages. */
+#ifndef FEEDPIPE_STATE_H
+#define FEEDPIPE_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "hashset.h"
+
+#define STATE_MAGIC "# feedpipe dedup state v1"
+
+struct seen {
+	struct hset keys;	/* (tag, value) -> first-seen time */
+	char **names;		/* tag -> namespace */
+	size_t nnames;
+	char **bufs;		/* loaded files: the keys point into them */
+	size_t nbufs;
+};
+
+void seen_init(struct seen *s);
+void seen_free(struct seen *s);
+/* The tag of a namespace, added if new. */
+uint32_t seen_tag(struct seen *s, const char *name, size_t n);
+/* Add the keys of file, leaving out those first seen before cutoff; a key
+ * already known keeps the earlier time. A missing or empty file adds
+ * nothing. -1 and a message in err if the file cannot be read or is not a
+ * state file (no header, a malformed line). */
+int seen_load(struct seen *s, const char *file, time_t cutoff,
+    char *err, size_t errlen);
+/* Wait for the exclusive lock FILE.lock (created if need be, never
+ * removed): a file descriptor to close when done, or -1 and a message. */
+int seen_lock(const char *file, char *err, size_t errlen);
+/* Replace file by the keys first seen at or after cutoff, in the map's
+ * order: FILE.tmp.PID written, fsync'ed, renamed over FILE, directory
+ * fsync'ed, so a crash leaves the old file or the new one. Removes the
+ * FILE.tmp.* of killed runs first: call it holding the lock. 0 or -1 and a
+ * message. */
+int seen_save(const struct seen *s, const char *file, time_t cutoff,
+    char *err, size_t errlen);
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" (exactly): 0 and the time, or -1. */
+int seen_parse_time(const char *p, size_t n, time_t *t);
+
+#endif
