@@ -640,6 +640,9 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 			start_item_slot(st, t->slot, attrs, nattr);
 		return;
 	}
+	if (!parent_item && t->action == A_ICATEGORY && st->item_depth &&
+	    st->stack[st->depth - 2].tag == t)
+		parent_item = 1;	/* iTunes nests subcategories */
 	if (!parent_item)
 		return;
 	f->in_item = 1;

@@ -151,15 +151,21 @@ byrarity(const void *a, const void *b)
 	return (x->df > y->df) - (x->df < y->df);
 }
 
+void
+simidx_set(struct simidx *x, const char *norm, size_t n)
+{
+	x->ncur = tokens(norm, n, &x->cur, &x->capcur);
+}
+
 int
-simidx_match(struct simidx *x, const char *norm, size_t n, long *owner)
+simidx_match(struct simidx *x, long *owner)
 {
 	const struct plist *pl;
 	const struct title *ti;
 	size_t nx, p, i, k, lo, hi;
 	uint32_t id, best = UINT32_MAX;
 
-	nx = x->ncur = tokens(norm, n, &x->cur, &x->capcur);
+	nx = x->ncur;
 	if (!nx || !x->ntitles)
 		return 0;
 	if (++x->probe == 0) {

@@ -17,12 +17,13 @@ struct simidx;
 /* threshold in (0, 1] */
 struct simidx *simidx_new(double threshold);
 void simidx_free(struct simidx *x);
-/* Take the distinct words of norm (words separated by single spaces, as
- * title_norm writes them) and look for the earliest title added whose
- * similarity to them is at least the threshold: 1 and its owner in *owner,
- * or 0. */
-int simidx_match(struct simidx *x, const char *norm, size_t n, long *owner);
-/* Add the title last given to simidx_match, belonging to owner. */
+/* Make norm the current title: its distinct words, as title_norm
+ * separates them (single spaces). */
+void simidx_set(struct simidx *x, const char *norm, size_t n);
+/* Look for the earliest title added whose similarity to the current one is
+ * at least the threshold: 1 and its owner in *owner, or 0. */
+int simidx_match(struct simidx *x, long *owner);
+/* Add the current title, belonging to owner. */
 void simidx_add(struct simidx *x, long owner);
 /* Similarity of two normalised titles, for tests and reports. */
 double simidx_jaccard(const char *a, size_t an, const char *b, size_t bn);

@@ -106,7 +106,8 @@ seen_parse_time(const char *p, size_t n, time_t *t)
 	    num(p, 4, &y) || num(p + 5, 2, &mo) || num(p + 8, 2, &d) ||
 	    num(p + 11, 2, &h) || num(p + 14, 2, &mi) || num(p + 17, 2, &s) ||
 	    mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-	    mi > 59 || s > 60)
+	    mi > 59 || s > 60 || (mo == 2 && d == 29 &&
+	    (y % 4 || (y % 100 == 0 && y % 400))))
 		return -1;
 	*t = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s);
 	return 0;
@@ -277,8 +278,9 @@ seen_load(struct seen *s, const char *file, time_t cutoff,
 	s->bufs[s->nbufs++] = b;
 	return 0;
 bad:
-	/* keys added so far point into b: they must go too */
-	free(b);
+	/* keys added so far point into b: keep it */
+	s->bufs = erealloc(s->bufs, (s->nbufs + 1) * sizeof(*s->bufs));
+	s->bufs[s->nbufs++] = b;
 	return -1;
 }
 

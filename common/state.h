@@ -35,7 +35,8 @@ uint32_t seen_tag(struct seen *s, const char *name, size_t n);
 /* Add the keys of file, leaving out those first seen before cutoff; a key
  * already known keeps the earlier time. A missing or empty file adds
  * nothing. -1 and a message in err if the file cannot be read or is not a
- * state file (no header, a malformed line). */
+ * state file (no header, a malformed line); s may then hold some of its
+ * keys. */
 int seen_load(struct seen *s, const char *file, time_t cutoff,
     char *err, size_t errlen);
 /* Wait for the exclusive lock FILE.lock (created if need be, never
