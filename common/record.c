@@ -223,8 +223,8 @@ static int find_arxiv(struct rec *r, const char *s)
 	const char *p;
 	size_t i;
 
-	if (!s)
-		return 0;
+	if (!s || !ascii_casestr(s, "arxiv"))
+		return 0;	/* the common case, cheaply */
 	for (i = 0; i < sizeof marks / sizeof *marks; i++)
 		if ((p = ascii_casestr(s, marks[i])) &&
 		    (i < 2 || p == s) &&
@@ -536,8 +536,11 @@ static void strip_trailing_doi(struct buf *s, struct rec *r)
 	const char *p, *last = NULL;
 	size_t i;
 
+	const char *tail = s->s + (s->len > 300 ? s->len - 300 : 0);
+
+	/* only the end of the text: the DOI line is its last words */
 	for (i = 0; i < sizeof marks / sizeof *marks && !last; i++)
-		for (p = strstr(s->s, marks[i]); p; p = strstr(p + 1, marks[i]))
+		for (p = strstr(tail, marks[i]); p; p = strstr(p + 1, marks[i]))
 			last = p;
 	if (!last || strpbrk(last + 5, " \n") || !find_doi(&r->doi, last, strlen(last)))
 		return;

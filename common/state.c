@@ -126,8 +126,9 @@ format_time(time_t t, char *out)
 	civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)	/* cannot be written as the format wants */
 		y = y < 0 ? 0 : 9999;
-	snprintf(out, 21, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", y, m, d,
-	    secs / 3600, secs / 60 % 60, secs % 60);
+	snprintf(out, 64, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y, m, d,
+	    (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
+	    (unsigned)(secs % 60));
 }
 
 /* Undo \\ \t \n \r in place; the new length, or -1. */
@@ -382,7 +383,7 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 	struct buf tmp = { 0 }, dir = { 0 }, out = { 0 };
 	const struct hset_ent *e;
 	const char *slash = strrchr(file, '/'), *what = "write";
-	char when[24];
+	char when[64];
 	int64_t lastt = INT64_MIN;
 	struct stat st;
 	size_t i;

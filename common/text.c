@@ -493,6 +493,20 @@ void text_tex_accents(struct buf *out, const char *s, size_t n)
 	buf_free(&tmp);
 }
 
+/* Offset of the first lead byte followed by a byte in [lo, hi], or NONE. */
+#define NONE ((size_t)-1)
+static size_t find_pair(const struct buf *b, size_t from, int lead, int lo, int hi)
+{
+	const char *p = b->s + from, *end = b->s + b->len;
+
+	while ((p = memchr(p, lead, (size_t)(end - p))) && p + 1 < end) {
+		if ((unsigned char)p[1] >= lo && (unsigned char)p[1] <= hi)
+			return (size_t)(p - b->s);
+		p++;
+	}
+	return NONE;
+}
+
 /* What Windows-1252 puts at 0x80-0x9F (0 where it has nothing). */
 static const uint16_t cp1252[32] = {
 	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
@@ -507,11 +521,7 @@ void text_fix_c1(struct buf *b, size_t from)
 	size_t i;
 	unsigned char c;
 
-	for (i = from; i + 1 < b->len; i++)
-		if ((unsigned char)b->s[i] == 0xC2 && (unsigned char)b->s[i + 1] >= 0x80 &&
-		    (unsigned char)b->s[i + 1] <= 0x9F)
-			break;
-	if (i + 1 >= b->len)
+	if ((i = find_pair(b, from, 0xC2, 0x80, 0x9F)) == NONE)
 		return;
 	buf_put(&out, b->s + from, i - from);
 	for (; i < b->len; i++) {
@@ -570,11 +580,7 @@ void text_fix_mojibake(struct buf *b, size_t from)
 	size_t i, j, len, need, k;
 	int byte, changed = 0;
 
-	for (i = from; i + 1 < b->len; i++)
-		if ((unsigned char)b->s[i] == 0xC3 && (unsigned char)b->s[i + 1] >= 0x82 &&
-		    (unsigned char)b->s[i + 1] <= 0xB4)
-			break;
-	if (i + 1 >= b->len)
+	if ((i = find_pair(b, from, 0xC3, 0x82, 0xB4)) == NONE)
 		return;
 	buf_put(&out, b->s + from, i - from);
 	while (i < b->len) {

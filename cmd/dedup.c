@@ -1,0 +1,777 @@
+/* dedup: the first record of each key, in this run and (with a state file)
+ * across runs; or, with --merge, duplicates folded into the first. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+#include "date.h"
+#include "fields.h"
+#include "jscan.h"
+#include "jsonl.h"
+#include "jsonw.h"
+#include "normtitle.h"
+#include "path.h"
+#include "simidx.h"
+#include "state.h"
+#include "util.h"
+
+enum {
+	MAXPATHS = 64,
+	MINWORDS = 4,		/* shorter titles ("Editorial") are not identities */
+	NEW = -2,		/* fates of a record: new, */
+	SEEN_BEFORE = -1,	/* seen in an earlier run, else the group it joins */
+	OPT_MARK = 256, OPT_UPDATE, OPT_NOW,
+};
+#define TITLE_NS "~title"
+
+static struct path *paths[MAXPATHS];
+static uint32_t tags[MAXPATHS];
+static size_t npaths;
+static int titles, merge, mark, update;
+static double threshold;	/* --title=T; 0: equal titles only */
+static const char *statefile;
+static long expire = -1;
+static time_t now, cutoff;
+
+static struct seen seen;	/* keys: from the state file, then this run's */
+static size_t nloaded;		/* how many came from the state file */
+static int32_t *group;		/* --merge: the group of each key of this run */
+static size_t ngroup, capgroup;
+static struct simidx *sim;
+static struct path *title_path;
+static uint32_t title_tag;
+
+/* the current record's keys, their bytes in kb */
+struct rkey {
+	uint32_t tag;
+	size_t off, len;
+};
+static struct rkey rk[MAXPATHS + 1];
+static size_t nrk;
+static int has_title;
+static struct buf kb, tmp;
+
+/* --merge: the records kept, lines in blocks */
+struct rec {
+	const char *s;
+	size_t len;
+	long next;		/* the next duplicate in its group, or -1 */
+	long last;		/* a group's first record: its last duplicate */
+	int head;
+};
+static struct rec *recs;
+static size_t nrecs, caprecs;
+static char *block;
+static size_t blockleft;
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: %s [-mt] [-k path[,path...]]... [--title=T] "
+	    "[-s file [--mark | --update] [-e days]] [file ...]\n"
+	    "  -k, --key PATH[,PATH...]  records sharing a value at any of these "
+	    "paths are\n"
+	    "                            duplicates (default .id)\n"
+	    "  -t, --title[=T]           also titles that are equal once "
+	    "normalised, or whose\n"
+	    "                            word sets have Jaccard similarity >= T\n"
+	    "  -m, --merge               fold duplicates into the first record "
+	    "(reads all input first)\n"
+	    "  -s, --state FILE          also drop records whose keys FILE "
+	    "recorded in earlier runs\n"
+	    "      --mark                record the keys of every record in FILE; "
+	    "drop nothing\n"
+	    "      --update              drop, and record what is left (unsafe: "
+	    "see dedup(1))\n"
+	    "  -e, --expire DAYS         forget keys first seen more than DAYS "
+	    "days ago\n"
+	    "      --now TIME            take TIME (RFC 3339) as the current time\n"
+	    "  -h, --help                show this help\n"
+	    "  -V, --version             show the version\n", argv0);
+	exit(status);
+}
+
+static int
+namechar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c >= 0x80;
+}
+
+/* A quoted key at *pp, decoded into out; *pp moves past it. */
+static void
+quoted_key(const char **pp, struct buf *out)
+{
+	const char *p = *pp, *q = p + 1;
+
+	while (*q && *q != '"')
+		q += q[0] == '\\' && q[1] ? 2 : 1;
+	jscan_string(p, (size_t)(q + 1 - p), out);
+	*pp = q + 1;
+}
+
+static void
+put_key(struct buf *out, const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && namechar((unsigned char)k[i]); i++)
+		;
+	buf_putc(out, '.');
+	if (n && i == n)
+		buf_put(out, k, n);
+	else
+		json_put_string(out, k, n);
+}
+
+/* The canonical form of a path that path_parse accepted, so that id, .id
+ * and .["id"] name one namespace in the state file. */
+static void
+canon_path(struct buf *out, const char *s)
+{
+	struct buf key = { 0 };
+	const char *p = s, *q;
+
+	if (!strcmp(s, ".")) {
+		buf_putc(out, '.');
+		return;
+	}
+	while (*p) {
+		if (*p == '[' && p[1] != '"') {
+			buf_printf(out, "[%ld]", strtol(p + 1, (char **)&q, 10));
+			p = q + 1;
+			continue;
+		}
+		if (*p == '[' || *p == '.')
+			p++;
+		if (*p == '[')
+			continue;
+		if (*p == '"') {
+			quoted_key(&p, &key);
+			put_key(out, key.s, key.len);
+			if (*p == ']')
+				p++;
+		} else {
+			for (q = p; namechar((unsigned char)*q); q++)
+				;
+			put_key(out, p, (size_t)(q - p));
+			p = q;
+		}
+	}
+	buf_free(&key);
+}
+
+static void
+add_path(const char *text)
+{
+	char err[256];
+	struct buf canon = { 0 };
+	struct path *p;
+	size_t i;
+
+	if (!(p = path_parse(text, err, sizeof(err)))) {
+		weprintf("-k '%s': %s", text, err);
+		usage(stderr, EXIT_FATAL);
+	}
+	canon_path(&canon, text);
+	if (!strcmp(canon.s, "."))
+		eprintf("-k '%s': the whole record cannot be a key", text);
+	for (i = 0; i < npaths; i++)
+		if (!strcmp(seen.names[tags[i]], canon.s))
+			break;
+	if (i < npaths) {
+		path_free(p);
+	} else {
+		if (npaths == MAXPATHS)
+			eprintf("-k: more than %d paths", MAXPATHS);
+		tags[npaths] = seen_tag(&seen, canon.s, canon.len);
+		paths[npaths++] = p;
+	}
+	buf_free(&canon);
+}
+
+/* -k PATH[,PATH...]: commas inside quoted keys do not split. */
+static void
+add_paths(const char *arg)
+{
+	struct buf one = { 0 };
+	const char *p;
+	int inq = 0;
+
+	for (p = arg;; p++) {
+		if (*p == '"')
+			inq = !inq;
+		else if (inq && *p == '\\' && p[1])
+			buf_putc(&one, *p++);
+		if (!*p || (*p == ',' && !inq)) {
+			add_path(buf_str(&one));
+			buf_reset(&one);
+			if (!*p)
+				break;
+			continue;
+		}
+		buf_putc(&one, *p);
+	}
+	buf_free(&one);
+}
+
+/* Numbers are keys by value (1, 1.0 and 1e0 agree) and written the same
+ * way whether they came from the scanner or from jansson. */
+static void
+put_real(struct buf *b, double d)
+{
+	char s[40];
+	int prec;
+
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(s, sizeof(s), "%.*g", prec, d);
+		if (strtod(s, NULL) == d)
+			break;
+	}
+	buf_puts(b, s);
+}
+
+static void
+put_number(struct buf *b, const char *v, size_t n)
+{
+	char *end;
+
+	buf_reset(&tmp);
+	buf_put(&tmp, v, n);
+	if (strpbrk(tmp.s, ".eE"))
+		put_real(b, strtod(tmp.s, &end));
+	else
+		buf_printf(b, "%lld", strtoll(tmp.s, &end, 10));
+}
+
+static void
+key_begin(uint32_t tag)
+{
+	rk[nrk].tag = tag;
+	rk[nrk].off = kb.len;
+}
+
+/* Keep the key just written to kb, unless it is empty. */
+static void
+key_end(void)
+{
+	rk[nrk].len = kb.len - rk[nrk].off;
+	if (rk[nrk].len)
+		nrk++;
+}
+
+static void
+title_key(const char *s, size_t n)
+{
+	size_t start = kb.len;
+
+	key_begin(title_tag);
+	if (title_norm(&kb, s, n) < MINWORDS) {
+		kb.len = start;
+		kb.s[start] = '\0';
+		return;
+	}
+	key_end();
+	has_title = 1;
+}
+
+/* A key from the raw text of a value: strings decoded, numbers by value,
+ * anything else (null, true, arrays, objects) is no key. */
+static void
+raw_key(uint32_t tag, const char *v, size_t n)
+{
+	if (*v == '"') {
+		if (jscan_string(v, n, &tmp) <= 0)
+			return;
+		if (tag == title_tag && titles) {
+			title_key(tmp.s, tmp.len);
+			return;
+		}
+		key_begin(tag);
+		buf_put(&kb, tmp.s, tmp.len);
+		key_end();
+	} else if (*v == '-' || (*v >= '0' && *v <= '9')) {
+		key_begin(tag);
+		put_number(&kb, v, n);
+		key_end();
+	}
+}
+
+static void
+json_key(uint32_t tag, const json_t *v)
+{
+	if (json_is_string(v)) {
+		if (tag == title_tag && titles) {
+			title_key(json_string_value(v), json_string_length(v));
+			return;
+		}
+		key_begin(tag);
+		buf_put(&kb, json_string_value(v), json_string_length(v));
+		key_end();
+	} else if (json_is_integer(v)) {
+		key_begin(tag);
+		buf_printf(&kb, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		key_end();
+	} else if (json_is_real(v)) {
+		key_begin(tag);
+		put_real(&kb, json_real_value(v));
+		key_end();
+	}
+}
+
+/* The keys of the current line, from its text; jansson only where the
+ * scanner cannot answer. -1 for a line that is not a record. */
+static int
+record_keys(const struct jsonl *in)
+{
+	char err[256];
+	json_t *j = NULL;
+	const char *v;
+	size_t i, n = npaths + (titles != 0), vn;
+	struct path *p;
+	int r;
+
+	nrk = 0;
+	has_title = 0;
+	buf_reset(&kb);
+	buf_grow(&kb, 256);
+	for (i = 0; i < n; i++) {
+		p = i < npaths ? paths[i] : title_path;
+		r = j ? -2 : path_scan(p, in->line, in->len, &v, &vn);
+		if (r == -2 && !j && !(j = jsonl_parse(in, err, sizeof(err)))) {
+			wlineprintf(in->name, in->lineno, "%s", err);
+			return -1;
+		}
+		if (j)
+			json_key(i < npaths ? tags[i] : title_tag, path_get(p, j));
+		else if (r == 0)
+			raw_key(i < npaths ? tags[i] : title_tag, v, vn);
+	}
+	json_decref(j);
+	return 0;
+}
+
+static const char *
+keep_line(const char *s, size_t n)
+{
+	size_t sz = n + 1 > (4 << 20) ? n + 1 : 4 << 20;
+	char *p;
+
+	if (n + 1 > blockleft) {
+		block = emalloc(sz);	/* freed at exit */
+		blockleft = sz;
+	}
+	p = block;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	block += n + 1;
+	blockleft -= n + 1;
+	return p;
+}
+
+/* --merge: keep the record, as the first of a group or a duplicate in one. */
+static long
+keep_record(const struct jsonl *in, long grp)
+{
+	struct rec *r;
+
+	if (nrecs == caprecs) {
+		caprecs = caprecs ? caprecs * 2 : 1024;
+		recs = erealloc(recs, caprecs * sizeof(*recs));
+	}
+	r = &recs[nrecs];
+	r->s = keep_line(in->line, in->len);
+	r->len = in->len;
+	r->next = -1;
+	r->last = (long)nrecs;
+	r->head = grp < 0;
+	if (grp >= 0) {
+		recs[recs[grp].last].next = (long)nrecs;
+		recs[grp].last = (long)nrecs;
+	}
+	return (long)nrecs++;
+}
+
+static void
+emit(const char *s, size_t n)
+{
+	fwrite(s, 1, n, stdout);
+	putchar('\n');
+	if (ferror(stdout))
+		eprintf("<stdout>: write error:");
+}
+
+static long
+owner(long i)
+{
+	if ((size_t)i < nloaded)
+		return SEEN_BEFORE;
+	return merge ? group[(size_t)i - nloaded] : 0;
+}
+
+/* Seen before wins: once is enough to drop a record. Else the earliest. */
+static long
+worse(long fate, long o)
+{
+	if (fate == SEEN_BEFORE || o == SEEN_BEFORE)
+		return SEEN_BEFORE;
+	return fate == NEW || o < fate ? o : fate;
+}
+
+static int
+one(const struct jsonl *in)
+{
+	long fate = NEW, grp, i, o;
+	const struct rkey *k;
+	size_t j;
+	int added;
+
+	if (record_keys(in))
+		return 1;
+	if (sim && has_title) {
+		k = &rk[nrk - 1];
+		simidx_set(sim, kb.s + k->off, k->len);
+		if (simidx_match(sim, &o))
+			fate = worse(fate, o);
+	}
+	for (j = 0; j < nrk && !mark; j++)
+		if ((i = hset_find(&seen.keys, rk[j].tag, kb.s + rk[j].off,
+		    rk[j].len)) >= 0)
+			fate = worse(fate, owner(i));
+	grp = fate;
+	if (fate == NEW && merge)
+		grp = keep_record(in, -1);
+	else if (fate == NEW)
+		emit(in->line, in->len);
+	else if (fate >= 0 && merge)
+		keep_record(in, fate);
+	for (j = 0; j < nrk; j++) {
+		hset_add(&seen.keys, rk[j].tag, kb.s + rk[j].off, rk[j].len,
+		    (int64_t)now, HSET_COPY, &added);
+		if (added && merge) {
+			if (ngroup == capgroup) {
+				capgroup = capgroup ? capgroup * 2 : 1024;
+				group = erealloc(group, capgroup * sizeof(*group));
+			}
+			group[ngroup++] = (int32_t)grp;
+		}
+	}
+	if (sim && has_title)
+		simidx_add(sim, grp);
+	return 0;
+}
+
+static int
+dedup_file(const char *path)
+{
+	struct jsonl in;
+	FILE *fp = open_input(path);
+	int r, bad = 0;
+
+	if (!fp) {
+		weprintf("%s:", input_name(path));
+		return 1;
+	}
+	jsonl_init(&in, fp, input_name(path));
+	while ((r = jsonl_next(&in)) > 0)
+		bad |= one(&in);
+	if (r < 0) {
+		weprintf("%s: read error:", in.name);
+		bad = 1;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	jsonl_free(&in);
+	return bad;
+}
+
+/* --merge */
+
+static int
+rank(const json_t *type)
+{
+	static const char *const order[] = { "new", "cross", "replace",
+	    "replace-cross" };
+	size_t i;
+
+	for (i = 0; json_is_string(type) && i < 4; i++)
+		if (!strcmp(json_string_value(type), order[i]))
+			return (int)i;
+	return 4;
+}
+
+static void
+add_unique(json_t *arr, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(arr); i++)
+		if (!strcmp(json_string_value(json_array_get(arr, i)), s))
+			return;
+	json_array_append_new(arr, json_string(s));
+}
+
+static const char *
+str(const json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s && *s ? s : NULL;
+}
+
+/* Where a record appeared: its feed's name, else its link. */
+static const char *
+where(const json_t *r)
+{
+	const char *s = str(json_object_get(r, F_FEED), F_FEED_NAME);
+
+	return s ? s : str(r, F_LINK);
+}
+
+static void
+fold(json_t *m, json_t *d, json_t *also)
+{
+	json_t *mc = json_object_get(m, F_CATEGORIES);
+	json_t *dc = json_object_get(d, F_CATEGORIES);
+	json_t *ma = json_object_get(m, F_ARXIV);
+	json_t *da = json_object_get(d, F_ARXIV);
+	json_t *v, *w;
+	const char *s;
+	size_t i;
+
+	if (json_is_array(mc) && json_is_array(dc))
+		for (i = 0; i < json_array_size(dc); i++)
+			if ((s = json_string_value(json_array_get(dc, i))))
+				add_unique(mc, s);
+	if (json_is_object(ma) && json_is_object(da)) {
+		v = json_object_get(da, F_ARXIV_ANNOUNCE);
+		if (json_is_string(v) && rank(v) < rank(json_object_get(ma,
+		    F_ARXIV_ANNOUNCE)))
+			json_object_set(ma, F_ARXIV_ANNOUNCE, v);
+		v = json_object_get(da, F_ARXIV_VERSION);
+		w = json_object_get(ma, F_ARXIV_VERSION);
+		if (json_is_integer(v) && (!json_is_integer(w) ||
+		    json_integer_value(v) > json_integer_value(w)))
+			json_object_set(ma, F_ARXIV_VERSION, v);
+		json_object_update_missing(ma, da);
+	}
+	if ((s = where(d)))
+		add_unique(also, s);
+	v = json_object_get(d, F_ALSO);
+	for (i = 0; i < json_array_size(v); i++)
+		if ((s = json_string_value(json_array_get(v, i))))
+			add_unique(also, s);
+	/* what the first lacks: a journal version's doi and journal */
+	json_object_update_missing(m, d);
+}
+
+static void
+finish(json_t *m, json_t *also)
+{
+	const char *self = where(m), *link = str(m, F_LINK), *s, *p;
+	json_t *cats = json_object_get(m, F_CATEGORIES), *old, *v;
+	size_t i;
+
+	old = json_object_get(m, F_ALSO);
+	if (!json_is_array(old)) {
+		old = json_array();
+		json_object_set_new(m, F_ALSO, old);
+	}
+	for (i = 0; i < json_array_size(also); i++) {
+		s = json_string_value(json_array_get(also, i));
+		if ((!self || strcmp(s, self)) && (!link || strcmp(s, link)))
+			add_unique(old, s);
+	}
+	if (!json_array_size(old))
+		json_object_del(m, F_ALSO);
+	/* the primary category first */
+	p = str(json_object_get(m, F_ARXIV), F_ARXIV_PRIMARY);
+	for (i = 1; p && i < json_array_size(cats); i++) {
+		s = json_string_value(json_array_get(cats, i));
+		if (s && !strcmp(s, p)) {
+			v = json_incref(json_array_get(cats, i));
+			json_array_remove(cats, i);
+			json_array_insert_new(cats, 0, v);
+			break;
+		}
+	}
+}
+
+static void
+merge_group(const struct rec *r)
+{
+	json_t *m, *orig, *d, *also;
+	long k;
+
+	if (r->next < 0) {
+		emit(r->s, r->len);
+		return;
+	}
+	m = json_loadb(r->s, r->len, JSON_REJECT_DUPLICATES, NULL);
+	orig = json_loadb(r->s, r->len, JSON_REJECT_DUPLICATES, NULL);
+	if (!m || !orig) {	/* cannot be: the line was read as a record */
+		json_decref(m);
+		json_decref(orig);
+		emit(r->s, r->len);
+		return;
+	}
+	also = json_array();
+	for (k = r->next; k >= 0; k = recs[k].next) {
+		d = json_loadb(recs[k].s, recs[k].len, JSON_REJECT_DUPLICATES,
+		    NULL);
+		if (json_is_object(d))
+			fold(m, d, also);
+		json_decref(d);
+	}
+	finish(m, also);
+	if (json_equal(m, orig))
+		emit(r->s, r->len);
+	else if (jsonl_write(stdout, m))
+		eprintf("<stdout>: write error:");
+	json_decref(also);
+	json_decref(m);
+	json_decref(orig);
+}
+
+static void
+load_state(void)
+{
+	char err[1024];
+	size_t i;
+	const struct hset_ent *e;
+
+	if (seen_load(&seen, statefile, cutoff, err, sizeof(err)))
+		eprintf("%s", err);
+	nloaded = seen.keys.n;
+	if (!sim)
+		return;
+	for (i = 0; i < nloaded; i++) {
+		e = &seen.keys.ent[i];
+		if (e->tag != title_tag)
+			continue;
+		simidx_set(sim, e->s, e->len);
+		simidx_add(sim, SEEN_BEFORE);
+	}
+}
+
+static time_t
+time_min(void)
+{
+	if ((time_t)-1 > 0)
+		return 0;
+	return sizeof(time_t) > 4 ? (time_t)INT64_MIN : (time_t)INT32_MIN;
+}
+
+static void
+options(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "title", optional_argument, NULL, 't' },
+		{ "merge", no_argument, NULL, 'm' },
+		{ "state", required_argument, NULL, 's' },
+		{ "mark", no_argument, NULL, OPT_MARK },
+		{ "update", no_argument, NULL, OPT_UPDATE },
+		{ "expire", required_argument, NULL, 'e' },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "k:tms:e:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': add_paths(optarg); break;
+		case 't':
+			titles = 1;
+			if (!optarg)
+				break;
+			threshold = strtod(optarg, &end);
+			if (*end || end == optarg || !(threshold > 0 && threshold <= 1))
+				eprintf("--title=%s: want a similarity above 0 and at "
+				    "most 1, such as 0.9", optarg);
+			break;
+		case 'm': merge = 1; break;
+		case 's': statefile = optarg; break;
+		case OPT_MARK: mark = 1; break;
+		case OPT_UPDATE: update = 1; break;
+		case 'e':
+			expire = strtol(optarg, &end, 10);
+			if (*end || end == optarg || expire < 0 || expire > 1000000)
+				eprintf("--expire %s: want a number of days", optarg);
+			break;
+		case OPT_NOW:
+			if (date_parse(optarg, &now))
+				eprintf("--now %s: want a time such as "
+				    "2025-01-16T05:00:00Z", optarg);
+			break;
+		case 'h': usage(stdout, EXIT_OK); break;
+		case 'V': printf("dedup %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
+		default: usage(stderr, EXIT_FATAL);
+		}
+	}
+	if ((mark || update || expire >= 0) && !statefile) {
+		weprintf("--%s needs --state", mark ? "mark" : update ? "update" :
+		    "expire");
+		usage(stderr, EXIT_FATAL);
+	}
+	if (mark && (update || merge)) {
+		weprintf("--mark only records keys: not with --%s",
+		    update ? "update" : "merge");
+		usage(stderr, EXIT_FATAL);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char outbuf[1 << 16];
+	char err[1024];
+	int i, bad = 0, lock = -1;
+	struct stat st;
+	char *real;
+
+	setprogname(argv[0]);
+	seen_init(&seen);
+	options(argc, argv);
+	if (!npaths)
+		add_path("." F_ID);
+	title_path = path_parse(F_TITLE, NULL, 0);
+	title_tag = titles ? seen_tag(&seen, TITLE_NS, strlen(TITLE_NS)) :
+	    UINT32_MAX;
+	if (!now)
+		now = time(NULL);
+	cutoff = expire >= 0 ? now - (time_t)expire * 86400 : time_min();
+	if (titles && threshold > 0 && !mark)
+		sim = simidx_new(threshold);
+	if (statefile && lstat(statefile, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (real = realpath(statefile, NULL)))
+		statefile = real;	/* replace a symlink's target, not it */
+	if (statefile && (mark || update) &&
+	    (lock = seen_lock(statefile, err, sizeof(err))) < 0)
+		eprintf("%s", err);
+	if (statefile)
+		load_state();
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (optind == argc)
+		bad |= dedup_file("-");
+	for (i = optind; i < argc; i++)
+		bad |= dedup_file(argv[i]);
+	for (i = 0; merge && (size_t)i < nrecs; i++)
+		if (recs[i].head)
+			merge_group(&recs[i]);
+	/* records must be out before their keys are recorded */
+	if (fshut(stdout, "<stdout>"))
+		return EXIT_FATAL;
+	if (lock >= 0 && seen_save(&seen, statefile, cutoff, err, sizeof(err)))
+		eprintf("%s", err);
+	return bad ? EXIT_BADINPUT : EXIT_OK;
+}
