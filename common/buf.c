@@ -22,7 +22,8 @@ void buf_grow(struct buf *b, size_t extra)
 void buf_put(struct buf *b, const char *s, size_t n)
 {
 	buf_grow(b, n);
-	memcpy(b->s + b->len, s, n);
+	if (n)
+		memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }

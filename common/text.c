@@ -497,8 +497,12 @@ void text_tex_accents(struct buf *out, const char *s, size_t n)
 #define NONE ((size_t)-1)
 static size_t find_pair(const struct buf *b, size_t from, int lead, int lo, int hi)
 {
-	const char *p = b->s + from, *end = b->s + b->len;
+	const char *p, *end;
 
+	if (!b->s)
+		return NONE;
+	p = b->s + from;
+	end = b->s + b->len;
 	while ((p = memchr(p, lead, (size_t)(end - p))) && p + 1 < end) {
 		if ((unsigned char)p[1] >= lo && (unsigned char)p[1] <= hi)
 			return (size_t)(p - b->s);
