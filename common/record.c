@@ -9,9 +9,11 @@
 #include <time.h>
 
 #include "authors.h"
+#include "boiler.h"
 #include "date.h"
 #include "fields.h"
 #include "html.h"
+#include "ident.h"
 #include "item.h"
 #include "jsonw.h"
 #include "sha1.h"
@@ -99,17 +101,6 @@ static void slot_plain(struct buf *out, const struct slot_text *t, int line)
 	plain_text(out, t->text.s, t->text.len, t->kind, line);
 }
 
-static void trimmed(struct buf *out, const char *s, size_t n)
-{
-	while (n && is_space((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	while (n && is_space((unsigned char)s[n - 1]))
-		n--;
-	buf_put(out, s, n);
-}
-
 /* ---- links ---- */
 
 static int is_absolute_url(const char *s)
@@ -125,7 +116,7 @@ static void resolve_link(struct buf *out, const char *s, size_t n, const char *b
 	const char *p;
 	size_t i;
 
-	trimmed(&raw, s, n);
+	text_trimmed(&raw, s, n);
 	if (!raw.len)
 		return;
 	if (base && *base && !is_absolute_url(raw.s))
@@ -161,7 +152,7 @@ static void pick_link(struct rec *r, const struct item *it, const struct channel
 		}
 	if ((t = get(it, S_GUID)) && it->guid_permalink) {
 		struct buf g = { 0 };
-		trimmed(&g, t->text.s, t->text.len);
+		text_trimmed(&g, t->text.s, t->text.len);
 		if (is_absolute_url(g.s ? g.s : ""))
 			buf_put(&r->link, g.s, g.len);
 		buf_free(&g);
@@ -176,77 +167,20 @@ static void pick_link(struct rec *r, const struct item *it, const struct channel
 
 /* ---- arXiv ---- */
 
-static int is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* An arXiv identifier at s: 2501.08341 or hep-th/9901001, then vN. */
-static size_t arxiv_id_at(const char *s, struct buf *id, long *version)
-{
-	size_t i = 0, j;
-
-	if (is_digit(s[0])) {
-		while (is_digit(s[i]))
-			i++;
-		if (i != 4 || s[i] != '.')
-			return 0;
-		for (j = ++i; is_digit(s[i]); i++)
-			;
-		if (i - j < 4 || i - j > 5)
-			return 0;
-	} else {
-		while ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-' ||
-		       (i && s[i] == '.') || (i && s[i] >= 'A' && s[i] <= 'Z'))
-			i++;
-		if (i < 2 || s[i] != '/')
-			return 0;
-		for (j = ++i; is_digit(s[i]); i++)
-			;
-		if (i - j != 7)
-			return 0;
-	}
-	buf_reset(id);
-	buf_put(id, s, i);
-	*version = 0;
-	if (s[i] == 'v' && is_digit(s[i + 1])) {
-		*version = strtol(s + i + 1, NULL, 10);
-		for (i++; is_digit(s[i]); i++)
-			;
-	}
-	return i;
-}
-
-static int find_arxiv(struct rec *r, const char *s)
-{
-	static const char *const marks[] = { "arxiv.org/abs/", "oai:arXiv.org:", "arXiv:" };
-	const char *p;
-	size_t i;
-
-	if (!s || !ascii_casestr(s, "arxiv"))
-		return 0;	/* the common case, cheaply */
-	for (i = 0; i < sizeof marks / sizeof *marks; i++)
-		if ((p = ascii_casestr(s, marks[i])) &&
-		    (i < 2 || p == s) &&
-		    arxiv_id_at(p + strlen(marks[i]), &r->arxiv_id, &r->arxiv_version))
-			return 1;
-	return 0;
-}
-
 static void detect_arxiv(struct rec *r, const struct item *it)
 {
 	const struct slot_text *g = get(it, S_GUID);
 	long version;
 
-	if (find_arxiv(r, g ? g->text.s : NULL)) {
+	if (ident_find_arxiv(g ? g->text.s : NULL, &r->arxiv_id, &r->arxiv_version)) {
 		version = r->arxiv_version;
 		/* the guid has the version; the link usually does not */
-		if (!version && find_arxiv(r, r->link.s))
+		if (!version && ident_find_arxiv(r->link.s, &r->arxiv_id, &r->arxiv_version))
 			return;
 		r->arxiv_version = version;
 		return;
 	}
-	if (!find_arxiv(r, r->link.s))
+	if (!ident_find_arxiv(r->link.s, &r->arxiv_id, &r->arxiv_version))
 		buf_reset(&r->arxiv_id);
 }
 
@@ -281,43 +215,6 @@ static void order_categories(struct rec *r, const struct item *it)
 
 /* ---- DOIs ---- */
 
-/* A DOI ("10.NNNN/suffix") in s; stops at white space, quotes, '?', '#'. */
-static int find_doi(struct buf *out, const char *s, size_t n)
-{
-	size_t i, j, k;
-
-	for (i = 0; i + 7 < n; i++) {
-		if (s[i] != '1' || s[i + 1] != '0' || s[i + 2] != '.' || (i && is_digit(s[i - 1])))
-			continue;
-		for (j = i + 3; j < n && is_digit(s[j]); j++)
-			;
-		if (j - (i + 3) < 4 || j >= n || s[j] != '/')
-			continue;
-		for (k = j + 1; k < n && !is_space((unsigned char)s[k]) && !strchr("\"'<>?#&", s[k]); k++)
-			;
-		while (k > j + 1 && strchr(".,;:)]", s[k - 1]))
-			k--;
-		if (k == j + 1)
-			continue;
-		buf_reset(out);
-		buf_put(out, s + i, k - i);
-		return 1;
-	}
-	return 0;
-}
-
-/* A DOI in a URL: only on doi.org or in a /doi/ path, never a bare path. */
-static int doi_in_url(struct buf *out, const char *u)
-{
-	const char *p;
-
-	if (!u)
-		return 0;
-	if ((p = strstr(u, "doi.org/")) || (p = strstr(u, "/doi/")))
-		return find_doi(out, p, strlen(p));
-	return 0;
-}
-
 static void pick_doi(struct rec *r, const struct item *it)
 {
 	static const enum slot direct[] = { S_PRISMDOI, S_ARXIVDOI };
@@ -325,29 +222,29 @@ static void pick_doi(struct rec *r, const struct item *it)
 	size_t i;
 
 	for (i = 0; i < sizeof direct / sizeof *direct; i++)
-		if ((t = get(it, direct[i])) && find_doi(&r->doi, t->text.s, t->text.len))
+		if ((t = get(it, direct[i])) && ident_find_doi(&r->doi, t->text.s, t->text.len))
 			return;
 	for (i = 0; i < it->identifiers.n; i++)
-		if (find_doi(&r->doi, it->identifiers.v[i], strlen(it->identifiers.v[i])))
+		if (ident_find_doi(&r->doi, it->identifiers.v[i], strlen(it->identifiers.v[i])))
 			return;
-	if ((t = get(it, S_ALINKDOI)) && find_doi(&r->doi, t->text.s, t->text.len))
+	if ((t = get(it, S_ALINKDOI)) && ident_find_doi(&r->doi, t->text.s, t->text.len))
 		return;
-	if (doi_in_url(&r->doi, r->link.s))
+	if (ident_doi_in_url(&r->doi, r->link.s))
 		return;
 	if ((t = get(it, S_GUID)) && !r->arxiv_id.len) {
-		if (doi_in_url(&r->doi, t->text.s))
+		if (ident_doi_in_url(&r->doi, t->text.s))
 			return;
-		if (!strncmp(t->text.s, "10.", 3) && find_doi(&r->doi, t->text.s, t->text.len))
+		if (!strncmp(t->text.s, "10.", 3) && ident_find_doi(&r->doi, t->text.s, t->text.len))
 			return;
-		if (!ascii_ncasecmp(t->text.s, "doi:", 4) && find_doi(&r->doi, t->text.s, t->text.len))
+		if (!ascii_ncasecmp(t->text.s, "doi:", 4) && ident_find_doi(&r->doi, t->text.s, t->text.len))
 			return;
 	}
 	for (i = S_ALINK_ANY; i <= S_RDFABOUT; i++)
-		if ((t = get(it, (enum slot)i)) && doi_in_url(&r->doi, t->text.s))
+		if ((t = get(it, (enum slot)i)) && ident_doi_in_url(&r->doi, t->text.s))
 			return;
 	/* ChemRxiv and others: a doi.org link inside the description */
 	for (i = S_DESC; i <= S_ABSTRACT; i++)
-		if ((t = get(it, (enum slot)i)) && doi_in_url(&r->doi, t->text.s))
+		if ((t = get(it, (enum slot)i)) && ident_doi_in_url(&r->doi, t->text.s))
 			return;
 }
 
@@ -360,11 +257,6 @@ static int ends_with(const struct buf *b, const char *s)
 	size_t n = strlen(s);
 
 	return b->len >= n && !memcmp(b->s + b->len - n, s, n);
-}
-
-static int starts_with(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
 }
 
 /*
@@ -405,159 +297,10 @@ static void pick_summary(struct buf *out, const struct item *it)
 	buf_free(&alt);
 }
 
-/* Remove s[from..to) from b. */
-static void cut(struct buf *b, size_t from, size_t to)
-{
-	memmove(b->s + from, b->s + to, b->len - to + 1);
-	b->len -= to - from;
-}
-
-static void strip_leading_space(struct buf *b)
-{
-	size_t i = 0;
-
-	while (i < b->len && is_space((unsigned char)b->s[i]))
-		i++;
-	cut(b, 0, i);
-	while (b->len && is_space((unsigned char)b->s[b->len - 1]))
-		b->s[--b->len] = '\0';
-}
-
-/* End of the paragraph that starts at i. */
-static size_t para_end(const struct buf *b, size_t i)
-{
-	const char *p = strstr(b->s + i, "\n\n");
-
-	return p ? (size_t)(p - b->s) : b->len;
-}
-
-/* arXiv: "arXiv:2501.08341v1 Announce Type: new \nAbstract: ..." */
-static void strip_arxiv(struct buf *s)
-{
-	const char *a, *abs;
-
-	if (!starts_with(s->s, "arXiv:") || !(a = strstr(s->s, "Announce Type:")) ||
-	    a - s->s > 80 || !(abs = strstr(a, "Abstract:")) || abs - a > 60)
-		return;
-	cut(s, 0, (size_t)(abs - s->s) + strlen("Abstract:"));
-	strip_leading_space(s);
-}
-
-/* strstr within s[0..n). */
-static const char *find_in(const char *s, size_t n, const char *needle)
-{
-	size_t k = strlen(needle), i;
-
-	for (i = 0; i + k <= n; i++)
-		if (s[i] == needle[0] && !memcmp(s + i, needle, k))
-			return s + i;
-	return NULL;
-}
-
-/*
- * Paragraphs publishers put around the abstract. Each handler looks at one
- * paragraph and may take what it says (authors, journal, DOI).
- */
-static int take_para(struct buf *s, size_t start, size_t end, struct rec *r)
-{
-	const char *p = s->s + start;
-	size_t n = end - start;
-	const char *q;
-
-	if (starts_with(p, "Author(s):") || starts_with(p, "Authors:")) {
-		if (!r->authors.n)
-			authors_split(&r->authors, p, n);
-		return 1;
-	}
-	/* APS: "[Phys. Rev. Lett. 134, 020602] Published Thu Jan 16, 2025" */
-	if (p[0] == '[' && (q = memchr(p, ']', n)) && q + 11 <= p + n &&
-	    !memcmp(q, "] Published", 11)) {
-		if (!r->journal.len)
-			buf_put(&r->journal, p + 1, (size_t)(q - p - 1));
-		return 1;
-	}
-	/* Nature: "Nature Machine Intelligence, Published online: 16 January 2025; doi:..." */
-	if ((q = find_in(p, n, ", Published online:"))) {
-		if (!r->journal.len)
-			buf_put(&r->journal, p, (size_t)(q - p));
-		if (!r->doi.len)
-			find_doi(&r->doi, p, n);
-		return 1;
-	}
-	/* ScienceDirect */
-	if (starts_with(p, "Publication date:"))
-		return 1;
-	if (starts_with(p, "Source:")) {
-		if (!r->journal.len)
-			trimmed(&r->journal, p + 7, n - 7);
-		return 1;
-	}
-	return 0;
-}
-
-static void strip_paragraphs(struct buf *s, struct rec *r)
-{
-	size_t start = 0, end;
-
-	while (start < s->len) {
-		end = para_end(s, start);
-		if (take_para(s, start, end, r)) {
-			cut(s, start, end < s->len ? end + 2 : end);
-			continue;
-		}
-		start = end < s->len ? end + 2 : end;
-	}
-	strip_leading_space(s);
-}
-
-/* Wiley and others open the abstract with a bare "Abstract" heading. */
-static void strip_heading(struct buf *s)
-{
-	static const char *const heads[] = { "Abstract", "ABSTRACT", "Summary" };
-	size_t i, n;
-
-	for (i = 0; i < sizeof heads / sizeof *heads; i++) {
-		n = strlen(heads[i]);
-		if (!starts_with(s->s, heads[i]) || s->len == n)
-			continue;
-		if (s->s[n] == '\n' || (s->s[n] == ' ' && s->s[n + 1] >= 'A' && s->s[n + 1] <= 'Z') ||
-		    s->s[n] == ':') {
-			cut(s, 0, n + (s->s[n] == ':'));
-			strip_leading_space(s);
-		}
-		return;
-	}
-}
-
-/* A trailing "DOI: https://doi.org/..." (ChemRxiv) says again what doi holds. */
-static void strip_trailing_doi(struct buf *s, struct rec *r)
-{
-	static const char *const marks[] = { "DOI: ", "doi: ", "DOI:", "doi:" };
-	const char *p, *last = NULL;
-	size_t i;
-
-	const char *tail = s->s + (s->len > 300 ? s->len - 300 : 0);
-
-	/* only the end of the text: the DOI line is its last words */
-	for (i = 0; i < sizeof marks / sizeof *marks && !last; i++)
-		for (p = strstr(tail, marks[i]); p; p = strstr(p + 1, marks[i]))
-			last = p;
-	if (!last || strpbrk(last + 5, " \n") || !find_doi(&r->doi, last, strlen(last)))
-		return;
-	s->len = (size_t)(last - s->s);
-	s->s[s->len] = '\0';
-	strip_leading_space(s);
-}
-
 static void clean_summary(struct rec *r, const struct item *it)
 {
 	pick_summary(&r->summary, it);
-	if (!r->summary.len)
-		return;
-	strip_arxiv(&r->summary);
-	strip_paragraphs(&r->summary, r);
-	strip_heading(&r->summary);
-	strip_trailing_doi(&r->summary, r);
+	boiler_strip(&r->summary, &r->authors, &r->journal, &r->doi);
 }
 
 /* ---- authors, journal, dates ---- */
@@ -631,51 +374,6 @@ static void pick_dates(struct rec *r, const struct item *it)
 
 /* ---- id ---- */
 
-static int tracking_param(const char *p, size_t n)
-{
-	static const char *const names[] = { "utm_", "af=", "rss=", "dgcid=", "rft_dat=" };
-	size_t i;
-
-	for (i = 0; i < sizeof names / sizeof *names; i++)
-		if (n >= strlen(names[i]) && !strncmp(p, names[i], strlen(names[i])))
-			return 1;
-	return 0;
-}
-
-/* Lower-case scheme and host, no fragment, no tracking parameters. */
-static void normalise_url(struct buf *out, const char *u)
-{
-	const char *host = strstr(u, "://"), *q, *p, *end;
-	size_t i, n;
-	int first = 1;
-
-	if (!host) {
-		buf_puts(out, u);
-		return;
-	}
-	host += 3;
-	for (i = 0; u + i < host; i++)
-		buf_putc(out, (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]));
-	for (p = host; *p && *p != '/' && *p != '?' && *p != '#'; p++)
-		buf_putc(out, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
-	n = strcspn(p, "?#");
-	buf_put(out, p, n);
-	if (p[n] != '?')
-		return;
-	end = p + n + 1 + strcspn(p + n + 1, "#");
-	for (q = p + n + 1; q < end;) {
-		size_t len = strcspn(q, "&#");
-		if (q + len > end)
-			len = (size_t)(end - q);
-		if (len && !tracking_param(q, len)) {
-			buf_putc(out, first ? '?' : '&');
-			buf_put(out, q, len);
-			first = 0;
-		}
-		q += len + (q + len < end);
-	}
-}
-
 static void make_id(struct rec *r)
 {
 	char hex[41];
@@ -691,7 +389,7 @@ static void make_id(struct rec *r)
 		}
 	} else if (r->link.len) {
 		buf_puts(&r->id, "url:");
-		normalise_url(&r->id, r->link.s);
+		ident_normalise_url(&r->id, r->link.s);
 	} else if (r->guid.len) {
 		buf_printf(&r->id, "guid:%s", r->guid.s);
 	} else {
@@ -791,7 +489,7 @@ static void write_record(struct buf *out, const struct rec *r, const struct item
 		for (size_t i = 0; i < sizeof order / sizeof *order; i++)
 			if ((t = get(it, order[i]))) {
 				struct buf h = { 0 };
-				trimmed(&h, t->text.s, t->text.len);
+				text_trimmed(&h, t->text.s, t->text.len);
 				put_text(&w, F_SUMMARY_HTML, &h);
 				buf_free(&h);
 				break;
@@ -849,7 +547,7 @@ void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
 	pick_title(r, it);
 	pick_link(r, it, ch);
 	if ((g = get(it, S_GUID)) || (g = get(it, S_RDFABOUT)))
-		trimmed(&r->guid, g->text.s, g->text.len);
+		text_trimmed(&r->guid, g->text.s, g->text.len);
 	detect_arxiv(r, it);
 	order_categories(r, it);
 	pick_authors(r, it);

@@ -614,3 +614,14 @@ void text_fix_mojibake(struct buf *b, size_t from)
 	}
 	buf_free(&out);
 }
+
+void text_trimmed(struct buf *out, const char *s, size_t n)
+{
+	while (n && is_space((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && is_space((unsigned char)s[n - 1]))
+		n--;
+	buf_put(out, s, n);
+}

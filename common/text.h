@@ -25,6 +25,9 @@ void text_plain(struct buf *out, const char *s, size_t n);
 /* The same, but every run of white space becomes one space (titles). */
 void text_line(struct buf *out, const char *s, size_t n);
 
+/* Append s without its leading and trailing white space. */
+void text_trimmed(struct buf *out, const char *s, size_t n);
+
 /* Does s look like HTML (a known tag or an entity reference)? */
 int text_looks_like_html(const char *s, size_t n);
 /* Decode named (HTML) and numeric character references; others are kept. */
