@@ -25,7 +25,7 @@ COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html
 	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
 	common/fields.h common/jsonl.h common/path.h common/jscan.h common/ampfix.h \
 	common/ident.h common/boiler.h
-UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path
+UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix
 MAN1 = $(PROGS:%=man/%.1)
 MAN5 = man/feedpipe.5
 MAN7 = man/feedpipe.7

@@ -99,10 +99,16 @@ void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
 		}
 		/* the next '&' or "<!" decides what to do */
 		const char *amp = memchr(p, '&', (size_t)(stop - p));
-		const char *upto = amp ? amp : stop, *lt = p;
-		while ((lt = memchr(lt, '<', (size_t)(upto - lt))) && lt + 1 < end && lt[1] != '!')
-			lt++;
-		if (lt && lt + 1 < end) {
+		/* "<!" is found by its '!', which is much rarer in XML than '<' */
+		const char *upto = amp ? amp : stop, *bang = p, *lt = NULL;
+		while ((bang = memchr(bang, '!', (size_t)(upto - bang)))) {
+			if (bang > p && bang[-1] == '<') {
+				lt = bang - 1;
+				break;
+			}
+			bang++;
+		}
+		if (lt) {
 			if (end - lt >= 9 && !memcmp(lt, "<![CDATA[", 9)) {
 				buf_put(&f->out, p, (size_t)(lt + 9 - p));
 				p = lt + 9;
@@ -120,8 +126,10 @@ void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
 			continue;
 		}
 		if (!amp) {
-			buf_put(&f->out, p, (size_t)(stop - p));
-			p = stop;
+			/* never stop between '<' and its '!': the next call must see both */
+			const char *cut = stop > p && stop[-1] == '<' ? stop - 1 : stop;
+			buf_put(&f->out, p, (size_t)(cut - p));
+			p = cut;
 			break;
 		}
 		buf_put(&f->out, p, (size_t)(amp - p));
