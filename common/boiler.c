@@ -61,11 +61,14 @@ static void strip_arxiv(struct buf *s)
 /* strstr within s[0..n). */
 static const char *find_in(const char *s, size_t n, const char *needle)
 {
-	size_t k = strlen(needle), i;
+	size_t k = strlen(needle);
+	const char *p = s, *end = s + n;
 
-	for (i = 0; i + k <= n; i++)
-		if (s[i] == needle[0] && !memcmp(s + i, needle, k))
-			return s + i;
+	while ((p = memchr(p, needle[0], (size_t)(end - p))) && (size_t)(end - p) >= k) {
+		if (!memcmp(p, needle, k))
+			return p;
+		p++;
+	}
 	return NULL;
 }
 
