@@ -38,6 +38,7 @@ static double threshold;	/* --title=T; 0: equal titles only */
 static const char *statefile;
 static long expire = -1;
 static time_t now, cutoff;
+static int now_given;
 
 static struct seen seen;	/* keys: from the state file, then this run's */
 static size_t nloaded;		/* how many came from the state file */
@@ -57,18 +58,25 @@ static size_t nrk;
 static int has_title;
 static struct buf kb, tmp;
 
-/* --merge: the records kept, lines in blocks */
+/* --merge: the records kept. The first of each group is read again from a
+ * regular file at the end rather than kept in memory; duplicates and
+ * records from pipes are kept, in blocks. */
 struct rec {
-	const char *s;
+	const char *s;		/* the line, or NULL: read it again */
 	size_t len;
+	uint64_t hash;		/* to check that it is the same line */
+	unsigned long lineno;
+	int file;		/* index in files */
+	int head;		/* the first of its group */
 	long next;		/* the next duplicate in its group, or -1 */
 	long last;		/* a group's first record: its last duplicate */
-	int head;
 };
 static struct rec *recs;
 static size_t nrecs, caprecs;
 static char *block;
 static size_t blockleft;
+static char **files;		/* the inputs, "-" for stdin */
+static int nfiles, curfile, seekable;
 
 static void
 usage(FILE *fp, int status)
@@ -137,6 +145,7 @@ canon_path(struct buf *out, const char *s)
 {
 	struct buf key = { 0 };
 	const char *p = s, *q;
+	char *end;
 
 	if (!strcmp(s, ".")) {
 		buf_putc(out, '.');
@@ -144,8 +153,8 @@ canon_path(struct buf *out, const char *s)
 	}
 	while (*p) {
 		if (*p == '[' && p[1] != '"') {
-			buf_printf(out, "[%ld]", strtol(p + 1, (char **)&q, 10));
-			p = q + 1;
+			buf_printf(out, "[%ld]", strtol(p + 1, &end, 10));
+			p = end + 1;
 			continue;
 		}
 		if (*p == '[' || *p == '.')
@@ -386,11 +395,14 @@ keep_record(const struct jsonl *in, long grp)
 		recs = erealloc(recs, caprecs * sizeof(*recs));
 	}
 	r = &recs[nrecs];
-	r->s = keep_line(in->line, in->len);
+	r->head = grp < 0;
+	r->s = r->head && seekable ? NULL : keep_line(in->line, in->len);
 	r->len = in->len;
+	r->hash = r->s ? 0 : hset_hash(0, in->line, in->len);
+	r->lineno = in->lineno;
+	r->file = curfile;
 	r->next = -1;
 	r->last = (long)nrecs;
-	r->head = grp < 0;
 	if (grp >= 0) {
 		recs[recs[grp].last].next = (long)nrecs;
 		recs[grp].last = (long)nrecs;
@@ -434,23 +446,28 @@ one(const struct jsonl *in)
 
 	if (record_keys(in))
 		return 1;
-	if (sim && has_title) {
-		k = &rk[nrk - 1];
-		simidx_set(sim, kb.s + k->off, k->len);
-		if (simidx_match(sim, &o))
-			fate = worse(fate, o);
-	}
 	for (j = 0; j < nrk && !mark; j++)
 		if ((i = hset_find(&seen.keys, rk[j].tag, kb.s + rk[j].off,
 		    rk[j].len)) >= 0)
 			fate = worse(fate, owner(i));
+	if (sim && has_title) {
+		k = &rk[nrk - 1];
+		simidx_set(sim, kb.s + k->off, k->len);
+		/* streaming, a duplicate is a duplicate; merging, the
+		 * earliest group wins */
+		if ((fate == NEW || (merge && fate != SEEN_BEFORE)) &&
+		    simidx_match(sim, &o))
+			fate = worse(fate, o);
+	}
 	grp = fate;
-	if (fate == NEW && merge)
+	if (fate == NEW && merge) {
 		grp = keep_record(in, -1);
-	else if (fate == NEW)
+	} else if (fate == NEW) {
 		emit(in->line, in->len);
-	else if (fate >= 0 && merge)
+		grp = 0;	/* streaming: any group will do */
+	} else if (fate >= 0 && merge) {
 		keep_record(in, fate);
+	}
 	for (j = 0; j < nrk; j++) {
 		hset_add(&seen.keys, rk[j].tag, kb.s + rk[j].off, rk[j].len,
 		    (int64_t)now, HSET_COPY, &added);
@@ -470,7 +487,9 @@ one(const struct jsonl *in)
 static int
 dedup_file(const char *path)
 {
+	static int stdin_read;
 	struct jsonl in;
+	struct stat st;
 	FILE *fp = open_input(path);
 	int r, bad = 0;
 
@@ -478,6 +497,12 @@ dedup_file(const char *path)
 		weprintf("%s:", input_name(path));
 		return 1;
 	}
+	seekable = fp != stdin && fstat(fileno(fp), &st) == 0 &&
+	    S_ISREG(st.st_mode);
+	/* stdio reads a pipe 4 KB at a time: a syscall every two records
+	 * (and a stream's buffer can only be set before its first read) */
+	if (fp != stdin || !stdin_read++)
+		setvbuf(fp, NULL, _IOFBF, 1 << 18);
 	jsonl_init(&in, fp, input_name(path));
 	while ((r = jsonl_next(&in)) > 0)
 		bad |= one(&in);
@@ -489,6 +514,35 @@ dedup_file(const char *path)
 		fclose(fp);
 	jsonl_free(&in);
 	return bad;
+}
+
+/* --merge: the line of a record not kept, read again. Records come in
+ * input order, so this is one more sequential pass over each file. */
+static const char *
+reread(const struct rec *r)
+{
+	static struct jsonl in;
+	static int open = -1;
+	FILE *fp;
+	int n;
+
+	if (open != r->file) {
+		if (open >= 0) {
+			fclose(in.fp);
+			jsonl_free(&in);
+		}
+		if (!(fp = fopen(files[r->file], "r")))
+			eprintf("%s: cannot read it again:", files[r->file]);
+		jsonl_init(&in, fp, files[r->file]);
+		open = r->file;
+	}
+	while (in.lineno < r->lineno && (n = jsonl_next(&in)) > 0)
+		;
+	if (in.lineno != r->lineno || in.len != r->len ||
+	    hset_hash(0, in.line, in.len) != r->hash)
+		eprintf("%s:%lu: the file changed while dedup --merge read it",
+		    files[r->file], r->lineno);
+	return in.line;
 }
 
 /* --merge */
@@ -509,10 +563,12 @@ rank(const json_t *type)
 static void
 add_unique(json_t *arr, const char *s)
 {
+	const char *e;
 	size_t i;
 
 	for (i = 0; i < json_array_size(arr); i++)
-		if (!strcmp(json_string_value(json_array_get(arr, i)), s))
+		if ((e = json_string_value(json_array_get(arr, i))) &&
+		    !strcmp(e, s))
 			return;
 	json_array_append_new(arr, json_string(s));
 }
@@ -609,18 +665,17 @@ merge_group(const struct rec *r)
 	json_t *m, *orig, *d, *also;
 	long k;
 
+	const char *line = r->s ? r->s : reread(r);
+
 	if (r->next < 0) {
-		emit(r->s, r->len);
+		emit(line, r->len);
 		return;
 	}
-	m = json_loadb(r->s, r->len, JSON_REJECT_DUPLICATES, NULL);
-	orig = json_loadb(r->s, r->len, JSON_REJECT_DUPLICATES, NULL);
-	if (!m || !orig) {	/* cannot be: the line was read as a record */
-		json_decref(m);
-		json_decref(orig);
-		emit(r->s, r->len);
+	if (!(orig = json_loadb(line, r->len, JSON_REJECT_DUPLICATES, NULL))) {
+		emit(line, r->len);	/* cannot be: it was read as a record */
 		return;
 	}
+	m = json_deep_copy(orig);
 	also = json_array();
 	for (k = r->next; k >= 0; k = recs[k].next) {
 		d = json_loadb(recs[k].s, recs[k].len, JSON_REJECT_DUPLICATES,
@@ -631,7 +686,7 @@ merge_group(const struct rec *r)
 	}
 	finish(m, also);
 	if (json_equal(m, orig))
-		emit(r->s, r->len);
+		emit(line, r->len);
 	else if (jsonl_write(stdout, m))
 		eprintf("<stdout>: write error:");
 	json_decref(also);
@@ -712,6 +767,7 @@ options(int argc, char *argv[])
 			if (date_parse(optarg, &now))
 				eprintf("--now %s: want a time such as "
 				    "2025-01-16T05:00:00Z", optarg);
+			now_given = 1;
 			break;
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'V': printf("dedup %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
@@ -733,10 +789,11 @@ options(int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
-	static char outbuf[1 << 16];
+	static char outbuf[1 << 16], dash[] = "-", *stdin_only[] = { dash };
 	char err[1024];
-	int i, bad = 0, lock = -1;
+	int bad = 0, lock = -1;
 	struct stat st;
+	size_t i;
 	char *real;
 
 	setprogname(argv[0]);
@@ -747,7 +804,7 @@ main(int argc, char *argv[])
 	title_path = path_parse(F_TITLE, NULL, 0);
 	title_tag = titles ? seen_tag(&seen, TITLE_NS, strlen(TITLE_NS)) :
 	    UINT32_MAX;
-	if (!now)
+	if (!now_given)
 		now = time(NULL);
 	cutoff = expire >= 0 ? now - (time_t)expire * 86400 : time_min();
 	if (titles && threshold > 0 && !mark)
@@ -761,11 +818,15 @@ main(int argc, char *argv[])
 	if (statefile)
 		load_state();
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (optind == argc)
-		bad |= dedup_file("-");
-	for (i = optind; i < argc; i++)
-		bad |= dedup_file(argv[i]);
-	for (i = 0; merge && (size_t)i < nrecs; i++)
+	files = argv + optind;
+	nfiles = argc - optind;
+	if (!nfiles) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	for (curfile = 0; curfile < nfiles; curfile++)
+		bad |= dedup_file(files[curfile]);
+	for (i = 0; merge && i < nrecs; i++)
 		if (recs[i].head)
 			merge_group(&recs[i]);
 	/* records must be out before their keys are recorded */

@@ -15,6 +15,7 @@ struct title {
 
 struct plist {
 	uint32_t *v;		/* titles holding the word, ascending */
+	uint64_t *sig;		/* and their signatures */
 	uint32_t n, cap;
 };
 
@@ -31,11 +32,12 @@ struct simidx {
 	size_t ntitles, captitles;
 	uint32_t *probed;	/* per title: the last probe that looked at it */
 	uint32_t probe;
-	struct hset words;	/* word hash -> index into lists */
+	struct hset words;	/* (title size, word hash) -> index into lists */
 	struct plist *lists;
 	size_t nlists, caplists;
-	uint64_t *cur;		/* the words of the last title matched */
+	uint64_t *cur;		/* the words of the current title */
 	size_t ncur, capcur;
+	uint64_t cursig;
 	struct rare *order;
 };
 
@@ -72,6 +74,26 @@ tokens(const char *s, size_t n, uint64_t **v, size_t *cap)
 		if ((*v)[i] != (*v)[w - 1])
 			(*v)[w++] = (*v)[i];
 	return w;
+}
+
+/* A title's signature: one bit of 64 for each of its words. A word of
+ * ours whose bit is clear in another title's signature is not in it, so
+ * counting our words with their bit set bounds the words in common from
+ * above, from the posting list alone. */
+static unsigned
+bit(uint64_t w)
+{
+	return (unsigned)(w >> 58);
+}
+
+static size_t
+bound(const uint64_t *a, size_t an, uint64_t sig)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < an; i++)
+		c += (size_t)(sig >> bit(a[i]) & 1);
+	return c;
 }
 
 static size_t
@@ -123,8 +145,10 @@ simidx_free(struct simidx *x)
 
 	if (!x)
 		return;
-	for (i = 0; i < x->nlists; i++)
+	for (i = 0; i < x->nlists; i++) {
 		free(x->lists[i].v);
+		free(x->lists[i].sig);
+	}
 	free(x->lists);
 	hset_free(&x->words);
 	free(x->toks);
@@ -135,10 +159,12 @@ simidx_free(struct simidx *x)
 	free(x);
 }
 
+/* The titles of size m holding word w: lists are kept per title size, so
+ * that a probe reads only the sizes that can match. */
 static const struct plist *
-postings(const struct simidx *x, uint64_t w)
+postings(const struct simidx *x, uint64_t w, size_t m)
 {
-	long i = hset_find(&x->words, 0, (const char *)&w, sizeof(w));
+	long i = hset_find(&x->words, (uint32_t)m, (const char *)&w, sizeof(w));
 
 	return i < 0 ? NULL : &x->lists[x->words.ent[i].val];
 }
@@ -154,7 +180,11 @@ byrarity(const void *a, const void *b)
 void
 simidx_set(struct simidx *x, const char *norm, size_t n)
 {
+	size_t i;
+
 	x->ncur = tokens(norm, n, &x->cur, &x->capcur);
+	for (x->cursig = 0, i = 0; i < x->ncur; i++)
+		x->cursig |= 1ULL << bit(x->cur[i]);
 }
 
 int
@@ -162,7 +192,7 @@ simidx_match(struct simidx *x, long *owner)
 {
 	const struct plist *pl;
 	const struct title *ti;
-	size_t nx, p, i, k, lo, hi;
+	size_t nx, p, i, k, m, a, lo, hi;
 	uint32_t id, best = UINT32_MAX;
 
 	nx = x->ncur;
@@ -172,30 +202,36 @@ simidx_match(struct simidx *x, long *owner)
 		memset(x->probed, 0, x->ntitles * sizeof(*x->probed));
 		x->probe = 1;
 	}
-	x->order = erealloc(x->order, nx * sizeof(*x->order));
-	for (i = 0; i < nx; i++) {
-		pl = postings(x, x->cur[i]);
-		x->order[i].df = pl ? pl->n : 0;
-		x->order[i].w = x->cur[i];
-	}
-	qsort(x->order, nx, sizeof(*x->order), byrarity);
-	p = nx - atleast(x->t, nx) + 1;
 	lo = atleast(x->t, nx);
 	hi = (size_t)((double)nx / x->t + 1e-9);
-	for (i = 0; i < p; i++) {
-		if (!x->order[i].df)
-			continue;	/* a new word: nothing to read */
-		pl = postings(x, x->order[i].w);
-		for (k = 0; k < pl->n && (id = pl->v[k]) < best; k++) {
-			if (x->probed[id] == x->probe)
-				continue;
-			x->probed[id] = x->probe;
-			ti = &x->titles[id];
-			if (ti->n < lo || ti->n > hi)
-				continue;
-			if (similar(x->t, common(x->cur, nx, x->toks + ti->off,
-			    ti->n), nx, ti->n))
-				best = id;
+	x->order = erealloc(x->order, nx * sizeof(*x->order));
+	for (m = lo; m <= hi; m++) {
+		/* J >= t with a title of m words takes a common words;
+		 * a title holding none of our p rarest has at most nx - p */
+		a = atleast(x->t / (1 + x->t), nx + m);
+		if (a > nx || a > m)
+			continue;
+		p = nx - a + 1;
+		for (i = 0; i < nx; i++) {
+			pl = postings(x, x->cur[i], m);
+			x->order[i].df = pl ? pl->n : 0;
+			x->order[i].w = x->cur[i];
+		}
+		qsort(x->order, nx, sizeof(*x->order), byrarity);
+		for (i = 0; i < p; i++) {
+			if (!x->order[i].df)
+				continue;	/* no title of m words has it */
+			pl = postings(x, x->order[i].w, m);
+			for (k = 0; k < pl->n && (id = pl->v[k]) < best; k++) {
+				if (bound(x->cur, nx, pl->sig[k]) < a ||
+				    x->probed[id] == x->probe)
+					continue;
+				x->probed[id] = x->probe;
+				ti = &x->titles[id];
+				if (similar(x->t, common(x->cur, nx,
+				    x->toks + ti->off, ti->n), nx, ti->n))
+					best = id;
+			}
 		}
 	}
 	if (best == UINT32_MAX)
@@ -234,7 +270,8 @@ simidx_add(struct simidx *x, long owner)
 	memcpy(x->toks + x->ntoks, x->cur, x->ncur * sizeof(*x->cur));
 	x->ntoks += x->ncur;
 	for (i = 0; i < x->ncur; i++) {
-		li = hset_add(&x->words, 0, (const char *)&x->cur[i],
+		li = hset_add(&x->words, (uint32_t)x->ncur,
+		    (const char *)&x->cur[i],
 		    sizeof(x->cur[i]), (int64_t)x->nlists, HSET_COPY, &added);
 		if (added) {
 			if (x->nlists == x->caplists) {
@@ -248,7 +285,9 @@ simidx_add(struct simidx *x, long owner)
 		if (pl->n == pl->cap) {
 			pl->cap = pl->cap ? pl->cap * 2 : 4;
 			pl->v = erealloc(pl->v, pl->cap * sizeof(*pl->v));
+			pl->sig = erealloc(pl->sig, pl->cap * sizeof(*pl->sig));
 		}
+		pl->sig[pl->n] = x->cursig;
 		pl->v[pl->n++] = (uint32_t)x->ntitles;
 	}
 	x->ntitles++;

@@ -1,12 +1,15 @@
 /* simidx.h: find near-duplicate titles by the Jaccard similarity of their
  * word sets, |A ∩ B| / |A ∪ B|, without comparing every pair.
  *
- * Every word of every title added goes into an inverted index. A title
- * with n distinct words can only reach similarity t with a title that holds
- * one of any n - ceil(t n) + 1 of its words (prefix filtering), so a probe
- * reads the posting lists of that many of its rarest words, skips titles
- * whose size rules them out (t n <= m <= n / t), and checks the rest
- * exactly. A probe costs a few short lists for real titles. */
+ * Every word of every title added goes into an inverted index, with one
+ * posting list per word and title size. A title of n distinct words reaches
+ * similarity t with one of m words only if they share
+ * a = ceil(t (n + m) / (1 + t)) words, so only if that title holds one of
+ * any n - a + 1 of its words (prefix filtering), and only for
+ * t n <= m <= n / t. A probe reads, for each such m, the lists of its
+ * n - a + 1 rarest words among titles of m words, and checks each title
+ * found exactly.
+ * A probe costs a few short lists for real titles. */
 #ifndef FEEDPIPE_SIMIDX_H
 #define FEEDPIPE_SIMIDX_H
 

@@ -29,10 +29,7 @@ seen_free(struct seen *s)
 
 	for (i = 0; i < s->nnames; i++)
 		free(s->names[i]);
-	for (i = 0; i < s->nbufs; i++)
-		free(s->bufs[i]);
 	free(s->names);
-	free(s->bufs);
 	hset_free(&s->keys);
 }
 
@@ -60,7 +57,7 @@ days_from_civil(long long y, unsigned m, unsigned d)
 	y -= m <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
 	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + (long long)doe - 719468;
 }
@@ -155,134 +152,120 @@ unescape(char *s, size_t n)
 	return (long)(w - (end - n));
 }
 
-static char *
-slurp(int fd, size_t *len)
+/* Check one line (without its newline) and add its key. 0, or -1 and a
+ * message. */
+static int
+load_line(struct seen *s, char *p, size_t len, time_t cutoff, uint32_t *tag,
+    const char *file, unsigned long lineno, char *err, size_t errlen)
 {
-	struct stat st;
-	size_t cap, n = 0;
-	ssize_t r;
-	char *b;
+	char *end = p + len, *t1, *t2;
+	time_t t;
+	long n, i;
+	int added;
 
-	if (fstat(fd, &st) != 0)
-		return NULL;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		return NULL;
+	if (memchr(p, '\0', len)) {
+		snprintf(err, errlen, "%s:%lu: NUL byte: not a dedup state file"
+		    REFUSE, file, lineno);
+		return -1;
 	}
-	cap = (size_t)st.st_size + 1;
-	b = emalloc(cap + 1);
-	for (;;) {
-		if (n == cap)
-			b = erealloc(b, (cap *= 2) + 1);
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+	t1 = memchr(p, '\t', len);
+	t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(end - t1 - 1)) : NULL;
+	if (!t2 || t1 == p || t2 == t1 + 1) {
+		snprintf(err, errlen, "%s:%lu: not a state line (want "
+		    "PATH<TAB>KEY<TAB>TIME)" REFUSE, file, lineno);
+		return -1;
 	}
-	b[n] = '\0';
-	*len = n;
-	return b;
+	if (seen_parse_time(t2 + 1, (size_t)(end - t2 - 1), &t)) {
+		snprintf(err, errlen, "%s:%lu: bad time \"%.*s\" (want "
+		    "YYYY-MM-DDTHH:MM:SSZ)" REFUSE, file, lineno,
+		    (int)(end - t2 - 1 > 40 ? 40 : end - t2 - 1), t2 + 1);
+		return -1;
+	}
+	if ((n = unescape(t1 + 1, (size_t)(t2 - t1 - 1))) <= 0) {
+		snprintf(err, errlen, "%s:%lu: bad escape in key (only "
+		    "\\\\ \\t \\n \\r)" REFUSE, file, lineno);
+		return -1;
+	}
+	if (t < cutoff)
+		return 0;
+	if (*tag == UINT32_MAX || strlen(s->names[*tag]) != (size_t)(t1 - p) ||
+	    memcmp(p, s->names[*tag], (size_t)(t1 - p)))
+		*tag = seen_tag(s, p, (size_t)(t1 - p));
+	i = hset_add(&s->keys, *tag, t1 + 1, (size_t)n, (int64_t)t, HSET_COPY,
+	    &added);
+	if (!added && s->keys.ent[i].val > (int64_t)t)
+		s->keys.ent[i].val = (int64_t)t;
+	return 0;
+}
+
+/* Lines in fp, to size the map once. */
+static size_t
+count_lines(FILE *fp)
+{
+	char b[1 << 16];
+	size_t n, lines = 0;
+	const char *p;
+
+	while ((n = fread(b, 1, sizeof(b), fp)) > 0)
+		for (p = b; (p = memchr(p, '\n', n - (size_t)(p - b))); p++)
+			lines++;
+	rewind(fp);
+	return lines;
 }
 
 int
 seen_load(struct seen *s, const char *file, time_t cutoff,
     char *err, size_t errlen)
 {
-	const size_t mlen = strlen(STATE_MAGIC);
-	char *b, *p, *end, *nl, *t1, *t2;
-	size_t len, lines = 0, lastlen = (size_t)-1;
-	unsigned long lineno = 1;
-	const char *last = NULL;
-	uint32_t tag = 0;
-	time_t t;
-	long n, i;
-	int fd, added;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long lineno = 0;
+	uint32_t tag = UINT32_MAX;
+	struct stat st;
+	FILE *fp;
+	int ret = -1;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (!(fp = fopen(file, "r"))) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return -1;
 	}
-	b = slurp(fd, &len);
-	if (!b) {
-		snprintf(err, errlen, "%s: %s", file, errno == EINVAL ?
-		    "not a regular file" REFUSE : strerror(errno));
-		close(fd);
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file" REFUSE, file);
+		fclose(fp);
 		return -1;
 	}
-	close(fd);
-	if (!len) {
-		free(b);
-		return 0;
-	}
-	end = b + len;
-	if (len < mlen || memcmp(b, STATE_MAGIC, mlen) ||
-	    (len > mlen && b[mlen] != '\n')) {
-		snprintf(err, errlen, "%s: not a dedup state file (the first line "
-		    "is not \"%s\")" REFUSE, file, STATE_MAGIC);
-		free(b);
-		return -1;
-	}
-	if ((p = memchr(b, '\0', len))) {
-		for (; p > b; p--)
-			lineno += p[-1] == '\n';
-		snprintf(err, errlen, "%s:%lu: NUL byte: not a dedup state file"
-		    REFUSE, file, lineno);
-		free(b);
-		return -1;
-	}
-	for (p = b; (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		lines++;
-	hset_reserve(&s->keys, lines + 1);
-	for (p = b + mlen + (len > mlen); p < end; p = nl + 1) {
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	hset_reserve(&s->keys, count_lines(fp));
+	errno = 0;
+	while ((n = getline(&line, &cap, fp)) > 0) {
 		lineno++;
-		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
-			nl = end;
-		t1 = memchr(p, '\t', (size_t)(nl - p));
-		t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
-		if (!t2 || t1 == p || t2 == t1 + 1) {
-			snprintf(err, errlen, "%s:%lu: not a state line (want "
-			    "PATH<TAB>KEY<TAB>TIME)" REFUSE, file, lineno);
-			goto bad;
-		}
-		if (seen_parse_time(t2 + 1, (size_t)(nl - t2 - 1), &t)) {
-			snprintf(err, errlen, "%s:%lu: bad time \"%.*s\" (want "
-			    "YYYY-MM-DDTHH:MM:SSZ)" REFUSE, file, lineno,
-			    (int)(nl - t2 - 1 > 40 ? 40 : nl - t2 - 1), t2 + 1);
-			goto bad;
-		}
-		if ((n = unescape(t1 + 1, (size_t)(t2 - t1 - 1))) <= 0) {
-			snprintf(err, errlen, "%s:%lu: bad escape in key (only "
-			    "\\\\ \\t \\n \\r)" REFUSE, file, lineno);
-			goto bad;
-		}
-		if (t < cutoff)
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (lineno == 1) {
+			if (strlen(line) != (size_t)n || strcmp(line, STATE_MAGIC)) {
+				snprintf(err, errlen, "%s: not a dedup state file "
+				    "(the first line is not \"%s\")" REFUSE, file,
+				    STATE_MAGIC);
+				goto done;
+			}
 			continue;
-		if ((size_t)(t1 - p) != lastlen || memcmp(p, last, lastlen)) {
-			tag = seen_tag(s, p, (size_t)(t1 - p));
-			last = p;
-			lastlen = (size_t)(t1 - p);
 		}
-		i = hset_add(&s->keys, tag, t1 + 1, (size_t)n, (int64_t)t,
-		    HSET_NOCOPY, &added);
-		if (!added && s->keys.ent[i].val > (int64_t)t)
-			s->keys.ent[i].val = (int64_t)t;
+		if (load_line(s, line, (size_t)n, cutoff, &tag, file, lineno,
+		    err, errlen))
+			goto done;
 	}
-	s->bufs = erealloc(s->bufs, (s->nbufs + 1) * sizeof(*s->bufs));
-	s->bufs[s->nbufs++] = b;
-	return 0;
-bad:
-	/* keys added so far point into b: keep it */
-	s->bufs = erealloc(s->bufs, (s->nbufs + 1) * sizeof(*s->bufs));
-	s->bufs[s->nbufs++] = b;
-	return -1;
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno ? errno : EIO));
+		goto done;
+	}
+	ret = 0;
+done:
+	free(line);
+	fclose(fp);
+	return ret;
 }
 
 int

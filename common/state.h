@@ -24,8 +24,6 @@ struct seen {
 	struct hset keys;	/* (tag, value) -> first-seen time */
 	char **names;		/* tag -> namespace */
 	size_t nnames;
-	char **bufs;		/* loaded files: the keys point into them */
-	size_t nbufs;
 };
 
 void seen_init(struct seen *s);
