@@ -70,37 +70,45 @@ static const char *find(const char *s, size_t n, const char *needle)
 	return NULL;
 }
 
+/*
+ * Most chunks need no change: then what to parse is the caller's own bytes.
+ * Bytes are held back only where the end of the chunk cuts a reference or
+ * a marker in two; they go before the next chunk.
+ */
 void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
                   const char **out, size_t *outlen)
 {
-	const char *p, *end, *stop, *q;
-	size_t limit;
+	const char *src = s, *p, *end, *keep, *q;
+	int replaced = 0;
 
-	buf_put(&f->in, s, n);
+	if (f->carry.len) {
+		buf_reset(&f->in);
+		buf_put(&f->in, f->carry.s, f->carry.len);
+		buf_put(&f->in, s, n);
+		buf_reset(&f->carry);
+		src = f->in.s;
+		n = f->in.len;
+	}
+	if (!src)
+		src = "";
 	buf_reset(&f->out);
-	p = f->in.s ? f->in.s : "";
-	end = p + f->in.len;
-	limit = final || f->in.len < LOOKAHEAD ? (final ? f->in.len : 0) : f->in.len - LOOKAHEAD;
-	stop = p + limit;
-	while (p < stop) {
+	p = keep = src;
+	end = src + n;
+	while (p < end) {
 		if (f->state != IN_TEXT) {
 			q = find(p, (size_t)(end - p), f->state == IN_CDATA ? "]]>" : "-->");
 			if (!q) {
-				/* keep the last two bytes: the end marker may straddle */
-				q = end - 2 > p ? end - 2 : p;
-				buf_put(&f->out, p, (size_t)(q - p));
-				p = q;
+				/* the end marker may straddle the chunks */
+				p = final ? end : end - p <= 2 ? p : end - 2;
 				break;
 			}
-			buf_put(&f->out, p, (size_t)(q + 3 - p));
 			p = q + 3;
 			f->state = IN_TEXT;
 			continue;
 		}
-		/* the next '&' or "<!" decides what to do */
-		const char *amp = memchr(p, '&', (size_t)(stop - p));
-		/* "<!" is found by its '!', which is much rarer in XML than '<' */
-		const char *upto = amp ? amp : stop, *bang = p, *lt = NULL;
+		/* the next '&' or "<!" decides; '!' is much rarer in XML than '<' */
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *upto = amp ? amp : end, *bang = p, *lt = NULL;
 		while ((bang = memchr(bang, '!', (size_t)(upto - bang)))) {
 			if (bang > p && bang[-1] == '<') {
 				lt = bang - 1;
@@ -109,57 +117,55 @@ void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
 			bang++;
 		}
 		if (lt) {
+			if (!final && end - lt < 9) {
+				p = lt;		/* "<![CDATA[" may be cut: decide next time */
+				break;
+			}
 			if (end - lt >= 9 && !memcmp(lt, "<![CDATA[", 9)) {
-				buf_put(&f->out, p, (size_t)(lt + 9 - p));
 				p = lt + 9;
 				f->state = IN_CDATA;
-				continue;
-			}
-			if (end - lt >= 4 && !memcmp(lt, "<!--", 4)) {
-				buf_put(&f->out, p, (size_t)(lt + 4 - p));
+			} else if (end - lt >= 4 && !memcmp(lt, "<!--", 4)) {
 				p = lt + 4;
 				f->state = IN_COMMENT;
-				continue;
+			} else {
+				p = lt + 2;
 			}
-			buf_put(&f->out, p, (size_t)(lt + 2 - p));
-			p = lt + 2;
 			continue;
 		}
 		if (!amp) {
-			/* never stop between '<' and its '!': the next call must see both */
-			const char *cut = stop > p && stop[-1] == '<' ? stop - 1 : stop;
-			buf_put(&f->out, p, (size_t)(cut - p));
-			p = cut;
+			/* never part '<' from its '!' */
+			p = !final && end[-1] == '<' ? end - 1 : end;
 			break;
 		}
-		buf_put(&f->out, p, (size_t)(amp - p));
+		if (!final && end - amp < LOOKAHEAD) {
+			p = amp;	/* the reference may be cut */
+			break;
+		}
 		long k = reference((const unsigned char *)amp, (size_t)(end - amp));
 		if (k > 0) {
-			buf_put(&f->out, amp, (size_t)k);
 			p = amp + k;
-		} else if (k < 0) {
-			buf_puts(&f->out, "&#x");
-			p = amp + 3;
-		} else {
-			buf_puts(&f->out, "&amp;");
-			p = amp + 1;
+			continue;
 		}
+		buf_put(&f->out, keep, (size_t)(amp - keep));
+		buf_puts(&f->out, k < 0 ? "&#x" : "&amp;");
+		p = keep = amp + (k < 0 ? 3 : 1);
+		replaced = 1;
 	}
-	if (final) {
-		buf_put(&f->out, p, (size_t)(end - p));
-		p = end;
+	if (replaced) {
+		buf_put(&f->out, keep, (size_t)(p - keep));
+		*out = f->out.s;
+		*outlen = f->out.len;
+	} else {
+		*out = src;
+		*outlen = (size_t)(p - src);
 	}
-	/* what was not handled waits for the next chunk */
-	memmove(f->in.s ? f->in.s : (char *)p, p, (size_t)(end - p));
-	f->in.len = (size_t)(end - p);
-	if (f->in.s)
-		f->in.s[f->in.len] = '\0';
-	*out = f->out.s ? f->out.s : "";
-	*outlen = f->out.len;
+	if (p < end)
+		buf_put(&f->carry, p, (size_t)(end - p));
 }
 
 void ampfix_free(struct ampfix *f)
 {
 	buf_free(&f->in);
 	buf_free(&f->out);
+	buf_free(&f->carry);
 }

@@ -457,6 +457,12 @@ int date_parse(const char *s, time_t *out)
 	return finish(&d, out);
 }
 
+static void put2(char *out, int v)
+{
+	out[0] = (char)('0' + v / 10);
+	out[1] = (char)('0' + v % 10);
+}
+
 void date_format(time_t t, char *out)
 {
 	long long days = (long long)t / 86400, secs = (long long)t % 86400, y;
@@ -467,6 +473,24 @@ void date_format(time_t t, char *out)
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, DATE_BUFSZ, "%04lld-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
-	         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	if (y < 0 || y > 9999) {
+		snprintf(out, DATE_BUFSZ, "%04lld-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+		         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+		return;
+	}
+	/* by hand: snprintf was a visible part of feed2jsonl's time */
+	put2(out, (int)(y / 100));
+	put2(out + 2, (int)(y % 100));
+	out[4] = '-';
+	put2(out + 5, m);
+	out[7] = '-';
+	put2(out + 8, d);
+	out[10] = 'T';
+	put2(out + 11, (int)(secs / 3600));
+	out[13] = ':';
+	put2(out + 14, (int)(secs / 60 % 60));
+	out[16] = ':';
+	put2(out + 17, (int)(secs % 60));
+	out[19] = 'Z';
+	out[20] = '\0';
 }

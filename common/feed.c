@@ -10,6 +10,7 @@
 #include <libxml/uri.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,11 +208,23 @@ static int tagcmp(const void *key, const void *elem)
 	return strcmp(a->name, b->name);
 }
 
+/*
+ * libxml2 interns element names, so the same name comes as the same
+ * pointer: a small cache keyed by it saves the bsearch for nearly every
+ * element.
+ */
 static const struct tag *lookup(enum ns ns, const char *name)
 {
+	static struct { const char *name; enum ns ns; const struct tag *tag; } cache[64];
 	struct tag key = { ns, name, A_NONE, -1, C_NONE };
+	size_t h = ((uintptr_t)name >> 4 ^ (uintptr_t)ns) % 64;
 
-	return bsearch(&key, tags, sizeof tags / sizeof *tags, sizeof *tags, tagcmp);
+	if (cache[h].name == name && cache[h].ns == ns)
+		return cache[h].tag;
+	cache[h].name = name;
+	cache[h].ns = ns;
+	cache[h].tag = bsearch(&key, tags, sizeof tags / sizeof *tags, sizeof *tags, tagcmp);
+	return cache[h].tag;
 }
 
 static void report(struct state *st, unsigned long line, const char *fmt, ...)
@@ -960,7 +973,7 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 {
 	xmlSAXHandler sax;
 	struct state *st = ecalloc(1, sizeof *st);
-	struct ampfix fix = { { 0 }, { 0 }, 0 }, *af = wide_encoding(head, nhead) ? NULL : &fix;
+	struct ampfix fix = { { 0 }, { 0 }, { 0 }, 0 }, *af = wide_encoding(head, nhead) ? NULL : &fix;
 	char *chunk = emalloc(CHUNK);
 	size_t n;
 	int errors;

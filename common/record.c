@@ -243,7 +243,7 @@ static void pick_doi(struct rec *r, const struct item *it)
 		if ((t = get(it, (enum slot)i)) && ident_doi_in_url(&r->doi, t->text.s))
 			return;
 	/* ChemRxiv and others: a doi.org link inside the description */
-	for (i = S_DESC; i <= S_ABSTRACT; i++)
+	for (i = S_DESC; i <= S_ABSTRACT && !r->arxiv_id.len; i++)
 		if ((t = get(it, (enum slot)i)) && ident_doi_in_url(&r->doi, t->text.s))
 			return;
 }

@@ -8,7 +8,7 @@
 
 static int check(const char *in, const char *want, size_t chunk)
 {
-	struct ampfix f = { { 0 }, { 0 }, 0 };
+	struct ampfix f = { { 0 }, { 0 }, { 0 }, 0 };
 	struct buf got = { 0 };
 	const char *o;
 	size_t on, i, n = strlen(in), k;
