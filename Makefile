@@ -55,6 +55,28 @@ $(PROGS): %: cmd/%.o libcommon.a
 $(UNIT_TESTS): %: %.c libcommon.a .build-flags
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $@.c libcommon.a $(PKG_LIBS)
 
+# Fuzzing with libFuzzer (clang, libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
+FUZZ_TARGETS = feed html jsonl path date ampfix
+FUZZ_SECONDS = 60
+FUZZ_CC = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SEEDS_feed = examples/feeds tests/fixtures/feed2jsonl
+FUZZ_SEEDS_html = tests/fixtures/feed2jsonl
+FUZZ_SEEDS_jsonl = tests/fixtures/dedup
+FUZZ_SEEDS_ampfix = tests/fixtures/feed2jsonl
+
+$(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR)
+	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$t fuzz/crashes; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		./fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=fuzz/crashes/$$t- fuzz/corpus/$$t $(FUZZ_SEEDS_$$t) \
+			2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY)' || true; \
+	done
+
 deps:
 	@./tools/deps
 
@@ -84,6 +106,7 @@ uninstall:
 
 clean:
 	$(MAKE) -s -C examples clean
-	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags
+	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags \
+		$(FUZZ_TARGETS:%=fuzz/fuzz-%)
 
-.PHONY: all check demo bench deps install uninstall clean FORCE
+.PHONY: all check demo bench fuzz deps install uninstall clean FORCE

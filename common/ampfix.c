@@ -137,7 +137,7 @@ void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
 			p = !final && end[-1] == '<' ? end - 1 : end;
 			break;
 		}
-		if (!final && end - amp < LOOKAHEAD) {
+		if (!final && end - amp <= LOOKAHEAD) {
 			p = amp;	/* the reference may be cut */
 			break;
 		}

@@ -39,6 +39,8 @@ int main(void)
 		{ "<x a=\"?q=1&r=2\">&nbsp;&eacute;</x>", "<x a=\"?q=1&amp;r=2\">&nbsp;&eacute;</x>" },
 		{ "<!DOCTYPE x [<!ENTITY e \"&#38;\">]>&e;", "<!DOCTYPE x [<!ENTITY e \"&#38;\">]>&e;" },
 		{ "!<!--!-->!<!x &", "!<!--!-->!<!x &amp;" },
+		/* found by fuzzing: a 39-character name, cut just before its ';' */
+		{ "&abcdefghijklmnopqrstuvwxyzabcdefghijklm; &", "&abcdefghijklmnopqrstuvwxyzabcdefghijklm; &amp;" },
 	};
 	char in[512], want[512];
 	size_t c, k, pad, n = 0, bad = 0;
