@@ -15,18 +15,20 @@ PKG_LIBS = $$($(PKG_CONFIG) --libs $(LIBS_PKG))
 ALL_CFLAGS = $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
-PROGS = feed2jsonl dedup
+PROGS = feed2jsonl dedup render-md
 COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html.c \
 	common/date.c common/item.c common/record.c common/authors.c common/sha1.c \
 	common/feed.c common/jsonfeed.c common/jsonl.c common/path.c common/jscan.c \
 	common/ampfix.c common/ident.c common/boiler.c common/hashset.c \
-	common/normtitle.c common/simidx.c common/state.c $(COMMON_EXTRA)
+	common/normtitle.c common/simidx.c common/state.c common/mustache.c \
+	common/mdescape.c common/jbuild.c $(COMMON_EXTRA)
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
 	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
 	common/fields.h common/jsonl.h common/path.h common/jscan.h common/ampfix.h \
 	common/ident.h common/boiler.h common/hashset.h common/normtitle.h \
-	common/simidx.h common/state.h
+	common/simidx.h common/state.h common/mustache.h common/mdescape.h \
+	common/jbuild.h
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix
 MAN1 = $(PROGS:%=man/%.1)
 MAN5 = man/feedpipe.5
@@ -44,6 +46,15 @@ FORCE:
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(COMMON_OBJ) $(PROGS:%=cmd/%.o): $(COMMON_HDR) .build-flags
+
+# render-md's built-in layouts, compiled in (common/layouts.h is committed)
+LAYOUTS = templates/list.mustache templates/list-record.mustache \
+	templates/toc.mustache templates/toc-record.mustache
+
+common/layouts.h: templates/mklayouts $(LAYOUTS)
+	sh templates/mklayouts $(LAYOUTS) > $@.tmp && mv $@.tmp $@
+
+cmd/render-md.o: common/layouts.h
 
 libcommon.a: $(COMMON_OBJ)
 	rm -f $@
@@ -90,6 +101,7 @@ demo: deps all
 bench: all
 	./bench/feed2jsonl.sh
 	./bench/dedup.sh
+	./bench/render-md.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "jscan.h"
+#include "text.h"
 
 enum {
 	MAXDEPTH = 512,
@@ -159,6 +160,15 @@ scan_string(struct scan *sc, int *esc)
 
 	*esc = 0;
 	for (;;) {
+		/* eight plain ASCII bytes at a time */
+		for (; end - p >= 8; p += 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (SWAR_LESS(w, 0x20) | (w & SWAR_HIGH) | SWAR_HAS(w, '"') |
+			    SWAR_HAS(w, '\\'))
+				break;
+		}
 		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
 			p++;
 		if (p == end || *p < 0x20)

@@ -1,0 +1,856 @@
+/* mustache.c: compile a template into a tree of nodes, render it over a
+ * stack of jansson values. Standalone lines are found while tokenizing:
+ * a line holding one section, inverted, closing, comment, partial or
+ * set-delimiter tag and otherwise only white space is dropped whole. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mustache.h"
+#include "util.h"
+
+enum { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED, T_PARTIAL, T_CLOSE,
+	T_COMMENT, T_DELIM };
+enum { AT_NONE, AT_INDEX, AT_FIRST, AT_LAST };
+enum { MAXDELIM = 32, MAXNEST = 64, MAXSECTIONS = 1000, MAXSTACK = 4096 };
+
+struct name {
+	int dot;		/* "." */
+	int at;			/* @index, @first, @last */
+	int lead;		/* ".x": the top of the stack only */
+	size_t nparts;
+	char **parts;
+};
+
+struct node {
+	int type;
+	unsigned line;
+	char *s;		/* text, or the tag's content */
+	size_t n;
+	struct name nm;
+	char *indent;		/* a standalone partial's indentation */
+	struct node *kids;	/* a section's contents */
+	size_t nkids;
+};
+
+struct mst {
+	struct node *kids;
+	size_t nkids;
+};
+
+struct tok {
+	int type;
+	unsigned line;
+	const char *s;
+	size_t n;
+	size_t indent;		/* standalone partial: length of the white space before it */
+	int removed;
+};
+
+struct parse {
+	const char *name;
+	struct tok *tok;
+	size_t ntok, cap, linestart;
+	int depth;		/* sections open */
+	char *err;
+	size_t errlen;
+};
+
+static void
+perr(struct parse *ps, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+	size_t k;
+
+	if (!ps->errlen)
+		return;
+	k = (size_t)snprintf(ps->err, ps->errlen, "%s:%u: ", ps->name, line);
+	if (k >= ps->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ps->err + k, ps->errlen - k, fmt, ap);
+	va_end(ap);
+}
+
+static struct tok *
+push(struct parse *ps, int type, unsigned line, const char *s, size_t n)
+{
+	struct tok *t;
+
+	if (ps->ntok == ps->cap) {
+		ps->cap = ps->cap ? 2 * ps->cap : 64;
+		ps->tok = erealloc(ps->tok, ps->cap * sizeof *ps->tok);
+	}
+	t = &ps->tok[ps->ntok++];
+	t->type = type;
+	t->line = line;
+	t->s = s;
+	t->n = n;
+	t->indent = 0;
+	t->removed = 0;
+	return t;
+}
+
+/* The first s[0..n) of needle[0..k), or NULL (memmem is not POSIX). */
+static const char *
+findstr(const char *s, size_t n, const char *needle, size_t k)
+{
+	const char *p, *end = s + n;
+
+	while (k <= (size_t)(end - s) && (p = memchr(s, needle[0], (size_t)(end - s) - k + 1))) {
+		if (!memcmp(p, needle, k))
+			return p;
+		s = p + 1;
+	}
+	return NULL;
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	for (; n; s++, n--)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return 0;
+	return 1;
+}
+
+/* The line from ps->linestart ends: drop it if it is standalone. */
+static void
+endline(struct parse *ps)
+{
+	struct tok *tag = NULL, *t;
+	size_t i;
+
+	for (i = ps->linestart; i < ps->ntok; i++) {
+		t = &ps->tok[i];
+		if (t->type == T_TEXT) {
+			if (!blank(t->s, t->n))
+				goto done;
+		} else if (tag || t->type == T_VAR || t->type == T_RAW) {
+			goto done;
+		} else {
+			tag = t;
+		}
+	}
+	if (!tag)
+		goto done;
+	for (i = ps->linestart; i < ps->ntok; i++) {
+		t = &ps->tok[i];
+		if (t->type != T_TEXT)
+			continue;
+		if (tag->type == T_PARTIAL && t < tag)
+			tag->indent = t->n;
+		t->removed = 1;
+	}
+done:
+	ps->linestart = ps->ntok;
+}
+
+static int
+tokenize(struct parse *ps, const char *src, size_t n)
+{
+	char otag[MAXDELIM + 1] = "{{", ctag[MAXDELIM + 1] = "}}";
+	const char *p = src, *end = src + n, *q, *nl, *c, *close;
+	size_t olen = 2, clen = 2, k;
+	unsigned line = 1, tagline;
+	int type;
+	char want;
+
+	for (;;) {
+		q = findstr(p, (size_t)(end - p), otag, olen);
+		for (; p < (q ? q : end); p = nl) {
+			nl = memchr(p, '\n', (size_t)((q ? q : end) - p));
+			nl = nl ? nl + 1 : (q ? q : end);
+			push(ps, T_TEXT, line, p, (size_t)(nl - p));
+			if (nl[-1] == '\n') {
+				endline(ps);
+				line++;
+			}
+		}
+		if (!q)
+			break;
+		tagline = line;
+		c = q + olen;
+		type = T_VAR;
+		if (c < end) {
+			switch (*c) {
+			case '{': type = T_RAW; break;
+			case '&': type = T_RAW; break;
+			case '#': type = T_SECTION; break;
+			case '^': type = T_INVERTED; break;
+			case '/': type = T_CLOSE; break;
+			case '!': type = T_COMMENT; break;
+			case '>': type = T_PARTIAL; break;
+			case '=': type = T_DELIM; break;
+			}
+			if (type != T_VAR)
+				c++;
+		}
+		want = type == T_DELIM ? '=' : (type == T_RAW && c[-1] == '{') ? '}' : 0;
+		if (want) {
+			/* the closing delimiter right after "=" or "}" */
+			for (close = c; (close = findstr(close, (size_t)(end - close), ctag, clen)); close++)
+				if (close > c && close[-1] == want)
+					break;
+		} else {
+			close = findstr(c, (size_t)(end - c), ctag, clen);
+		}
+		if (!close) {
+			for (k = 0; q + k < end && k < 20 && q[k] != '\n' && q[k] != '\r'; k++)
+				;
+			perr(ps, tagline, "unclosed tag '%.*s'", (int)k, q);
+			return -1;
+		}
+		for (k = 0; q + k < close; k++)
+			if (q[k] == '\n')
+				line++;
+		p = close + clen;
+		if (want)
+			close--;
+		while (c < close && (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n'))
+			c++;
+		while (close > c && (close[-1] == ' ' || close[-1] == '\t' ||
+		    close[-1] == '\r' || close[-1] == '\n'))
+			close--;
+		if (type == T_DELIM) {
+			const char *sp = c, *o2, *e2;
+			size_t on, cn;
+
+			while (sp < close && *sp != ' ' && *sp != '\t')
+				sp++;
+			on = (size_t)(sp - c);
+			while (sp < close && (*sp == ' ' || *sp == '\t'))
+				sp++;
+			o2 = sp;
+			e2 = close;
+			cn = (size_t)(e2 - o2);
+			if (!on || !cn || on > MAXDELIM || cn > MAXDELIM ||
+			    memchr(o2, ' ', cn) || memchr(o2, '\t', cn) ||
+			    memchr(c, '=', on) || memchr(o2, '=', cn)) {
+				perr(ps, tagline, "bad set-delimiter tag");
+				return -1;
+			}
+			memcpy(otag, c, on);
+			otag[on] = '\0';
+			olen = on;
+			memcpy(ctag, o2, cn);
+			ctag[cn] = '\0';
+			clen = cn;
+		} else if (type != T_COMMENT && c == close) {
+			perr(ps, tagline, "empty tag");
+			return -1;
+		}
+		push(ps, type, tagline, c, (size_t)(close - c));
+	}
+	endline(ps);
+	return 0;
+}
+
+static void
+parse_name(struct name *nm, const char *s, size_t n)
+{
+	size_t i, k, parts = 1;
+	char *store, **pp;
+
+	memset(nm, 0, sizeof *nm);
+	if (n == 1 && *s == '.') {
+		nm->dot = 1;
+		return;
+	}
+	if (n > 1 && *s == '@') {
+		if (n == 6 && !memcmp(s, "@index", 6))
+			nm->at = AT_INDEX;
+		else if (n == 6 && !memcmp(s, "@first", 6))
+			nm->at = AT_FIRST;
+		else if (n == 5 && !memcmp(s, "@last", 5))
+			nm->at = AT_LAST;
+	}
+	if (*s == '.' && n > 1) {
+		nm->lead = 1;
+		s++;
+		n--;
+	}
+	for (i = 0; i < n; i++)
+		parts += s[i] == '.';
+	/* the pointers, then the parts, NUL-terminated, in one block */
+	pp = emalloc(parts * sizeof *pp + n + 1);
+	store = (char *)(pp + parts);
+	memcpy(store, s, n);
+	store[n] = '\0';
+	pp[0] = store;
+	for (i = 0, k = 1; i < n; i++) {
+		if (store[i] == '.') {
+			store[i] = '\0';
+			pp[k++] = store + i + 1;
+		}
+	}
+	nm->parts = pp;
+	nm->nparts = parts;
+}
+
+static void
+free_nodes(struct node *kids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(kids[i].s);
+		free(kids[i].nm.parts);
+		free(kids[i].indent);
+		free_nodes(kids[i].kids, kids[i].nkids);
+	}
+	free(kids);
+}
+
+static struct node *
+add_node(struct node **kids, size_t *n, size_t *cap, int type, const struct tok *t)
+{
+	struct node *nd;
+
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		*kids = erealloc(*kids, *cap * sizeof **kids);
+	}
+	nd = &(*kids)[(*n)++];
+	memset(nd, 0, sizeof *nd);
+	nd->type = type;
+	nd->line = t->line;
+	nd->s = estrndup(t->s, t->n);
+	nd->n = t->n;
+	if (type != T_TEXT && type != T_PARTIAL)
+		parse_name(&nd->nm, t->s, t->n);
+	return nd;
+}
+
+/* Nodes from token *i on, up to the closing tag of open (if any). */
+static int
+build(struct parse *ps, size_t *i, const struct tok *open,
+    struct node **kids, size_t *nkids)
+{
+	struct node *nd, *prev;
+	size_t cap = 0;
+	const struct tok *t;
+
+	*kids = NULL;
+	*nkids = 0;
+	while (*i < ps->ntok) {
+		t = &ps->tok[(*i)++];
+		switch (t->type) {
+		case T_TEXT:
+			if (t->removed || !t->n)
+				break;
+			prev = *nkids ? &(*kids)[*nkids - 1] : NULL;
+			if (prev && prev->type == T_TEXT) {
+				prev->s = erealloc(prev->s, prev->n + t->n + 1);
+				memcpy(prev->s + prev->n, t->s, t->n);
+				prev->n += t->n;
+				prev->s[prev->n] = '\0';
+			} else {
+				add_node(kids, nkids, &cap, T_TEXT, t);
+			}
+			break;
+		case T_VAR:
+		case T_RAW:
+			add_node(kids, nkids, &cap, t->type, t);
+			break;
+		case T_PARTIAL:
+			nd = add_node(kids, nkids, &cap, T_PARTIAL, t);
+			if (t->indent)
+				nd->indent = estrndup(t[-1].s, t->indent);
+			break;
+		case T_SECTION:
+		case T_INVERTED:
+			nd = add_node(kids, nkids, &cap, t->type, t);
+			if (++ps->depth > MAXSECTIONS) {
+				perr(ps, t->line, "sections nested more than %d deep", MAXSECTIONS);
+				return -1;
+			}
+			if (build(ps, i, t, &nd->kids, &nd->nkids))
+				return -1;
+			ps->depth--;
+			break;
+		case T_CLOSE:
+			if (!open) {
+				perr(ps, t->line, "closing tag '%.*s' without a section",
+				    (int)t->n, t->s);
+				return -1;
+			}
+			if (t->n != open->n || memcmp(t->s, open->s, t->n)) {
+				perr(ps, t->line, "closing tag '%.*s' in section '%.*s' (line %u)",
+				    (int)t->n, t->s, (int)open->n, open->s, open->line);
+				return -1;
+			}
+			return 0;
+		}
+	}
+	if (open) {
+		perr(ps, open->line, "section '%.*s' is not closed", (int)open->n, open->s);
+		return -1;
+	}
+	return 0;
+}
+
+struct mst *
+mst_compile(const char *src, size_t n, const char *name, const char *indent,
+    char *err, size_t errlen)
+{
+	struct parse ps;
+	struct mst *t = NULL;
+	struct buf ind = { NULL, 0, 0 };
+	size_t i = 0, k;
+
+	memset(&ps, 0, sizeof ps);
+	ps.name = name;
+	ps.err = err;
+	ps.errlen = errlen;
+	if (errlen)
+		err[0] = '\0';
+	if (indent && *indent && n) {
+		/* the indentation before every line that has something in it */
+		buf_puts(&ind, indent);
+		for (k = 0; k < n; k++) {
+			buf_putc(&ind, src[k]);
+			if (src[k] == '\n' && k + 1 < n)
+				buf_puts(&ind, indent);
+		}
+		src = ind.s;
+		n = ind.len;
+	}
+	if (tokenize(&ps, src, n) == 0) {
+		t = ecalloc(1, sizeof *t);
+		if (build(&ps, &i, NULL, &t->kids, &t->nkids)) {
+			free_nodes(t->kids, t->nkids);
+			free(t);
+			t = NULL;
+		}
+	}
+	free(ps.tok);
+	buf_free(&ind);
+	return t;
+}
+
+void
+mst_free(struct mst *t)
+{
+	if (!t)
+		return;
+	free_nodes(t->kids, t->nkids);
+	free(t);
+}
+
+/* ---- partials ---- */
+
+struct entry {
+	char *name, *indent;
+	struct mst *t;		/* NULL: not found */
+	int warned, walked;
+};
+
+struct mst_lib {
+	mst_loader *load;
+	void *arg;
+	struct entry *e;
+	size_t n, cap;
+	int walks;		/* mst_walk calls so far: entry.walked is the last */
+};
+
+struct mst_lib *
+mst_lib_new(mst_loader *load, void *arg)
+{
+	struct mst_lib *lib = ecalloc(1, sizeof *lib);
+
+	lib->load = load;
+	lib->arg = arg;
+	return lib;
+}
+
+void
+mst_lib_free(struct mst_lib *lib)
+{
+	size_t i;
+
+	if (!lib)
+		return;
+	for (i = 0; i < lib->n; i++) {
+		free(lib->e[i].name);
+		free(lib->e[i].indent);
+		mst_free(lib->e[i].t);
+	}
+	free(lib->e);
+	free(lib);
+}
+
+/* The partial name compiled with indent; NULL with *err empty if there is
+ * none, NULL with a message if it does not compile. */
+static struct entry *
+lib_get(struct mst_lib *lib, const char *name, const char *indent,
+    char *err, size_t errlen)
+{
+	struct entry *e;
+	const char *path = name;
+	char *src;
+	size_t i, n = 0;
+
+	if (!indent)
+		indent = "";
+	if (errlen)
+		err[0] = '\0';
+	for (i = 0; i < lib->n; i++)
+		if (!strcmp(lib->e[i].name, name) && !strcmp(lib->e[i].indent, indent))
+			return &lib->e[i];
+	src = lib->load ? lib->load(lib->arg, name, &n, &path) : NULL;
+	if (lib->n == lib->cap) {
+		lib->cap = lib->cap ? 2 * lib->cap : 8;
+		lib->e = erealloc(lib->e, lib->cap * sizeof *lib->e);
+	}
+	e = &lib->e[lib->n];
+	memset(e, 0, sizeof *e);
+	if (src && !(e->t = mst_compile(src, n, path, indent, err, errlen))) {
+		free(src);
+		return NULL;
+	}
+	free(src);
+	e->name = estrdup(name);
+	e->indent = estrdup(indent);
+	lib->n++;
+	return e;
+}
+
+/* ---- rendering ---- */
+
+struct loop {
+	size_t index;
+	int last;
+};
+
+struct render {
+	struct mst_lib *lib;
+	const struct mst_sink *out;
+	const struct mst_lazy *lazy;
+	json_t **stack;
+	size_t depth, cap;
+	struct loop *loops;
+	size_t nloops, loopcap;
+	int nest;
+	int nestwarned, stackwarned;
+	void (*warn)(void *arg, const char *msg);
+	void *warnarg;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static void
+spush(struct render *r, json_t *v)
+{
+	if (r->depth == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 16;
+		r->stack = erealloc(r->stack, r->cap * sizeof *r->stack);
+	}
+	r->stack[r->depth++] = v;
+}
+
+static void
+lpush(struct render *r, size_t index, int last)
+{
+	if (r->nloops == r->loopcap) {
+		r->loopcap = r->loopcap ? 2 * r->loopcap : 8;
+		r->loops = erealloc(r->loops, r->loopcap * sizeof *r->loops);
+	}
+	r->loops[r->nloops].index = index;
+	r->loops[r->nloops].last = last;
+	r->nloops++;
+}
+
+/* The value a name stands for (borrowed), or NULL; @index is put in *tmp
+ * (a new reference the caller drops). */
+static json_t *
+lookup(struct render *r, const struct name *nm, json_t **tmp)
+{
+	json_t *v = NULL;
+	size_t i;
+
+	*tmp = NULL;
+	if (nm->dot)
+		return r->depth ? r->stack[r->depth - 1] : NULL;
+	if (nm->at) {
+		const struct loop *l;
+
+		if (!r->nloops)
+			return NULL;
+		l = &r->loops[r->nloops - 1];
+		if (nm->at == AT_FIRST)
+			return l->index == 0 ? json_true() : json_false();
+		if (nm->at == AT_LAST)
+			return l->last ? json_true() : json_false();
+		return *tmp = json_integer((json_int_t)l->index);
+	}
+	for (i = r->depth; i-- > 0;) {
+		if (json_is_object(r->stack[i]) &&
+		    (v = json_object_get(r->stack[i], nm->parts[0])))
+			break;
+		if (nm->lead)
+			return NULL;
+	}
+	for (i = 1; v && i < nm->nparts; i++)
+		v = json_is_object(v) ? json_object_get(v, nm->parts[i]) : NULL;
+	return v;
+}
+
+static int
+falsey(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_NULL:
+	case JSON_FALSE:
+		return 1;
+	case JSON_ARRAY:
+		return json_array_size(v) == 0;
+	case JSON_STRING:
+		return json_string_length(v) == 0;
+	default:
+		return 0;
+	}
+}
+
+/* A real in the shortest form that reads back the same. */
+static int
+fmt_real(char *b, size_t bn, double d)
+{
+	int prec, k = 0;
+
+	for (prec = 15; prec <= 17; prec++) {
+		k = snprintf(b, bn, "%.*g", prec, d);
+		if (strtod(b, NULL) == d)
+			break;
+	}
+	if (!strpbrk(b, ".eEn") && k + 2 < (int)bn) {
+		strcpy(b + k, ".0");
+		k += 2;
+	}
+	return k;
+}
+
+static void
+interpolate(struct render *r, const json_t *v, int raw)
+{
+	char num[64];
+	int k;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		r->out->value(r->out->arg, json_string_value(v), json_string_length(v), raw);
+		return;
+	case JSON_INTEGER:
+		k = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		k = fmt_real(num, sizeof num, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		k = snprintf(num, sizeof num, "true");
+		break;
+	case JSON_FALSE:
+		k = snprintf(num, sizeof num, "false");
+		break;
+	default:
+		return;
+	}
+	r->out->value(r->out->arg, num, (size_t)k, raw);
+}
+
+static void render_nodes(struct render *r, const struct node *kids, size_t n);
+
+static void
+warnf(struct render *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!r->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	r->warn(r->warnarg, msg);
+}
+
+static void
+render_section(struct render *r, const struct node *nd)
+{
+	json_t *tmp, *v = lookup(r, &nd->nm, &tmp), *cur, *next;
+	size_t i, n;
+
+	if (!v)
+		return;
+	if (r->depth >= MAXSTACK) {
+		if (!r->stackwarned)
+			warnf(r, "sections nested more than %d deep; the rest is left out", MAXSTACK);
+		r->stackwarned = 1;
+		json_decref(tmp);
+		return;
+	}
+	if (r->lazy && r->lazy->lazy && v == r->lazy->lazy) {
+		cur = r->lazy->next(r->lazy->arg);
+		for (i = 0; cur && !r->failed; i++) {
+			next = r->lazy->next(r->lazy->arg);
+			lpush(r, i, next == NULL);
+			spush(r, cur);
+			render_nodes(r, nd->kids, nd->nkids);
+			r->depth--;
+			r->nloops--;
+			json_decref(cur);
+			cur = next;
+		}
+		json_decref(cur);
+	} else if (json_is_array(v)) {
+		n = json_array_size(v);
+		for (i = 0; i < n && !r->failed; i++) {
+			cur = json_array_get(v, i);
+			next = r->lazy && r->lazy->expand ? r->lazy->expand(r->lazy->arg, cur) : NULL;
+			lpush(r, i, i + 1 == n);
+			spush(r, next ? next : cur);
+			render_nodes(r, nd->kids, nd->nkids);
+			r->depth--;
+			r->nloops--;
+			json_decref(next);
+		}
+	} else if (!falsey(v)) {
+		spush(r, v);
+		render_nodes(r, nd->kids, nd->nkids);
+		r->depth--;
+	}
+	json_decref(tmp);
+}
+
+static void
+render_partial(struct render *r, const struct node *nd)
+{
+	struct entry *e;
+
+	if (r->nest >= MAXNEST) {
+		if (!r->nestwarned)
+			warnf(r, "partials nested more than %d deep; the rest is left out", MAXNEST);
+		r->nestwarned = 1;
+		return;
+	}
+	if (!(e = lib_get(r->lib, nd->s, nd->indent, r->err, r->errlen))) {
+		r->failed = 1;
+		return;
+	}
+	if (!e->t) {
+		if (!e->warned)
+			warnf(r, "partial '%s' not found", nd->s);
+		e->warned = 1;
+		return;
+	}
+	r->nest++;
+	render_nodes(r, e->t->kids, e->t->nkids);
+	r->nest--;
+}
+
+static void
+render_nodes(struct render *r, const struct node *kids, size_t n)
+{
+	const struct node *nd;
+	json_t *v, *tmp;
+	size_t i;
+
+	for (i = 0; i < n && !r->failed; i++) {
+		nd = &kids[i];
+		switch (nd->type) {
+		case T_TEXT:
+			r->out->text(r->out->arg, nd->s, nd->n);
+			break;
+		case T_VAR:
+		case T_RAW:
+			if ((v = lookup(r, &nd->nm, &tmp)))
+				interpolate(r, v, nd->type == T_RAW);
+			json_decref(tmp);
+			break;
+		case T_SECTION:
+			render_section(r, nd);
+			break;
+		case T_INVERTED:
+			v = lookup(r, &nd->nm, &tmp);
+			if (!v || (falsey(v) && !(r->lazy && r->lazy->lazy && v == r->lazy->lazy)))
+				render_nodes(r, nd->kids, nd->nkids);
+			json_decref(tmp);
+			break;
+		case T_PARTIAL:
+			render_partial(r, nd);
+			break;
+		}
+	}
+}
+
+int
+mst_render(struct mst_lib *lib, const struct mst *t, json_t *view,
+    const struct mst_sink *out, const struct mst_lazy *lazy,
+    void (*warn)(void *arg, const char *msg), void *warnarg,
+    char *err, size_t errlen)
+{
+	struct render r;
+
+	memset(&r, 0, sizeof r);
+	r.lib = lib;
+	r.out = out;
+	r.lazy = lazy;
+	r.warn = warn;
+	r.warnarg = warnarg;
+	r.err = err;
+	r.errlen = errlen;
+	if (errlen)
+		err[0] = '\0';
+	spush(&r, view);
+	render_nodes(&r, t->kids, t->nkids);
+	free(r.stack);
+	free(r.loops);
+	return r.failed ? -1 : 0;
+}
+
+/* ---- walking ---- */
+
+static int
+walk_nodes(struct mst_lib *lib, const struct node *kids, size_t n, int depth,
+    int inpartial, int nest, mst_visit *fn, void *arg, char *err, size_t errlen)
+{
+	static const char kind[] = { 0, '{', '{', '#', '^', '>' };
+	const struct node *nd;
+	struct entry *e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		nd = &kids[i];
+		if (nd->type == T_TEXT)
+			continue;
+		fn(arg, kind[nd->type], nd->s, depth, inpartial);
+		if (nd->type == T_SECTION || nd->type == T_INVERTED) {
+			if (walk_nodes(lib, nd->kids, nd->nkids, depth + 1, inpartial,
+			    nest, fn, arg, err, errlen))
+				return -1;
+		} else if (nd->type == T_PARTIAL && nest < MAXNEST) {
+			if (!(e = lib_get(lib, nd->s, NULL, err, errlen)))
+				return -1;
+			if (e->t && e->walked != lib->walks) {
+				e->walked = lib->walks;
+				if (walk_nodes(lib, e->t->kids, e->t->nkids, 0, 1,
+				    nest + 1, fn, arg, err, errlen))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+mst_walk(struct mst_lib *lib, const struct mst *t, mst_visit *fn, void *arg,
+    char *err, size_t errlen)
+{
+	if (errlen)
+		err[0] = '\0';
+	lib->walks++;
+	return walk_nodes(lib, t->kids, t->nkids, 0, 0, 0, fn, arg, err, errlen);
+}
