@@ -4,34 +4,37 @@ MANPREFIX = $(PREFIX)/share/man
 CC = cc
 CFLAGS = -O2 -g
 PKG_CONFIG = pkg-config
-LIBS_PKG = libxml-2.0 jansson libutf8proc
+LIBS_PKG = libxml-2.0 jansson libutf8proc libpcre2-8
 
 WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
 DEFS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 SAN_1 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN = $(SAN_$(SANITIZE))
 PKG_CFLAGS = $$($(PKG_CONFIG) --cflags $(LIBS_PKG))
-PKG_LIBS = $$($(PKG_CONFIG) --libs $(LIBS_PKG))
+PKG_LIBS = $$($(PKG_CONFIG) --libs $(LIBS_PKG)) -lm
 ALL_CFLAGS = $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
-PROGS = feed2jsonl dedup render-md
+PROGS = feed2jsonl dedup classify render-md
 COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html.c \
 	common/date.c common/item.c common/record.c common/authors.c common/sha1.c \
 	common/feed.c common/jsonfeed.c common/jsonl.c common/path.c common/jscan.c \
 	common/ampfix.c common/ident.c common/boiler.c common/hashset.c \
 	common/normtitle.c common/simidx.c common/state.c common/mustache.c \
-	common/mdescape.c common/jbuild.c $(COMMON_EXTRA)
+	common/mdescape.c common/jbuild.c common/words.c common/aho.c common/jwalk.c \
+	common/rules.c common/nbayes.c $(COMMON_EXTRA)
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
 	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
 	common/fields.h common/jsonl.h common/path.h common/jscan.h common/ampfix.h \
 	common/ident.h common/boiler.h common/hashset.h common/normtitle.h \
 	common/simidx.h common/state.h common/mustache.h common/mdescape.h \
-	common/jbuild.h
-UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix
+	common/jbuild.h common/words.h common/aho.h common/jwalk.h common/rules.h \
+	common/nbayes.h
+UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix \
+	tests/unit/test-aho
 MAN1 = $(PROGS:%=man/%.1)
-MAN5 = man/feedpipe.5
+MAN5 = man/feedpipe.5 man/feedpipe-rules.5
 MAN7 = man/feedpipe.7
 
 all: $(PROGS)
@@ -101,6 +104,7 @@ demo: deps all
 bench: all
 	./bench/feed2jsonl.sh
 	./bench/dedup.sh
+	./bench/classify.sh
 	./bench/render-md.sh
 
 install: all
@@ -114,7 +118,8 @@ install: all
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
-	rm -f $(DESTDIR)$(MANPREFIX)/man5/feedpipe.5 $(DESTDIR)$(MANPREFIX)/man7/feedpipe.7
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+	rm -f $(DESTDIR)$(MANPREFIX)/man7/feedpipe.7
 
 clean:
 	$(MAKE) -s -C examples clean

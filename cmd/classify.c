@@ -1,0 +1,1156 @@
+/* classify: tag, score and filter records by rules (feedpipe-rules(5)) or
+ * by a naive Bayes model trained on the reader's own labels. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "date.h"
+#include "fields.h"
+#include "jscan.h"
+#include "jsonl.h"
+#include "jwalk.h"
+#include "nbayes.h"
+#include "path.h"
+#include "rules.h"
+#include "util.h"
+#include "words.h"
+
+#define F_EXPLAIN "explain"
+
+enum {
+	OPT_UNTIL = 256, OPT_NOW, OPT_TRAIN, OPT_EVAL, OPT_LABELS, OPT_FULL,
+	EXPLAIN_WORDS = 5, EXPLAIN_TAGS = 3,
+};
+
+static struct rules *rules;
+static struct nb *model;
+static const char *train_path;
+static int evaluate, first, untagged, explain, full_parse;
+static double threshold = 0.5;
+static int has_threshold;
+static char **keep, **drop;
+static size_t nkeep, ndrop;
+static time_t now, since, until;
+static int has_since, has_until;
+
+/* the fields the text comes from, and where labels are */
+static struct path **fpath;
+static struct jwalk_path **fwalk;
+static size_t nfields;
+static struct path *lpath;
+static struct jwalk_path *lwalk;
+
+/* the current record */
+struct rec {
+	const struct jsonl *in;
+	json_t *j;			/* parsed, or NULL: the fast path */
+	struct jwalk_member *m;
+	size_t nm, capm;
+};
+
+/* what classify gives the current record */
+struct tagout {
+	const char *name;
+	double score;
+	const struct rules_result *rr;	/* rules: its matches */
+	size_t cls;			/* model: its class */
+};
+static struct tagout *out;
+static size_t nout;
+static double *post;
+static struct buf fold, tmp, line, adds;
+
+/* --eval: counts per tag */
+struct evtag {
+	char *name;
+	unsigned long tp, fp, fn;
+};
+static struct evtag *ev;
+static size_t nev;
+static unsigned long evrecs;
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: %s -r rules | -e rule | -m model [-1ux] [-k tags] "
+	    "[-d tags]\n"
+	    "                [-t threshold] [-s when] [--until when] [--now date] "
+	    "[file ...]\n"
+	    "       %s --train model [-f path[,path]] [--labels path] [file ...]\n"
+	    "       %s --eval (-r rules | -e rule | -m model) [--labels path] "
+	    "[file ...]\n"
+	    "  -r, --rules FILE       read rules from FILE (feedpipe-rules(5))\n"
+	    "  -e, --rule RULE        one rule, such as 'ML: \"neural network\" "
+	    "learning*'\n"
+	    "  -m, --model FILE       tag with a model made by --train\n"
+	    "  -t, --threshold X      the least probability (model, default 0.5)"
+	    " or score\n"
+	    "                         (rules without '>=') that gives a tag\n"
+	    "  -k, --keep TAG[,TAG]   pass only records with one of these tags\n"
+	    "  -d, --drop TAG[,TAG]   drop records with one of these tags\n"
+	    "  -1, --first            give each record only its first tag\n"
+	    "  -u, --untagged         pass only records no tag was given\n"
+	    "  -x, --explain          add 'explain': what matched, for tuning\n"
+	    "  -s, --since WHEN       pass only records published at or after WHEN"
+	    "\n"
+	    "      --until WHEN       pass only records published before WHEN\n"
+	    "                         (WHEN: a date, or a duration ago: 1d, 12h, "
+	    "2w, 1d12h)\n"
+	    "      --now DATE         take DATE as the current time\n"
+	    "      --train MODEL      learn from labelled records, write MODEL\n"
+	    "      --eval             print precision, recall and F1 per tag\n"
+	    "      --labels PATH      where the labels are (default tags)\n"
+	    "  -f, --field PATH[,..]  --train: the text to learn from "
+	    "(default title,summary)\n"
+	    "      --full-parse       parse every record fully (for tests)\n"
+	    "  -h, --help             show this help\n"
+	    "  -V, --version          show the version\n", argv0, argv0, argv0);
+	exit(status);
+}
+
+/* ---- reading the options' arguments ---- */
+
+static char *
+slurp(const char *path, size_t *n)
+{
+	struct buf b = { NULL, 0, 0 };
+	char chunk[65536];
+	size_t k;
+	FILE *fp;
+
+	if (!(fp = open_input(path)))
+		eprintf("%s:", path);
+	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_put(&b, chunk, k);
+	if (ferror(fp))
+		eprintf("%s: read error:", path);
+	if (fp != stdin)
+		fclose(fp);
+	*n = b.len;
+	return b.s ? b.s : estrdup("");
+}
+
+static void
+add_rules(const char *name, const char *text, size_t n)
+{
+	unsigned long lineno;
+	char err[512];
+
+	if (!rules)
+		rules = rules_new();
+	if (rules_add(rules, name, text, n, &lineno, err, sizeof(err)))
+		eprintf("%s:%lu: %s", name, lineno, err);
+}
+
+static void
+add_list(char ***list, size_t *n, const char *arg)
+{
+	const char *p = arg, *c;
+
+	for (;;) {
+		c = strchr(p, ',');
+		if (c ? c > p : *p) {
+			*list = erealloc(*list, (*n + 1) * sizeof(**list));
+			(*list)[(*n)++] = c ? estrndup(p, (size_t)(c - p)) :
+			    estrdup(p);
+		}
+		if (!c)
+			break;
+		p = c + 1;
+	}
+}
+
+/* "1d", "12h", "2w", "1d12h", "90s", "30m" */
+static int
+duration(const char *s, long *secs)
+{
+	long v, total = 0;
+	char *e;
+
+	if (!*s)
+		return -1;
+	while (*s) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = strtol(s, &e, 10);
+		switch (*e) {
+		case 's': break;
+		case 'm': v *= 60; break;
+		case 'h': v *= 3600; break;
+		case 'd': v *= 86400; break;
+		case 'w': v *= 7 * 86400; break;
+		default: return -1;
+		}
+		if (v < 0 || v > 100L * 366 * 86400 || total > 100L * 366 * 86400)
+			return -1;
+		total += v;
+		s = e + 1;
+	}
+	*secs = total;
+	return 0;
+}
+
+static time_t
+when(const char *opt, const char *s)
+{
+	time_t t;
+	long d;
+
+	if (!duration(s, &d))
+		return now - d;
+	if (!date_parse(s, &t))
+		return t;
+	weprintf("%s %s: want a date (2025-01-16, 2025-01-16T05:00:00Z) or a "
+	    "duration (1d, 12h, 2w)", opt, s);
+	usage(stderr, EXIT_FATAL);
+	return 0;
+}
+
+static void
+add_field(const char *text)
+{
+	char err[256];
+
+	fpath = erealloc(fpath, (nfields + 1) * sizeof(*fpath));
+	fwalk = erealloc(fwalk, (nfields + 1) * sizeof(*fwalk));
+	if (!(fpath[nfields] = path_parse(text, err, sizeof(err))))
+		eprintf("field '%s': %s", text, err);
+	fwalk[nfields++] = jwalk_path(text);
+}
+
+/* ---- the strings of a field, from the text or from the tree ---- */
+
+static void
+json_strings(json_t *v, jwalk_fn *fn, void *arg)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+
+	if (json_is_string(v)) {
+		fn(arg, json_string_value(v), json_string_length(v));
+	} else if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v); i++)
+			json_strings(json_array_get(v, i), fn, arg);
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, m)
+			json_strings(m, fn, arg);
+	}
+}
+
+static void
+strings(struct rec *rc, struct path *p, struct jwalk_path *w, jwalk_fn *fn,
+    void *arg)
+{
+	const char *v;
+	size_t vn;
+
+	if (rc->j)
+		json_strings(path_get(p, rc->j), fn, arg);
+	else if (!jwalk_get(w, rc->in->line, rc->in->len, rc->m, rc->nm, &v, &vn))
+		jwalk_strings(v, vn, &tmp, fn, arg);
+}
+
+static void
+to_rules(void *arg, const char *s, size_t n)
+{
+	rules_match(rules, *(size_t *)arg, s, n);
+}
+
+static void
+to_fold(void *arg, const char *s, size_t n)
+{
+	(void)arg;
+	words_fold(&fold, s, n);
+}
+
+/* ---- deciding the tags ---- */
+
+static void
+add_out(const char *name, double score, const struct rules_result *rr,
+    size_t cls)
+{
+	out[nout].name = name;
+	out[nout].score = score;
+	out[nout].rr = rr;
+	out[nout++].cls = cls;
+}
+
+static size_t nres;
+static const struct rules_result *res;
+
+static void
+by_rules(struct rec *rc)
+{
+	size_t i;
+
+	rules_begin(rules);
+	for (i = 0; i < nfields; i++)
+		strings(rc, fpath[i], fwalk[i], to_rules, &i);
+	nres = rules_end(rules, &res);
+	for (i = 0; i < nres; i++)
+		if (res[i].given)
+			add_out(rules_tag(rules, res[i].tag), res[i].score,
+			    &res[i], 0);
+}
+
+static int
+by_prob(const void *a, const void *b)
+{
+	const struct tagout *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return (x->cls > y->cls) - (x->cls < y->cls);
+}
+
+static void
+by_model(struct rec *rc)
+{
+	double none;
+	size_t i;
+
+	buf_reset(&fold);
+	for (i = 0; i < nfields; i++)
+		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
+	nb_predict(model, buf_str(&fold), fold.len, post, &none);
+	for (i = 0; i < nb_ntags(model); i++)
+		if (post[i] >= threshold)
+			add_out(nb_tag(model, i), post[i], NULL, i);
+	qsort(out, nout, sizeof(*out), by_prob);
+}
+
+/* ---- writing what classify adds ---- */
+
+static void
+put_str(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
+
+	/* escaped as jsonl_write does, so both paths agree */
+	buf_putc(b, '"');
+	while (p < end) {
+		for (run = p; p < end && *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		buf_put(b, (const char *)run, (size_t)(p - run));
+		if (p == end)
+			break;
+		switch (*p) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\b': buf_puts(b, "\\b"); break;
+		case '\f': buf_puts(b, "\\f"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default: buf_printf(b, "\\u%04X", *p); break;
+		}
+		p++;
+	}
+	buf_putc(b, '"');
+}
+
+static void
+put_cstr(struct buf *b, const char *s)
+{
+	put_str(b, s, strlen(s));
+}
+
+/* Rules scores are sums of weights such as 0.1: rounded, so that 0.3 is
+ * written "0.3"; probabilities to four places. */
+static double
+rounded(double x)
+{
+	double f = model ? 1e4 : 1e6;
+
+	x = round(x * f) / f;
+	return x == 0 ? 0 : x;
+}
+
+static int
+integral(double x)
+{
+	return x == floor(x) && fabs(x) < 1e15;
+}
+
+/* As jsonl_write writes a real: the shortest of %.15g..%.17g that reads
+ * back, ".0" added to integral values (not reached: those are integers). */
+static void
+put_num(struct buf *b, double x)
+{
+	char s[40], *p, *q;
+	int prec;
+
+	if (integral(x)) {
+		buf_printf(b, "%lld", (long long)x);
+		return;
+	}
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(s, sizeof(s), "%.*g", prec, x);
+		if (strtod(s, NULL) == x)
+			break;
+	}
+	if (prec == 17)
+		snprintf(s, sizeof(s), "%.17g", x);
+	for (p = s; *p; p++)
+		if (*p == ',')
+			*p = '.';
+	if ((p = strchr(s, 'e'))) {
+		q = ++p;
+		if (*q == '-')
+			p = ++q;
+		else if (*q == '+')
+			q++;
+		while (*q == '0' && q[1])
+			q++;
+		memmove(p, q, strlen(q) + 1);
+	} else if (!strchr(s, '.')) {
+		strcat(s, ".0");
+	}
+	buf_puts(b, s);
+}
+
+static json_t *
+jnum(double x)
+{
+	return integral(x) ? json_integer((json_int_t)x) : json_real(x);
+}
+
+static double
+total_score(void)
+{
+	double s = 0;
+	size_t i;
+
+	if (model)	/* the probability of the first tag */
+		return nout ? rounded(out[0].score) : 0;
+	for (i = 0; i < nout; i++)
+		s += out[i].score;
+	return rounded(s);
+}
+
+static void
+hit_text(struct buf *b, const struct rules_hit *h)
+{
+	buf_reset(b);
+	buf_printf(b, "%s in %s", h->term, h->field);
+}
+
+/* The members classify adds, as text (b) or into the object j. */
+static void
+additions(struct buf *b, json_t *j)
+{
+	struct buf t = { NULL, 0, 0 };
+	json_t *arr = NULL, *ex = NULL, *o = NULL, *a;
+	const struct rules_result *rr;
+	const char *words[EXPLAIN_WORDS];
+	size_t i, k, n, order[EXPLAIN_TAGS], ntop = 0;
+
+	if (nout) {
+		if (b) {
+			buf_puts(b, "\"" F_TAGS "\":[");
+			for (i = 0; i < nout; i++) {
+				if (i)
+					buf_putc(b, ',');
+				put_cstr(b, out[i].name);
+			}
+			buf_puts(b, "],\"" F_SCORE "\":");
+			put_num(b, total_score());
+		} else {
+			arr = json_array();
+			for (i = 0; i < nout; i++)
+				json_array_append_new(arr, json_string(out[i].name));
+			json_object_set_new(j, F_TAGS, arr);
+			json_object_set_new(j, F_SCORE, jnum(total_score()));
+		}
+	}
+	if (!explain)
+		return;
+	if (model) {	/* the most probable tags, and their strongest words */
+		for (i = 0; i < nb_ntags(model); i++) {
+			if (post[i] < 0.0005)
+				continue;
+			for (k = ntop; k > 0 && post[order[k - 1]] < post[i]; k--)
+				if (k < EXPLAIN_TAGS)
+					order[k] = order[k - 1];
+			if (k < EXPLAIN_TAGS) {
+				order[k] = i;
+				if (ntop < EXPLAIN_TAGS)
+					ntop++;
+			}
+		}
+		n = ntop;
+	} else {
+		n = nres;
+	}
+	if (!n)
+		return;
+	if (b)
+		buf_puts(b, nout ? ",\"" F_EXPLAIN "\":{" : "\"" F_EXPLAIN "\":{");
+	else
+		ex = json_object();
+	for (i = 0; i < n; i++) {
+		if (b) {
+			if (i)
+				buf_putc(b, ',');
+			put_cstr(b, model ? nb_tag(model, order[i]) :
+			    rules_tag(rules, res[i].tag));
+			buf_puts(b, ":{\"" F_SCORE "\":");
+		} else {
+			o = json_object();
+		}
+		if (model) {
+			k = nb_explain(model, order[i], words, EXPLAIN_WORDS);
+			if (b) {
+				put_num(b, rounded(post[order[i]]));
+				for (size_t w = 0; w < k; w++) {
+					buf_puts(b, w ? "," : ",\"words\":[");
+					put_cstr(b, words[w]);
+				}
+				buf_puts(b, k ? "]}" : "}");
+			} else {
+				json_object_set_new(o, F_SCORE,
+				    jnum(rounded(post[order[i]])));
+				a = json_array();
+				for (size_t w = 0; w < k; w++)
+					json_array_append_new(a, json_string(words[w]));
+				if (k)
+					json_object_set_new(o, "words", a);
+				else
+					json_decref(a);
+				json_object_set_new(ex, nb_tag(model, order[i]), o);
+			}
+			continue;
+		}
+		rr = &res[i];
+		if (b) {
+			put_num(b, rounded(rr->score));
+			if (rr->below) {
+				buf_puts(b, ",\"below\":");
+				put_num(b, rr->threshold);
+			}
+			if (rr->veto) {
+				hit_text(&t, rr->veto);
+				buf_puts(b, ",\"vetoed\":");
+				put_str(b, t.s, t.len);
+			}
+			if (rr->nhits) {
+				buf_puts(b, ",\"hits\":[");
+				for (k = 0; k < rr->nhits; k++) {
+					if (k)
+						buf_putc(b, ',');
+					hit_text(&t, &rr->hits[k]);
+					put_str(b, t.s, t.len);
+				}
+				buf_putc(b, ']');
+			}
+			buf_putc(b, '}');
+		} else {
+			json_object_set_new(o, F_SCORE, jnum(rounded(rr->score)));
+			if (rr->below)
+				json_object_set_new(o, "below", jnum(rr->threshold));
+			if (rr->veto) {
+				hit_text(&t, rr->veto);
+				json_object_set_new(o, "vetoed", json_string(t.s));
+			}
+			if (rr->nhits) {
+				a = json_array();
+				for (k = 0; k < rr->nhits; k++) {
+					hit_text(&t, &rr->hits[k]);
+					json_array_append_new(a, json_string(t.s));
+				}
+				json_object_set_new(o, "hits", a);
+			}
+			json_object_set_new(ex, rules_tag(rules, rr->tag), o);
+		}
+	}
+	if (b)
+		buf_putc(b, '}');
+	else
+		json_object_set_new(j, F_EXPLAIN, ex);
+	buf_free(&t);
+}
+
+static int
+owned(const char *k, size_t n)
+{
+	return (n == 4 && !memcmp(k, F_TAGS, 4)) ||
+	    (n == 5 && !memcmp(k, F_SCORE, 5)) ||
+	    (n == 7 && !memcmp(k, F_EXPLAIN, 7));
+}
+
+static void
+emit(const char *s, size_t n)
+{
+	if (fwrite(s, 1, n, stdout) != n)
+		eprintf("<stdout>: write error:");
+}
+
+/* The record with classify's members replaced: appended before the
+ * closing brace of the text as it came, or, if it had any of them, the
+ * other members copied and the new ones after them. */
+static void
+write_fast(struct rec *rc)
+{
+	const struct jsonl *in = rc->in;
+	size_t i, close, kept = 0;
+	int had = 0;
+
+	buf_reset(&adds);
+	additions(&adds, NULL);
+	for (i = 0; i < rc->nm; i++)
+		had |= owned(rc->m[i].key, rc->m[i].klen);
+	if (!had && !adds.len) {
+		emit(in->line, in->len);
+		emit("\n", 1);
+		return;
+	}
+	buf_reset(&line);
+	if (!had) {
+		for (close = in->len; in->line[close - 1] != '}'; close--)
+			;
+		buf_put(&line, in->line, close - 1);
+		kept = rc->nm;
+	} else {
+		buf_putc(&line, '{');
+		for (i = 0; i < rc->nm; i++) {
+			if (owned(rc->m[i].key, rc->m[i].klen))
+				continue;
+			if (kept++)
+				buf_putc(&line, ',');
+			buf_put(&line, rc->m[i].start, (size_t)(rc->m[i].val +
+			    rc->m[i].vlen - rc->m[i].start));
+		}
+	}
+	if (kept && adds.len)
+		buf_putc(&line, ',');
+	buf_put(&line, adds.s, adds.len);
+	buf_puts(&line, "}\n");
+	emit(line.s, line.len);
+}
+
+static void
+write_tree(struct rec *rc)
+{
+	const struct jsonl *in = rc->in;
+	size_t close;
+
+	/* a record jscan could not read goes out as it came, with the new
+	 * members before its brace, unless it had some of them already;
+	 * --full-parse always writes it anew, to test this path */
+	if (!full_parse && !json_object_get(rc->j, F_TAGS) &&
+	    !json_object_get(rc->j, F_SCORE) &&
+	    !json_object_get(rc->j, F_EXPLAIN)) {
+		buf_reset(&adds);
+		additions(&adds, NULL);
+		if (!adds.len) {
+			emit(in->line, in->len);
+			emit("\n", 1);
+			return;
+		}
+		for (close = in->len; in->line[close - 1] != '}'; close--)
+			;
+		buf_reset(&line);
+		buf_put(&line, in->line, close - 1);
+		if (json_object_size(rc->j))
+			buf_putc(&line, ',');
+		buf_put(&line, adds.s, adds.len);
+		buf_puts(&line, "}\n");
+		emit(line.s, line.len);
+		return;
+	}
+	json_object_del(rc->j, F_TAGS);
+	json_object_del(rc->j, F_SCORE);
+	json_object_del(rc->j, F_EXPLAIN);
+	additions(NULL, rc->j);
+	if (jsonl_write(stdout, rc->j))
+		eprintf("<stdout>: write error:");
+}
+
+/* ---- filters ---- */
+
+static int
+published_in_range(struct rec *rc)
+{
+	const struct jwalk_member *m;
+	const char *s = NULL;
+	json_t *v;
+	time_t t;
+
+	if (rc->j) {
+		if ((v = json_object_get(rc->j, F_PUBLISHED)) && json_is_string(v))
+			s = json_string_value(v);
+	} else if ((m = jwalk_find(rc->m, rc->nm, F_PUBLISHED,
+	    strlen(F_PUBLISHED))) && *m->val == '"' &&
+	    jscan_string(m->val, m->vlen, &tmp) >= 0) {
+		s = tmp.s;
+	}
+	if (!s || date_parse(s, &t))
+		return 0;
+	return (!has_since || t >= since) && (!has_until || t < until);
+}
+
+static int
+listed(char **list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return 1;
+	return 0;
+}
+
+static int
+passes(void)
+{
+	size_t i;
+	int k = 0;
+
+	if (untagged)
+		return nout == 0;
+	for (i = 0; i < nout; i++) {
+		if (listed(drop, ndrop, out[i].name))
+			return 0;
+		k |= listed(keep, nkeep, out[i].name);
+	}
+	return !nkeep || k;
+}
+
+/* ---- labels: --train and --eval ---- */
+
+static char **labels;
+static size_t nlabels, caplabels;
+
+static void
+to_labels(void *arg, const char *s, size_t n)
+{
+	(void)arg;
+	if (!n || memchr(s, '\0', n))
+		return;
+	if (nlabels == caplabels) {
+		caplabels = caplabels ? caplabels * 2 : 8;
+		labels = erealloc(labels, caplabels * sizeof(*labels));
+	}
+	labels[nlabels++] = estrndup(s, n);
+}
+
+static void
+read_labels(struct rec *rc)
+{
+	while (nlabels)
+		free(labels[--nlabels]);
+	strings(rc, lpath, lwalk, to_labels, NULL);
+}
+
+static struct evtag *
+evtag(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nev; i++)
+		if (!strcmp(ev[i].name, name))
+			return &ev[i];
+	ev = erealloc(ev, (nev + 1) * sizeof(*ev));
+	memset(&ev[nev], 0, sizeof(*ev));
+	ev[nev].name = estrdup(name);
+	return &ev[nev++];
+}
+
+static void
+count_eval(void)
+{
+	size_t i;
+
+	evrecs++;
+	for (i = 0; i < nout; i++) {
+		if (listed(labels, nlabels, out[i].name))
+			evtag(out[i].name)->tp++;
+		else
+			evtag(out[i].name)->fp++;
+	}
+	for (i = 0; i < nlabels; i++) {
+		size_t k;
+
+		for (k = 0; k < nout && strcmp(out[k].name, labels[i]); k++)
+			;
+		if (k == nout && !(i && listed(labels, i, labels[i])))
+			evtag(labels[i])->fn++;
+	}
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct evtag *)a)->name,
+	    ((const struct evtag *)b)->name);
+}
+
+static void
+ratio_col(double num, double den)
+{
+	if (den > 0)
+		printf(" %9.3f", num / den);
+	else
+		printf(" %9s", "-");
+}
+
+static void
+print_eval(void)
+{
+	unsigned long tp = 0, fp = 0, fn = 0;
+	double p, r, sp = 0, sr = 0, sf = 0;
+	size_t i, w = 5, n = 0;
+
+	qsort(ev, nev, sizeof(*ev), by_name);
+	for (i = 0; i < nev; i++)
+		if (strlen(ev[i].name) > w)
+			w = strlen(ev[i].name);
+	printf("%-*s %7s %7s %9s %9s %9s\n", (int)w, "tag", "support",
+	    "given", "precision", "recall", "F1");
+	for (i = 0; i < nev; i++) {
+		const struct evtag *e = &ev[i];
+
+		printf("%-*s %7lu %7lu", (int)w, e->name, e->tp + e->fn,
+		    e->tp + e->fp);
+		ratio_col((double)e->tp, (double)(e->tp + e->fp));
+		ratio_col((double)e->tp, (double)(e->tp + e->fn));
+		ratio_col(2.0 * (double)e->tp, (double)(2 * e->tp + e->fp + e->fn));
+		putchar('\n');
+		tp += e->tp;
+		fp += e->fp;
+		fn += e->fn;
+		if (e->tp + e->fn) {	/* macro average over tags that occur */
+			n++;
+			p = e->tp + e->fp ? (double)e->tp / (double)(e->tp + e->fp) : 0;
+			r = (double)e->tp / (double)(e->tp + e->fn);
+			sp += p;
+			sr += r;
+			sf += p + r > 0 ? 2 * p * r / (p + r) : 0;
+		}
+	}
+	printf("%-*s %7lu %7lu", (int)w, "micro", tp + fn, tp + fp);
+	ratio_col((double)tp, (double)(tp + fp));
+	ratio_col((double)tp, (double)(tp + fn));
+	ratio_col(2.0 * (double)tp, (double)(2 * tp + fp + fn));
+	printf("\n%-*s %7s %7s", (int)w, "macro", "", "");
+	ratio_col(sp, (double)n);
+	ratio_col(sr, (double)n);
+	ratio_col(sf, (double)n);
+	printf("\n%lu records\n", evrecs);
+}
+
+/* ---- one record ---- */
+
+static void
+classify(struct rec *rc)
+{
+	nout = 0;
+	nres = 0;
+	if (model)
+		by_model(rc);
+	else
+		by_rules(rc);
+	if (first && nout > 1)
+		nout = 1;
+}
+
+static struct rec rc;
+
+static int
+record(const struct jsonl *in, struct nb *train)
+{
+	char err[256];
+	const char *v;
+	size_t vn;
+
+	rc.in = in;
+	rc.j = NULL;
+	rc.nm = 0;
+	if (full_parse || jscan_find(in->line, in->len, F_TAGS, &v, &vn) == -2) {
+		if (!(rc.j = jsonl_parse(in, err, sizeof(err)))) {
+			wlineprintf(in->name, in->lineno, "%s", err);
+			return 1;
+		}
+	} else {
+		rc.nm = jwalk_members(in->line, in->len, &rc.m, &rc.capm);
+	}
+	if ((has_since || has_until) && !published_in_range(&rc))
+		goto done;
+	if (train) {
+		read_labels(&rc);
+		buf_reset(&fold);
+		for (size_t i = 0; i < nfields; i++)
+			strings(&rc, fpath[i], fwalk[i], to_fold, NULL);
+		nb_train(train, (const char *const *)labels, nlabels,
+		    buf_str(&fold), fold.len);
+		goto done;
+	}
+	classify(&rc);
+	if (evaluate) {
+		read_labels(&rc);
+		count_eval();
+	} else if (passes()) {
+		if (rc.j)
+			write_tree(&rc);
+		else
+			write_fast(&rc);
+	}
+done:
+	json_decref(rc.j);
+	return 0;
+}
+
+static int
+run(const char *path, struct nb *train)
+{
+	struct jsonl in;
+	FILE *fp = open_input(path);
+	int r, bad = 0;
+
+	if (!fp) {
+		weprintf("%s:", input_name(path));
+		return 1;
+	}
+	jsonl_init(&in, fp, input_name(path));
+	while ((r = jsonl_next(&in)) > 0)
+		bad |= record(&in, train);
+	if (r < 0) {
+		weprintf("%s: read error:", in.name);
+		bad = 1;
+	}
+	check_stdout();
+	jsonl_free(&in);
+	if (fp != stdin)
+		fclose(fp);
+	return bad;
+}
+
+/* ---- setting up ---- */
+
+static void
+check_tags(char **list, size_t n, const char *opt)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (model ? nb_find_tag(model, list[i]) < 0 :
+		    rules_find_tag(rules, list[i]) < 0)
+			eprintf("%s %s: no %s gives this tag", opt, list[i],
+			    model ? "class of the model" : "rule");
+}
+
+static void
+load_model(const char *path)
+{
+	unsigned long lineno;
+	char err[256];
+
+	if (!(model = nb_load(path, &lineno, err, sizeof(err)))) {
+		if (lineno)
+			eprintf("%s:%lu: %s", path, lineno, err);
+		eprintf("%s: %s", path, err);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "rule", required_argument, NULL, 'e' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "threshold", required_argument, NULL, 't' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "drop", required_argument, NULL, 'd' },
+		{ "first", no_argument, NULL, '1' },
+		{ "untagged", no_argument, NULL, 'u' },
+		{ "explain", no_argument, NULL, 'x' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "now", required_argument, NULL, OPT_NOW },
+		{ "train", required_argument, NULL, OPT_TRAIN },
+		{ "eval", no_argument, NULL, OPT_EVAL },
+		{ "labels", required_argument, NULL, OPT_LABELS },
+		{ "field", required_argument, NULL, 'f' },
+		{ "full-parse", no_argument, NULL, OPT_FULL },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static char outbuf[1 << 16];
+	const char *model_path = NULL, *since_arg = NULL, *until_arg = NULL;
+	const char *label_text = F_TAGS, *deflt[] = { F_TITLE, F_SUMMARY };
+	char **train_fields = NULL, err[512], *text, *e;
+	size_t ntrain_fields = 0, n, i;
+	struct nb *train = NULL;
+	int c, bad = 0, nrules = 0;
+
+	setprogname(argv[0]);
+	now = time(NULL);
+	while ((c = getopt_long(argc, argv, "r:e:m:t:k:d:1uxs:f:hV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			text = slurp(optarg, &n);
+			add_rules(optarg, text, n);
+			free(text);
+			break;
+		case 'e':
+			snprintf(err, sizeof(err), "-e#%d", ++nrules);
+			add_rules(err, optarg, strlen(optarg));
+			break;
+		case 'm': model_path = optarg; break;
+		case 't':
+			threshold = strtod(optarg, &e);
+			if (*e || !*optarg || !isfinite(threshold)) {
+				weprintf("-t %s: want a number", optarg);
+				usage(stderr, EXIT_FATAL);
+			}
+			has_threshold = 1;
+			break;
+		case 'k': add_list(&keep, &nkeep, optarg); break;
+		case 'd': add_list(&drop, &ndrop, optarg); break;
+		case '1': first = 1; break;
+		case 'u': untagged = 1; break;
+		case 'x': explain = 1; break;
+		case 's': since_arg = optarg; break;
+		case OPT_UNTIL: until_arg = optarg; break;
+		case OPT_NOW:
+			if (date_parse(optarg, &now)) {
+				weprintf("--now %s: want a date such as "
+				    "2025-01-16T05:00:00Z", optarg);
+				usage(stderr, EXIT_FATAL);
+			}
+			break;
+		case OPT_TRAIN: train_path = optarg; break;
+		case OPT_EVAL: evaluate = 1; break;
+		case OPT_LABELS: label_text = optarg; break;
+		case 'f': add_list(&train_fields, &ntrain_fields, optarg); break;
+		case OPT_FULL: full_parse = 1; break;
+		case 'h': usage(stdout, EXIT_OK); break;
+		case 'V': printf("classify %s\n", FEEDPIPE_VERSION); return EXIT_OK;
+		default: usage(stderr, EXIT_FATAL);
+		}
+	}
+	/* which mode, and options that do not belong to it */
+	if (train_path && (rules || model_path || evaluate))
+		eprintf("--train learns from labels: it takes no -r, -e, -m or "
+		    "--eval");
+	if (!train_path && !rules && !model_path) {
+		weprintf("rules (-r, -e), a model (-m) or --train is needed");
+		usage(stderr, EXIT_FATAL);
+	}
+	if (rules && model_path)
+		eprintf("-m cannot be used with -r or -e");
+	if ((train_path || evaluate) && (nkeep || ndrop || untagged))
+		eprintf("--keep, --drop and --untagged filter output; --train "
+		    "and --eval write none");
+	if (ntrain_fields && !train_path)
+		eprintf("-f is for --train (rules name their fields; a model "
+		    "knows its own)");
+	if (untagged && nkeep)
+		eprintf("--untagged and --keep exclude each other");
+	if (train_path && (first || explain || has_threshold))
+		eprintf("--first, --explain and --threshold are for tagging, "
+		    "not --train");
+	if (evaluate && explain)
+		eprintf("--explain adds to records; --eval writes none");
+	if (since_arg) {
+		since = when("--since", since_arg);
+		has_since = 1;
+	}
+	if (until_arg) {
+		until = when("--until", until_arg);
+		has_until = 1;
+	}
+	if (train_path || evaluate) {
+		if (!(lpath = path_parse(label_text, err, sizeof(err))))
+			eprintf("--labels '%s': %s", label_text, err);
+		lwalk = jwalk_path(label_text);
+	}
+	if (train_path) {
+		if (!ntrain_fields)
+			for (i = 0; i < 2; i++)
+				add_list(&train_fields, &ntrain_fields, deflt[i]);
+		for (i = 0; i < ntrain_fields; i++)
+			add_field(train_fields[i]);
+		train = nb_new((const char *const *)train_fields, nfields);
+	} else if (model_path) {
+		load_model(model_path);
+		for (i = 0; i < nb_nfields(model); i++)
+			add_field(nb_field(model, i));
+		post = ecalloc(nb_ntags(model) + 1, sizeof(*post));
+		out = ecalloc(nb_ntags(model) + 1, sizeof(*out));
+	} else {
+		if (rules_compile(rules, threshold, has_threshold, err,
+		    sizeof(err)))
+			eprintf("%s", err);
+		for (i = 0; i < rules_nfields(rules); i++)
+			add_field(rules_field(rules, i));
+		out = ecalloc(rules_ntags(rules) + 1, sizeof(*out));
+	}
+	if (!train_path) {
+		check_tags(keep, nkeep, "--keep");
+		check_tags(drop, ndrop, "--drop");
+	}
+
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (optind == argc)
+		bad |= run("-", train);
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		bad |= run(argv[i], train);
+	if (train && !nb_ntags(train))
+		eprintf("%s: not written: no record carries a label (%s)",
+		    train_path, label_text);
+	if (train && nb_save(train, train_path, err, sizeof(err)))
+		eprintf("%s", err);
+	if (evaluate)
+		print_eval();
+	if (rules && rules_regex_limits(rules))
+		weprintf("warning: %lu regex matches gave up at PCRE2's match "
+		    "limit and counted as no match", rules_regex_limits(rules));
+	if (fshut(stdout, "<stdout>"))
+		return EXIT_FATAL;
+
+	/* free everything, so that leak checkers see real leaks */
+	for (i = 0; i < nfields; i++) {
+		path_free(fpath[i]);
+		jwalk_path_free(fwalk[i]);
+	}
+	free(fpath);
+	free(fwalk);
+	path_free(lpath);
+	jwalk_path_free(lwalk);
+	rules_free(rules);
+	nb_free(model);
+	nb_free(train);
+	while (nkeep)
+		free(keep[--nkeep]);
+	while (ndrop)
+		free(drop[--ndrop]);
+	while (ntrain_fields)
+		free(train_fields[--ntrain_fields]);
+	while (nlabels)
+		free(labels[--nlabels]);
+	for (i = 0; i < nev; i++)
+		free(ev[i].name);
+	free(keep);
+	free(drop);
+	free(train_fields);
+	free(labels);
+	free(ev);
+	free(out);
+	free(post);
+	free(rc.m);
+	buf_free(&fold);
+	buf_free(&tmp);
+	buf_free(&line);
+	buf_free(&adds);
+	words_free();
+	return bad ? EXIT_BADINPUT : EXIT_OK;
+}

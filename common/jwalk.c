@@ -1,0 +1,371 @@
+/* jwalk.c: walking checked JSON text (jwalk.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jscan.h"
+#include "jwalk.h"
+#include "util.h"
+
+struct step {
+	char *key;	/* or NULL: an index */
+	size_t klen;
+	long index;
+};
+
+struct jwalk_path {
+	size_t nsteps;
+	struct step *steps;
+};
+
+static const char *
+ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* p at the opening quote: one past the closing one */
+static const char *
+skip_string(const char *p, const char *end)
+{
+	const char *q, *b;
+
+	for (p++;; p = q + 1) {
+		if (!(q = memchr(p, '"', (size_t)(end - p))))
+			return end;
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return q + 1;
+	}
+}
+
+static const char *
+skip(const char *p, const char *end)
+{
+	int depth = 0;
+
+	do {
+		switch (*p) {
+		case '"':
+			p = skip_string(p, end);
+			continue;
+		case '{': case '[':
+			depth++;
+			break;
+		case '}': case ']':
+			depth--;
+			break;
+		default:
+			if (!depth) {	/* a number or literal */
+				while (p < end && *p != ',' && *p != '}' &&
+				    *p != ']' && *p != ' ' && *p != '\t' &&
+				    *p != '\n' && *p != '\r')
+					p++;
+				return p;
+			}
+		}
+		p++;
+	} while (depth > 0 && p < end);
+	return p;
+}
+
+size_t
+jwalk_members(const char *s, size_t n, struct jwalk_member **m, size_t *cap)
+{
+	const char *p = s + 1, *end = s + n, *k;
+	size_t nm = 0;
+
+	for (p = ws(p, end); p < end && *p == '"'; p = ws(p + 1, end)) {
+		if (nm == *cap) {
+			*cap = *cap ? *cap * 2 : 32;
+			*m = erealloc(*m, *cap * sizeof(**m));
+		}
+		k = p;
+		p = skip_string(p, end);
+		(*m)[nm].start = k;
+		(*m)[nm].key = k + 1;
+		(*m)[nm].klen = (size_t)(p - k) - 2;
+		p = ws(ws(p, end) + 1, end);	/* past ':' */
+		(*m)[nm].val = p;
+		p = skip(p, end);
+		(*m)[nm].vlen = (size_t)(p - (*m)[nm].val);
+		nm++;
+		p = ws(p, end);
+		if (p == end || *p != ',')
+			break;
+	}
+	return nm;
+}
+
+const struct jwalk_member *
+jwalk_find(const struct jwalk_member *m, size_t nm, const char *key,
+    size_t klen)
+{
+	size_t i;
+
+	for (i = 0; i < nm; i++)
+		if (m[i].klen == klen && !memcmp(m[i].key, key, klen))
+			return &m[i];
+	return NULL;
+}
+
+static int
+namechar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c >= 0x80;
+}
+
+static char *
+quoted(const char **pp, size_t *klen)
+{
+	const char *p = *pp, *q = p + 1;
+	struct buf b = { NULL, 0, 0 };
+	long n;
+
+	while (*q && *q != '"')
+		q += q[0] == '\\' && q[1] ? 2 : 1;
+	n = jscan_string(p, (size_t)(q + 1 - p), &b);
+	*klen = n > 0 ? (size_t)n : 0;
+	*pp = *q ? q + 1 : q;
+	if (!b.s)
+		return estrdup("");
+	return b.s;
+}
+
+struct jwalk_path *
+jwalk_path(const char *text)
+{
+	struct jwalk_path *pa = ecalloc(1, sizeof(*pa));
+	const char *p = text, *q;
+	struct step st;
+
+	if (!strcmp(text, "."))
+		return pa;
+	while (*p) {
+		st.key = NULL;
+		st.index = 0;
+		st.klen = 0;
+		if (*p == '[') {
+			p++;
+			if (*p == '"')
+				st.key = quoted(&p, &st.klen);
+			else
+				st.index = strtol(p, (char **)&p, 10);
+			if (*p == ']')
+				p++;
+		} else {
+			if (*p == '.' && *++p == '[')
+				continue;
+			if (*p == '"') {
+				st.key = quoted(&p, &st.klen);
+			} else {
+				for (q = p; namechar((unsigned char)*q); q++)
+					;
+				st.key = estrndup(p, (size_t)(q - p));
+				st.klen = (size_t)(q - p);
+				p = q == p ? p + 1 : q;
+			}
+		}
+		pa->steps = erealloc(pa->steps, (pa->nsteps + 1) * sizeof(st));
+		pa->steps[pa->nsteps++] = st;
+	}
+	return pa;
+}
+
+const char *
+jwalk_path_key(const struct jwalk_path *pa, size_t *klen)
+{
+	if (!pa->nsteps || !pa->steps[0].key)
+		return NULL;
+	*klen = pa->steps[0].klen;
+	return pa->steps[0].key;
+}
+
+/* element idx of the array s[0..n) (idx < 0 from the end) */
+static int
+element(const char *s, size_t n, long idx, const char **val, size_t *vlen)
+{
+	const char *p, *end = s + n, *v;
+	long i, count = 0;
+
+	if (idx < 0) {
+		for (p = ws(s + 1, end); p < end && *p != ']'; count++) {
+			p = ws(skip(p, end), end);
+			if (p < end && *p == ',')
+				p = ws(p + 1, end);
+		}
+		if (-idx > count)
+			return -1;
+		idx += count;
+	}
+	for (i = 0, p = ws(s + 1, end); p < end && *p != ']'; i++) {
+		v = p;
+		p = skip(p, end);
+		if (i == idx) {
+			*val = v;
+			*vlen = (size_t)(p - v);
+			return 0;
+		}
+		p = ws(p, end);
+		if (p < end && *p == ',')
+			p = ws(p + 1, end);
+	}
+	return -1;
+}
+
+int
+jwalk_get(const struct jwalk_path *pa, const char *s, size_t n,
+    const struct jwalk_member *m, size_t nm, const char **val, size_t *vlen)
+{
+	struct jwalk_member *sub = NULL;
+	const struct jwalk_member *f;
+	const struct step *st;
+	size_t i = 0, cap = 0, ns;
+	int r = 0;
+
+	if (pa->nsteps && pa->steps[0].key) {
+		if (!(f = jwalk_find(m, nm, pa->steps[0].key, pa->steps[0].klen)))
+			return -1;
+		s = f->val;
+		n = f->vlen;
+		i = 1;
+	}
+	for (; i < pa->nsteps && !r; i++) {
+		st = &pa->steps[i];
+		if (st->key) {
+			if (*s != '{') {
+				r = -1;
+				break;
+			}
+			ns = jwalk_members(s, n, &sub, &cap);
+			if (!(f = jwalk_find(sub, ns, st->key, st->klen))) {
+				r = -1;
+				break;
+			}
+			s = f->val;
+			n = f->vlen;
+		} else if (*s != '[' || element(s, n, st->index, &s, &n)) {
+			r = -1;
+		}
+	}
+	free(sub);
+	if (!r) {
+		*val = s;
+		*vlen = n;
+	}
+	return r;
+}
+
+void
+jwalk_path_free(struct jwalk_path *pa)
+{
+	size_t i;
+
+	if (!pa)
+		return;
+	for (i = 0; i < pa->nsteps; i++)
+		free(pa->steps[i].key);
+	free(pa->steps);
+	free(pa);
+}
+
+static unsigned
+hex4(const char *p)
+{
+	unsigned v = 0, i, c;
+
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)p[i];
+		v = v << 4 | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* The contents s[0..n) of a checked JSON string, decoded into out. */
+static void
+unescape(const char *s, size_t n, struct buf *out)
+{
+	const char *p = s, *end = s + n, *q;
+	unsigned cp, lo;
+	char u[4];
+	size_t k;
+
+	buf_reset(out);
+	buf_grow(out, n);
+	while ((q = memchr(p, '\\', (size_t)(end - p)))) {
+		buf_put(out, p, (size_t)(q - p));
+		p = q + 2;
+		switch (q[1]) {
+		case 'b': buf_putc(out, '\b'); continue;
+		case 'f': buf_putc(out, '\f'); continue;
+		case 'n': buf_putc(out, '\n'); continue;
+		case 'r': buf_putc(out, '\r'); continue;
+		case 't': buf_putc(out, '\t'); continue;
+		case 'u': break;
+		default: buf_putc(out, q[1]); continue;
+		}
+		cp = hex4(q + 2);
+		p = q + 6;
+		if (cp >= 0xd800 && cp <= 0xdbff) {	/* a pair: checked */
+			lo = hex4(q + 8);
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			p = q + 12;
+		}
+		if (cp < 0x80) {
+			u[0] = (char)cp;
+			k = 1;
+		} else if (cp < 0x800) {
+			u[0] = (char)(0xc0 | cp >> 6);
+			u[1] = (char)(0x80 | (cp & 0x3f));
+			k = 2;
+		} else if (cp < 0x10000) {
+			u[0] = (char)(0xe0 | cp >> 12);
+			u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+			u[2] = (char)(0x80 | (cp & 0x3f));
+			k = 3;
+		} else {
+			u[0] = (char)(0xf0 | cp >> 18);
+			u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+			u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+			u[3] = (char)(0x80 | (cp & 0x3f));
+			k = 4;
+		}
+		buf_put(out, u, k);
+	}
+	buf_put(out, p, (size_t)(end - p));
+}
+
+void
+jwalk_strings(const char *v, size_t n, struct buf *tmp, jwalk_fn *fn,
+    void *arg)
+{
+	const char *p, *end = v + n, *q;
+
+	if (!n)
+		return;
+	if (*v == '"') {
+		if (memchr(v + 1, '\\', n - 2)) {
+			unescape(v + 1, n - 2, tmp);
+			fn(arg, tmp->s, tmp->len);
+		} else {
+			fn(arg, v + 1, n - 2);
+		}
+		return;
+	}
+	if (*v != '[' && *v != '{')
+		return;
+	for (p = ws(v + 1, end); p < end && *p != ']' && *p != '}';) {
+		if (*v == '{') {	/* skip the key */
+			p = skip_string(p, end);
+			p = ws(ws(p, end) + 1, end);
+		}
+		q = skip(p, end);
+		jwalk_strings(p, (size_t)(q - p), tmp, fn, arg);
+		p = ws(q, end);
+		if (p < end && *p == ',')
+			p = ws(p + 1, end);
+	}
+}
