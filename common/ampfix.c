@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ampfix.h"
+#include "text.h"
 
 enum { IN_TEXT, IN_CDATA, IN_COMMENT };
 
@@ -57,19 +58,6 @@ static long reference(const unsigned char *s, size_t n)
 	return upper ? -1 : (long)i + 1;
 }
 
-static const char *find(const char *s, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	const char *p = s, *end = s + n;
-
-	while ((p = memchr(p, needle[0], (size_t)(end - p))) && (size_t)(end - p) >= k) {
-		if (!memcmp(p, needle, k))
-			return p;
-		p++;
-	}
-	return NULL;
-}
-
 /*
  * Most chunks need no change: then what to parse is the caller's own bytes.
  * Bytes are held back only where the end of the chunk cuts a reference or
@@ -96,7 +84,7 @@ void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
 	end = src + n;
 	while (p < end) {
 		if (f->state != IN_TEXT) {
-			q = find(p, (size_t)(end - p), f->state == IN_CDATA ? "]]>" : "-->");
+			q = text_memfind(p, (size_t)(end - p), f->state == IN_CDATA ? "]]>" : "-->");
 			if (!q) {
 				/* the end marker may straddle the chunks */
 				p = final ? end : end - p <= 2 ? p : end - 2;

@@ -58,20 +58,6 @@ static void strip_arxiv(struct buf *s)
 	strip_leading_space(s);
 }
 
-/* strstr within s[0..n). */
-static const char *find_in(const char *s, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	const char *p = s, *end = s + n;
-
-	while ((p = memchr(p, needle[0], (size_t)(end - p))) && (size_t)(end - p) >= k) {
-		if (!memcmp(p, needle, k))
-			return p;
-		p++;
-	}
-	return NULL;
-}
-
 /*
  * Paragraphs publishers put around the abstract. Each handler looks at one
  * paragraph and may take what it says (authors, journal, DOI).
@@ -95,7 +81,7 @@ static int take_para(struct buf *s, size_t start, size_t end, struct found *r)
 		return 1;
 	}
 	/* Nature: "Nature Machine Intelligence, Published online: 16 January 2025; doi:..." */
-	if ((q = find_in(p, n, ", Published online:"))) {
+	if ((q = text_memfind(p, n, ", Published online:"))) {
 		if (!r->journal->len)
 			buf_put(r->journal, p, (size_t)(q - p));
 		if (!r->doi->len)

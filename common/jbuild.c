@@ -6,58 +6,7 @@
 
 #include "buf.h"
 #include "jbuild.h"
-
-static const char *
-skipws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-/* p at a string's opening quote: just past its closing quote. */
-static const char *
-skipstr(const char *p, const char *end)
-{
-	const char *q, *k;
-
-	for (p++;; p = q + 1) {
-		if (!(q = memchr(p, '"', (size_t)(end - p))))
-			return end;
-		for (k = q; k > p && k[-1] == '\\'; k--)
-			;
-		if ((q - k) % 2 == 0)
-			return q + 1;
-	}
-}
-
-static const char *
-skipvalue(const char *p, const char *end)
-{
-	int depth = 0;
-
-	do {
-		switch (*p) {
-		case '"':
-			p = skipstr(p, end);
-			continue;
-		case '{': case '[':
-			depth++;
-			break;
-		case '}': case ']':
-			depth--;
-			break;
-		default:
-			if (!depth) {
-				while (p < end && !strchr(",}] \t\n\r", *p))
-					p++;
-				return p;
-			}
-		}
-		p++;
-	} while (depth > 0 && p < end);
-	return p;
-}
+#include "jwalk.h"
 
 static unsigned
 hex4(const char *p)
@@ -180,37 +129,37 @@ static json_t *build(const char **pp, const char *end);
 static json_t *
 build(const char **pp, const char *end)
 {
-	const char *p = skipws(*pp, end), *q, *k;
+	const char *p = jskip_ws(*pp, end), *q, *k;
 	json_t *v;
 	size_t kn;
 
 	switch (*p) {
 	case '"':
-		q = skipstr(p, end);
+		q = jskip_string(p, end);
 		v = string(p + 1, q - 1);
 		p = q;
 		break;
 	case '{':
 		v = json_object();
-		p = skipws(p + 1, end);
+		p = jskip_ws(p + 1, end);
 		while (p < end && *p == '"') {
 			k = p + 1;
-			q = skipstr(p, end);
+			q = jskip_string(p, end);
 			kn = (size_t)(q - 1 - k);
-			p = skipws(q, end) + 1;	/* the ':' */
+			p = jskip_ws(q, end) + 1;	/* the ':' */
 			setn(v, k, kn, build(&p, end));
-			p = skipws(p, end);
+			p = jskip_ws(p, end);
 			if (p < end && *p == ',')
-				p = skipws(p + 1, end);
+				p = jskip_ws(p + 1, end);
 		}
 		p++;
 		break;
 	case '[':
 		v = json_array();
-		p = skipws(p + 1, end);
+		p = jskip_ws(p + 1, end);
 		while (p < end && *p != ']') {
 			json_array_append_new(v, build(&p, end));
-			p = skipws(p, end);
+			p = jskip_ws(p, end);
 			if (p < end && *p == ',')
 				p++;
 		}
@@ -229,7 +178,7 @@ build(const char **pp, const char *end)
 		p += 4;
 		break;
 	default:
-		q = skipvalue(p, end);
+		q = jskip_value(p, end);
 		v = number(p, q);
 		p = q;
 	}
@@ -248,19 +197,19 @@ jb_members(const char *s, size_t n,
     void (*fn)(void *arg, const char *key, size_t klen, const char *val,
     size_t vlen), void *arg)
 {
-	const char *p = skipws(s, s + n), *end = s + n, *k, *q, *v;
+	const char *p = jskip_ws(s, s + n), *end = s + n, *k, *q, *v;
 
 	if (p == end || *p != '{')
 		return;
-	p = skipws(p + 1, end);
+	p = jskip_ws(p + 1, end);
 	while (p < end && *p == '"') {
 		k = p + 1;
-		q = skipstr(p, end);
-		v = skipws(skipws(q, end) + 1, end);
-		p = skipvalue(v, end);
+		q = jskip_string(p, end);
+		v = jskip_ws(jskip_ws(q, end) + 1, end);
+		p = jskip_value(v, end);
 		fn(arg, k, (size_t)(q - 1 - k), v, (size_t)(p - v));
-		p = skipws(p, end);
+		p = jskip_ws(p, end);
 		if (p < end && *p == ',')
-			p = skipws(p + 1, end);
+			p = jskip_ws(p + 1, end);
 	}
 }

@@ -17,17 +17,16 @@ struct jwalk_path {
 	struct step *steps;
 };
 
-static const char *
-ws(const char *p, const char *end)
+const char *
+jskip_ws(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
 	return p;
 }
 
-/* p at the opening quote: one past the closing one */
-static const char *
-skip_string(const char *p, const char *end)
+const char *
+jskip_string(const char *p, const char *end)
 {
 	const char *q, *b;
 
@@ -41,15 +40,15 @@ skip_string(const char *p, const char *end)
 	}
 }
 
-static const char *
-skip(const char *p, const char *end)
+const char *
+jskip_value(const char *p, const char *end)
 {
 	int depth = 0;
 
 	do {
 		switch (*p) {
 		case '"':
-			p = skip_string(p, end);
+			p = jskip_string(p, end);
 			continue;
 		case '{': case '[':
 			depth++;
@@ -77,22 +76,22 @@ jwalk_members(const char *s, size_t n, struct jwalk_member **m, size_t *cap)
 	const char *p = s + 1, *end = s + n, *k;
 	size_t nm = 0;
 
-	for (p = ws(p, end); p < end && *p == '"'; p = ws(p + 1, end)) {
+	for (p = jskip_ws(p, end); p < end && *p == '"'; p = jskip_ws(p + 1, end)) {
 		if (nm == *cap) {
 			*cap = *cap ? *cap * 2 : 32;
 			*m = erealloc(*m, *cap * sizeof(**m));
 		}
 		k = p;
-		p = skip_string(p, end);
+		p = jskip_string(p, end);
 		(*m)[nm].start = k;
 		(*m)[nm].key = k + 1;
 		(*m)[nm].klen = (size_t)(p - k) - 2;
-		p = ws(ws(p, end) + 1, end);	/* past ':' */
+		p = jskip_ws(jskip_ws(p, end) + 1, end);	/* past ':' */
 		(*m)[nm].val = p;
-		p = skip(p, end);
+		p = jskip_value(p, end);
 		(*m)[nm].vlen = (size_t)(p - (*m)[nm].val);
 		nm++;
-		p = ws(p, end);
+		p = jskip_ws(p, end);
 		if (p == end || *p != ',')
 			break;
 	}
@@ -192,26 +191,26 @@ element(const char *s, size_t n, long idx, const char **val, size_t *vlen)
 	long i, count = 0;
 
 	if (idx < 0) {
-		for (p = ws(s + 1, end); p < end && *p != ']'; count++) {
-			p = ws(skip(p, end), end);
+		for (p = jskip_ws(s + 1, end); p < end && *p != ']'; count++) {
+			p = jskip_ws(jskip_value(p, end), end);
 			if (p < end && *p == ',')
-				p = ws(p + 1, end);
+				p = jskip_ws(p + 1, end);
 		}
 		if (-idx > count)
 			return -1;
 		idx += count;
 	}
-	for (i = 0, p = ws(s + 1, end); p < end && *p != ']'; i++) {
+	for (i = 0, p = jskip_ws(s + 1, end); p < end && *p != ']'; i++) {
 		v = p;
-		p = skip(p, end);
+		p = jskip_value(p, end);
 		if (i == idx) {
 			*val = v;
 			*vlen = (size_t)(p - v);
 			return 0;
 		}
-		p = ws(p, end);
+		p = jskip_ws(p, end);
 		if (p < end && *p == ',')
-			p = ws(p + 1, end);
+			p = jskip_ws(p + 1, end);
 	}
 	return -1;
 }
@@ -357,15 +356,15 @@ jwalk_strings(const char *v, size_t n, struct buf *tmp, jwalk_fn *fn,
 	}
 	if (*v != '[' && *v != '{')
 		return;
-	for (p = ws(v + 1, end); p < end && *p != ']' && *p != '}';) {
+	for (p = jskip_ws(v + 1, end); p < end && *p != ']' && *p != '}';) {
 		if (*v == '{') {	/* skip the key */
-			p = skip_string(p, end);
-			p = ws(ws(p, end) + 1, end);
+			p = jskip_string(p, end);
+			p = jskip_ws(jskip_ws(p, end) + 1, end);
 		}
-		q = skip(p, end);
+		q = jskip_value(p, end);
 		jwalk_strings(p, (size_t)(q - p), tmp, fn, arg);
-		p = ws(q, end);
+		p = jskip_ws(q, end);
 		if (p < end && *p == ',')
-			p = ws(p + 1, end);
+			p = jskip_ws(p + 1, end);
 	}
 }

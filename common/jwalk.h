@@ -45,4 +45,13 @@ typedef void jwalk_fn(void *arg, const char *s, size_t n);
 void jwalk_strings(const char *v, size_t n, struct buf *tmp, jwalk_fn *fn,
     void *arg);
 
+/*
+ * Skipping over JSON text that is known to be well formed (jscan checked
+ * it): white space, a string from its opening quote, any value. Each
+ * returns the position just past what it skipped.
+ */
+const char *jskip_ws(const char *p, const char *end);
+const char *jskip_string(const char *p, const char *end);
+const char *jskip_value(const char *p, const char *end);
+
 #endif

@@ -625,3 +625,16 @@ void text_trimmed(struct buf *out, const char *s, size_t n)
 		n--;
 	buf_put(out, s, n);
 }
+
+const char *text_memfind(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, needle[0], (size_t)(end - p))) && (size_t)(end - p) >= k) {
+		if (!memcmp(p, needle, k))
+			return p;
+		p++;
+	}
+	return NULL;
+}

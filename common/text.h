@@ -25,6 +25,9 @@ void text_plain(struct buf *out, const char *s, size_t n);
 /* The same, but every run of white space becomes one space (titles). */
 void text_line(struct buf *out, const char *s, size_t n);
 
+/* strstr within s[0..n), for text that is not NUL-terminated. */
+const char *text_memfind(const char *s, size_t n, const char *needle);
+
 /* Append s without its leading and trailing white space. */
 void text_trimmed(struct buf *out, const char *s, size_t n);
 
