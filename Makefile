@@ -33,9 +33,9 @@ COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html
 	common/nbayes.h
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix \
 	tests/unit/test-aho
-MAN1 = $(PROGS:%=man/%.1)
-MAN5 = man/feedpipe.5 man/feedpipe-rules.5
-MAN7 = man/feedpipe.7
+MAN1 = $(PROGS:%=man/man1/%.1)
+MAN5 = man/man5/feedpipe.5 man/man5/feedpipe-rules.5
+MAN7 = man/man7/feedpipe.7
 
 all: $(PROGS)
 
@@ -117,8 +117,8 @@ install: all
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
-	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
-	for m in $(MAN5); do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/man1/}; done
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/man5/}; done
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/feedpipe.7
 
 clean:
