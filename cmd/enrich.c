@@ -1,0 +1,1442 @@
+/* enrich: add an ai object (a translated title, a TL;DR, a structured
+ * summary) to each record, written by a language model behind any
+ * OpenAI-compatible chat-completions endpoint. Many requests at once
+ * (libcurl's multi interface), answers cached on disk, records out in
+ * input order through a bounded window; a record whose request fails
+ * passes through unchanged. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "fields.h"
+#include "jscan.h"
+#include "jsonl.h"
+#include "jsonw.h"
+#include "llm.h"
+#include "sha1.h"
+#include "text.h"
+#include "util.h"
+
+enum {
+	OPT_API_BASE = 256, OPT_MODEL, OPT_LANG, OPT_FIELDS, OPT_CACHE,
+	OPT_NO_CACHE, OPT_DRY_RUN, OPT_TIMEOUT, OPT_RETRIES, OPT_RETRY_DELAY,
+	OPT_MAX_REQUESTS, OPT_MAX_TOKENS,
+	MAXJOBS = 256,
+	MAXBODY = 8 << 20,	/* an answer bigger than this is not one */
+	READSZ = 1 << 18,
+};
+#define DEFAULT_BASE "https://api.openai.com/v1"
+#define MAX_BACKOFF 60.0
+#define MAX_RETRY_AFTER 600.0	/* longer: give up rather than wait */
+
+/* options and settings */
+static const char *api_base, *model, *lang = "zh", *cachedir, *api_key;
+static unsigned fields = LLM_ALL;
+static int jobs = 4, retries = 4, dry_run, verbose, use_cache = 1;
+static double timeout_s = 120, retry_delay = 1;
+static long max_requests = -1, max_tokens = -1;
+static struct buf url, defcache;
+
+/* the run */
+static CURLM *multi;
+static struct curl_slist *headers;
+static enum llm_format format = LLM_SCHEMA;
+static long nrequests, ntokens, nactive;
+static unsigned long nread, nwritten, ncached, nhad, nasked, nfailed, nskipped;
+static const char *stopped;	/* why no more requests go out */
+static struct buf stopwhy;
+static double hold_until;	/* a 429 asked for a pause of every request */
+static int bad, progress, cache_warned;
+static double last_progress;
+static uint64_t rnd;
+
+enum { S_FREE, S_WAIT, S_ACTIVE, S_DONE };
+enum { AI_APPEND, AI_REPLACE, AI_REBUILD };	/* how ai goes into the line */
+
+struct slot {
+	int state;
+	struct buf line;	/* the record as read */
+	const char *file;
+	unsigned long lineno;
+	struct buf id, title, summary;
+	struct buf oldai;	/* an ai object of the same language, to merge */
+	int how;
+	size_t at, len;		/* the closing brace, or the old ai value */
+	int empty;		/* the record is {} */
+	char key[41];		/* of the cache entry */
+	struct buf ai;		/* what goes in; empty: the record is unchanged */
+	int attempts;
+	int deferred;		/* waits for a request for the same key */
+	double not_before;
+	enum llm_format fmt;	/* of the request in flight */
+	CURL *easy;
+	struct buf req, resp;
+	double started;
+	char curlerr[CURL_ERROR_SIZE];
+};
+
+static struct slot *win;
+static size_t nwin, head, count;
+static struct slot *active[MAXJOBS];	/* the requests in flight */
+
+/* input: lines read with read(2), so that waiting for input and for the
+ * network is one poll */
+static struct {
+	int fd;
+	const char *name;
+	char *buf;
+	size_t start, end, cap;
+	int eof, open;
+	unsigned long lineno;
+} in = { -1, NULL, NULL, 0, 0, 0, 0, 0, 0 };
+static char **files;
+static int nfiles, curfile = -1, input_done;
+
+static struct buf tmp, msg, keybuf, entry;
+
+static void setup_curl(void);
+
+static void
+usage(FILE *fp, int status)
+{
+	fprintf(fp, "usage: %s [-nv] [-j jobs] [--model name] [--api-base url] "
+	    "[--lang tag]\n"
+	    "       [--fields list] [--cache dir | --no-cache] "
+	    "[--max-requests n] [--max-tokens n]\n"
+	    "       [--timeout secs] [--retries n] [--retry-delay secs] "
+	    "[file ...]\n"
+	    "  -m, --model NAME        the model (default $FEEDPIPE_MODEL)\n"
+	    "  -a, --api-base URL      the endpoint (default $FEEDPIPE_API_BASE, "
+	    "$OPENAI_BASE_URL,\n"
+	    "                          " DEFAULT_BASE ")\n"
+	    "  -l, --lang TAG          the language to write in (default zh)\n"
+	    "  -f, --fields LIST       of title,tldr,motivation,method,result,"
+	    "conclusion\n"
+	    "                          (default all)\n"
+	    "  -j, --jobs N            requests at once (default 4)\n"
+	    "  -c, --cache DIR         the answer cache (default "
+	    "$XDG_CACHE_HOME/feedpipe/enrich)\n"
+	    "      --no-cache          neither read nor write the cache\n"
+	    "      --max-requests N    send at most N requests in this run\n"
+	    "      --max-tokens N      stop sending once answers used N tokens\n"
+	    "  -t, --timeout SECS      per request (default 120)\n"
+	    "      --retries N         retries per record (default 4)\n"
+	    "      --retry-delay SECS  the first backoff (default 1)\n"
+	    "  -n, --dry-run           print the requests it would send; no "
+	    "network\n"
+	    "  -v, --verbose           report each request on stderr\n"
+	    "  -h, --help              show this help\n"
+	    "  -V, --version           show the version\n"
+	    "The key comes from FEEDPIPE_API_KEY or OPENAI_API_KEY only.\n", argv0);
+	exit(status);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+frand(void)
+{
+	rnd ^= rnd << 13;
+	rnd ^= rnd >> 7;
+	rnd ^= rnd << 17;
+	return (double)(rnd >> 11) / 9007199254740992.0;
+}
+
+/* s with the key, should a server echo it, replaced by "***", and control
+ * characters by spaces: everything printed from outside goes through it */
+static const char *
+scrub(const char *s)
+{
+	size_t kn = api_key ? strlen(api_key) : 0, i;
+	const char *p;
+
+	buf_reset(&msg);
+	while (kn >= 4 && (p = strstr(s, api_key))) {
+		buf_put(&msg, s, (size_t)(p - s));
+		buf_puts(&msg, "***");
+		s = p + kn;
+	}
+	buf_puts(&msg, s);
+	for (i = 0; i < msg.len; i++)
+		if ((unsigned char)msg.s[i] < 0x20 || msg.s[i] == 0x7f)
+			msg.s[i] = ' ';
+	return buf_str(&msg);
+}
+
+static const char *
+slot_id(const struct slot *sl)
+{
+	return sl->id.len ? sl->id.s : "(no id)";
+}
+
+/* "enrich: FILE:LINE: ID: what" */
+static void
+say(const struct slot *sl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+say(const struct slot *sl, const char *fmt, ...)
+{
+	struct buf m = { 0 };
+	va_list ap;
+	int n;
+
+	buf_puts(&m, slot_id(sl));
+	buf_puts(&m, ": ");
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	buf_grow(&m, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(m.s + m.len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	m.len += (size_t)n;
+	if (progress)
+		fputs("\r\033[K", stderr);
+	wlineprintf(sl->file, sl->lineno, "%s", scrub(m.s));
+	buf_free(&m);
+}
+
+static void
+stop(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void
+stop(const char *fmt, ...)
+{
+	va_list ap;
+	char s[512];
+
+	if (stopped)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	buf_puts(&stopwhy, scrub(s));
+	stopped = stopwhy.s;
+	if (progress)
+		fputs("\r\033[K", stderr);
+	weprintf("%s: no more requests; the records still to do pass through "
+	    "unchanged", stopped);
+}
+
+static void
+show_progress(int force)
+{
+	double t;
+
+	if (!progress)
+		return;
+	t = now();
+	if (!force && t - last_progress < 0.2)
+		return;
+	last_progress = t;
+	fprintf(stderr, "\r\033[Kenrich: %lu read, %lu written, %lu cached, "
+	    "%lu asked, %lu failed, %ld requests", nread, nwritten, ncached,
+	    nasked, nfailed, nrequests);
+}
+
+/* ---- libcurl, loaded when the first request is due: a run served from
+ * the cache, or --dry-run, does not pay for its forty shared libraries -- */
+
+static struct {
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURLM *(*multi_init)(void);
+	CURLMcode (*multi_cleanup)(CURLM *);
+	CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
+	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_perform)(CURLM *, int *);
+	CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned, int,
+	    int *);
+	CURLMsg *(*multi_info_read)(CURLM *, int *);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	CURLHcode (*easy_header)(CURL *, const char *, size_t, unsigned, int,
+	    struct curl_header **);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} cu;
+
+static void
+load_curl(void)
+{
+	static const char *const libs[] = { "libcurl.so.4", "libcurl.so",
+	    "libcurl.4.dylib", "libcurl.dylib" };
+	static const struct {
+		const char *name;
+		void *fn;	/* where the function pointer goes */
+		int optional;
+	} syms[] = {
+		{ "curl_global_init", &cu.global_init, 0 },
+		{ "curl_global_cleanup", &cu.global_cleanup, 0 },
+		{ "curl_multi_init", &cu.multi_init, 0 },
+		{ "curl_multi_cleanup", &cu.multi_cleanup, 0 },
+		{ "curl_multi_setopt", &cu.multi_setopt, 0 },
+		{ "curl_multi_add_handle", &cu.multi_add_handle, 0 },
+		{ "curl_multi_remove_handle", &cu.multi_remove_handle, 0 },
+		{ "curl_multi_perform", &cu.multi_perform, 0 },
+		{ "curl_multi_poll", &cu.multi_poll, 0 },
+		{ "curl_multi_info_read", &cu.multi_info_read, 0 },
+		{ "curl_easy_init", &cu.easy_init, 0 },
+		{ "curl_easy_cleanup", &cu.easy_cleanup, 0 },
+		{ "curl_easy_setopt", &cu.easy_setopt, 0 },
+		{ "curl_easy_getinfo", &cu.easy_getinfo, 0 },
+		{ "curl_easy_strerror", &cu.easy_strerror, 0 },
+		{ "curl_easy_header", &cu.easy_header, 1 },	/* 7.83 */
+		{ "curl_slist_append", &cu.slist_append, 0 },
+		{ "curl_slist_free_all", &cu.slist_free_all, 0 },
+	};
+	void *h = NULL, *f;
+	size_t i;
+
+	for (i = 0; !h && i < sizeof(libs) / sizeof(libs[0]); i++)
+		h = dlopen(libs[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		eprintf("cannot load libcurl (%s): install libcurl4", dlerror());
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		f = dlsym(h, syms[i].name);
+		if (!f && !syms[i].optional)
+			eprintf("libcurl has no %s: want libcurl 7.66 or later",
+			    syms[i].name);
+		memcpy(syms[i].fn, &f, sizeof(f));	/* POSIX: same size */
+	}
+}
+
+/* ---- input ---------------------------------------------------------- */
+
+static int
+next_file(void)
+{
+	const char *path;
+
+	if (in.open && in.fd > 0)
+		close(in.fd);
+	in.open = 0;
+	while (++curfile < nfiles) {
+		path = files[curfile];
+		in.name = input_name(path);
+		in.fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+		if (in.fd < 0) {
+			weprintf("%s:", in.name);
+			bad = 1;
+			continue;
+		}
+		in.open = 1;
+		in.start = in.end = 0;
+		in.eof = 0;
+		in.lineno = 0;
+		return 0;
+	}
+	input_done = 1;
+	return -1;
+}
+
+/* One read(2) into the buffer. */
+static void
+read_chunk(void)
+{
+	ssize_t r;
+
+	if (in.start == in.end)
+		in.start = in.end = 0;
+	if (in.cap - in.end < READSZ / 2 && in.start > 0) {
+		memmove(in.buf, in.buf + in.start, in.end - in.start);
+		in.end -= in.start;
+		in.start = 0;
+	}
+	if (in.cap - in.end < READSZ / 2) {
+		in.cap = in.cap ? in.cap * 2 : READSZ;
+		in.buf = erealloc(in.buf, in.cap);
+	}
+	do
+		r = read(in.fd, in.buf + in.end, in.cap - in.end);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		weprintf("%s: read error:", in.name);
+		bad = 1;
+		in.eof = 1;
+		in.start = in.end;	/* a partial line is not a record */
+	} else if (r == 0) {
+		in.eof = 1;
+	} else {
+		in.end += (size_t)r;
+	}
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	for (; n; s++, n--)
+		if (*s != ' ' && *s != '\t' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+/* The next line already in the buffer: 1, or 0 when more must be read. */
+static int
+buffered_line(const char **s, size_t *n)
+{
+	char *p, *nl;
+	size_t avail, len;
+
+	for (;;) {
+		avail = in.end - in.start;
+		if (!avail)
+			return 0;
+		p = in.buf + in.start;
+		if (!(nl = memchr(p, '\n', avail)) && !in.eof)
+			return 0;
+		len = nl ? (size_t)(nl - p) : avail;
+		in.start += len + (nl != NULL);
+		in.lineno++;
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (!blank(p, len)) {
+			*s = p;
+			*n = len;
+			return 1;
+		}
+	}
+}
+
+/* ---- records -------------------------------------------------------- */
+
+static int
+want_input(void)
+{
+	return !input_done && count < nwin;
+}
+
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Past the string at p (*p == '"') in text known to be valid. */
+static const char *
+skip_string(const char *p, const char *end)
+{
+	const char *q, *b;
+
+	for (p++;; p = q + 1) {
+		q = memchr(p, '"', (size_t)(end - p));
+		for (b = q; b > p && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return q + 1;
+	}
+}
+
+static const char *
+skip_value(const char *p, const char *end)
+{
+	size_t depth = 0;
+
+	if (*p == '"')
+		return skip_string(p, end);
+	if (*p != '{' && *p != '[') {
+		while (p < end && *p != ',' && *p != '}' && *p != ']' &&
+		    !is_space((unsigned char)*p))
+			p++;
+		return p;
+	}
+	for (; p < end; p++) {
+		if (*p == '"')
+			p = skip_string(p, end) - 1;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if ((*p == '}' || *p == ']') && !--depth)
+			return p + 1;
+	}
+	return p;
+}
+
+/* The string members id, title and summary of a record that jscan has
+ * checked (valid, no escapes in keys), in one pass that trusts it. */
+static void
+record_strings(struct slot *sl)
+{
+	static const char *const keys[] = { F_ID, F_TITLE, F_SUMMARY };
+	struct buf *out[] = { &sl->id, &sl->title, &sl->summary };
+	const char *p = sl->line.s, *end = p + sl->line.len, *k, *v;
+	size_t kn, i;
+
+	for (i = 0; i < 3; i++)
+		buf_reset(out[i]);
+	p = skip_ws(p, end) + 1;
+	for (;;) {
+		p = skip_ws(p, end);
+		if (p >= end || *p != '"')
+			return;
+		k = p + 1;
+		p = memchr(k, '"', (size_t)(end - k));
+		kn = (size_t)(p - k);
+		p = skip_ws(p + 1, end) + 1;
+		v = p = skip_ws(p, end);
+		p = skip_value(p, end);
+		for (i = 0; i < 3; i++)
+			if (*v == '"' && strlen(keys[i]) == kn &&
+			    !memcmp(keys[i], k, kn) &&
+			    jscan_string(v, (size_t)(p - v), out[i]) < 0)
+				buf_reset(out[i]);
+		p = skip_ws(p, end);
+		if (p < end && *p == ',')
+			p++;
+	}
+}
+
+static void
+json_text(struct buf *out, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	buf_reset(out);
+	if (json_is_string(v))
+		buf_put(out, json_string_value(v), json_string_length(v));
+}
+
+/* 2: an ai object in our language with all the fields asked for; 1: in
+ * our language, some missing; 0: none, or another language. */
+static int
+ai_status(const char *v, size_t vn)
+{
+	const char *lv;
+	size_t ln;
+	int i;
+
+	if (!vn || *v != '{' || jscan_find(v, vn, "lang", &lv, &ln) != 0 ||
+	    *lv != '"' || jscan_string(lv, ln, &tmp) < 0 ||
+	    ascii_casecmp(tmp.s, lang))
+		return 0;
+	for (i = 0; i < LLM_NFIELDS; i++)
+		if (fields & 1u << i && (jscan_find(v, vn, llm_field_name[i],
+		    &lv, &ln) != 0 || *lv != '"' || ln <= 2))
+			return 1;
+	return 2;
+}
+
+static void
+cache_key(struct slot *sl)
+{
+	static const char zero[1];
+	int i;
+
+	buf_reset(&keybuf);
+	buf_puts(&keybuf, "feedpipe enrich");
+	buf_put(&keybuf, zero, 1);
+	buf_puts(&keybuf, model);
+	buf_put(&keybuf, zero, 1);
+	buf_puts(&keybuf, LLM_PROMPT_VERSION);
+	buf_put(&keybuf, zero, 1);
+	buf_puts(&keybuf, lang);
+	buf_put(&keybuf, zero, 1);
+	for (i = 0; i < LLM_NFIELDS; i++)
+		if (fields & 1u << i)
+			buf_printf(&keybuf, "%s,", llm_field_name[i]);
+	buf_put(&keybuf, zero, 1);
+	buf_put(&keybuf, sl->id.s, sl->id.len);
+	buf_put(&keybuf, zero, 1);
+	buf_put(&keybuf, sl->title.s, sl->title.len);
+	buf_put(&keybuf, zero, 1);
+	buf_put(&keybuf, sl->summary.s, sl->summary.len);
+	sha1_hex(keybuf.s, keybuf.len, sl->key);
+}
+
+/* The answer (an ai object) into the slot, over what the record had in
+ * the same language: new fields win, the others stay. */
+static void
+set_ai(struct slot *sl, const char *s, size_t n)
+{
+	json_t *o, *a, *v;
+	const char *k;
+	struct jw w;
+	char *raw;
+	int i;
+
+	buf_reset(&sl->ai);
+	if (!sl->oldai.len) {
+		buf_put(&sl->ai, s, n);
+		return;
+	}
+	o = json_loadb(sl->oldai.s, sl->oldai.len, 0, NULL);
+	a = json_loadb(s, n, 0, NULL);
+	jw_init(&w, &sl->ai);
+	jw_object(&w);
+	jw_key(&w, "lang");
+	jw_cstring(&w, lang);
+	for (i = 0; i < LLM_NFIELDS; i++) {
+		v = json_object_get(a, llm_field_name[i]);
+		if (!json_is_string(v) || !json_string_length(v))
+			v = json_object_get(o, llm_field_name[i]);
+		if (json_is_string(v)) {
+			jw_key(&w, llm_field_name[i]);
+			jw_string(&w, json_string_value(v), json_string_length(v));
+		}
+	}
+	if (json_is_string(v = json_object_get(a, "model"))) {
+		jw_key(&w, "model");
+		jw_string(&w, json_string_value(v), json_string_length(v));
+	}
+	json_object_foreach(o, k, v) {
+		for (i = 0; i < LLM_NFIELDS; i++)
+			if (!strcmp(k, llm_field_name[i]))
+				break;
+		if (i < LLM_NFIELDS || !strcmp(k, "lang") || !strcmp(k, "model"))
+			continue;
+		if ((raw = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY))) {
+			jw_key(&w, k);
+			jw_raw(&w, raw, strlen(raw));
+			free(raw);
+		}
+	}
+	jw_end_object(&w);
+	json_decref(o);
+	json_decref(a);
+}
+
+/* A cache entry that is whole and for our language. */
+static int
+cache_lookup(struct slot *sl)
+{
+	const char *v;
+	size_t vn;
+	int r;
+
+	if (!use_cache || (r = cache_get(cachedir, sl->key, &entry)) == 0)
+		return 0;
+	if (r < 0) {
+		if (!cache_warned++)
+			weprintf("%s/%.2s/%s:", cachedir, sl->key, sl->key);
+		return 0;
+	}
+	while (entry.len && is_space((unsigned char)entry.s[entry.len - 1]))
+		entry.len--;
+	if (jscan_find(entry.s, entry.len, "lang", &v, &vn) != 0 ||
+	    *v != '"' || jscan_string(v, vn, &tmp) < 0 ||
+	    ascii_casecmp(tmp.s, lang))
+		return 0;
+	set_ai(sl, entry.s, entry.len);
+	return 1;
+}
+
+static void
+dry_request(struct slot *sl)
+{
+	struct jw w;
+
+	buf_reset(&sl->req);
+	llm_request(&sl->req, model, lang, fields, format, sl->title.s,
+	    sl->title.len, sl->summary.s, sl->summary.len);
+	buf_reset(&tmp);
+	jw_init(&w, &tmp);
+	jw_object(&w);
+	jw_key(&w, "file");
+	jw_cstring(&w, sl->file);
+	jw_key(&w, "line");
+	jw_int(&w, (long long)sl->lineno);
+	if (sl->id.len) {
+		jw_key(&w, "id");
+		jw_string(&w, sl->id.s, sl->id.len);
+	}
+	jw_key(&w, "method");
+	jw_cstring(&w, "POST");
+	jw_key(&w, "url");
+	jw_cstring(&w, url.s);
+	jw_key(&w, "headers");
+	jw_object(&w);
+	jw_key(&w, "Content-Type");
+	jw_cstring(&w, "application/json");
+	if (api_key) {
+		jw_key(&w, "Authorization");
+		jw_cstring(&w, "Bearer ***");
+	}
+	jw_end_object(&w);
+	jw_key(&w, "body");
+	jw_raw(&w, sl->req.s, sl->req.len);
+	jw_end_object(&w);
+	buf_putc(&tmp, '\n');
+	fwrite(tmp.s, 1, tmp.len, stdout);
+	check_stdout();
+}
+
+static int
+budget_left(void)
+{
+	if (max_requests >= 0 && nrequests >= max_requests)
+		stop("--max-requests %ld reached", max_requests);
+	else if (max_tokens >= 0 && ntokens >= max_tokens)
+		stop("--max-tokens %ld reached (%ld used)", max_tokens, ntokens);
+	return !stopped;
+}
+
+/* A record read: into the window, done at once if it need not be asked. */
+static void
+take(const char *s, size_t n)
+{
+	struct slot *sl = &win[(head + count) % nwin];
+	struct jsonl fake;
+	char err[256];
+	const char *v = NULL;
+	json_t *rec, *ai;
+	size_t vn = 0, i;
+	char *dump = NULL;
+	int r, st;
+
+	buf_reset(&sl->line);
+	buf_put(&sl->line, s, n);
+	sl->file = in.name;
+	sl->lineno = in.lineno;
+	buf_reset(&sl->oldai);
+	buf_reset(&sl->ai);
+	sl->attempts = 0;
+	sl->deferred = 0;
+	sl->not_before = 0;
+	s = sl->line.s;
+	if ((r = jscan_find(s, n, F_AI, &v, &vn)) != -2) {
+		record_strings(sl);
+		sl->how = r == 0 ? AI_REPLACE : AI_APPEND;
+		if (r == 0) {
+			sl->at = (size_t)(v - s);
+			sl->len = vn;
+		} else {
+			for (i = n; i > 0 && is_space((unsigned char)s[i - 1]); i--)
+				;
+			sl->at = i - 1;
+			while (i > 1 && is_space((unsigned char)s[i - 2]))
+				i--;
+			sl->empty = s[i - 2] == '{';
+		}
+	} else {
+		jsonl_init(&fake, NULL, in.name);
+		fake.lineno = in.lineno;
+		fake.line = sl->line.s;
+		fake.len = n;
+		if (!(rec = jsonl_parse(&fake, err, sizeof(err)))) {
+			if (progress)
+				fputs("\r\033[K", stderr);
+			wlineprintf(in.name, in.lineno, "%s", err);
+			bad = 1;
+			return;
+		}
+		json_text(&sl->id, rec, F_ID);
+		json_text(&sl->title, rec, F_TITLE);
+		json_text(&sl->summary, rec, F_SUMMARY);
+		if ((ai = json_object_get(rec, F_AI)))
+			dump = json_dumps(ai, JSON_COMPACT | JSON_ENCODE_ANY);
+		v = dump;
+		vn = dump ? strlen(dump) : 0;
+		sl->how = AI_REBUILD;
+		json_decref(rec);
+	}
+	count++;
+	nread++;
+	st = v ? ai_status(v, vn) : 0;
+	if (st == 1)
+		buf_put(&sl->oldai, v, vn);
+	free(dump);
+	sl->state = S_DONE;
+	if (st == 2) {
+		nhad++;
+		return;
+	}
+	if (!sl->title.len && !sl->summary.len)
+		return;		/* nothing to ask about */
+	cache_key(sl);
+	if (cache_lookup(sl)) {
+		ncached++;
+		return;
+	}
+	if (stopped || !budget_left()) {
+		nskipped++;
+		return;
+	}
+	if (dry_run) {
+		nrequests++;
+		dry_request(sl);
+		return;
+	}
+	sl->state = S_WAIT;
+}
+
+static void
+emit(struct slot *sl)
+{
+	const char *s = sl->line.s;
+	size_t n = sl->line.len;
+	json_t *rec;
+
+	if (!sl->ai.len) {
+		fwrite(s, 1, n, stdout);
+	} else if (sl->how == AI_APPEND) {
+		fwrite(s, 1, sl->at, stdout);
+		fputs(sl->empty ? "\"ai\":" : ",\"ai\":", stdout);
+		fwrite(sl->ai.s, 1, sl->ai.len, stdout);
+		fwrite(s + sl->at, 1, n - sl->at, stdout);
+	} else if (sl->how == AI_REPLACE) {
+		fwrite(s, 1, sl->at, stdout);
+		fwrite(sl->ai.s, 1, sl->ai.len, stdout);
+		fwrite(s + sl->at + sl->len, 1, n - sl->at - sl->len, stdout);
+	} else {
+		/* what jscan leaves to jansson: rebuilt, not spliced */
+		rec = json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL);
+		json_object_set_new(rec, F_AI, json_loadb(sl->ai.s, sl->ai.len,
+		    0, NULL));
+		if (jsonl_write(stdout, rec))
+			eprintf("<stdout>: write error:");
+		json_decref(rec);
+		nwritten++;
+		return;
+	}
+	putchar('\n');
+	check_stdout();
+	nwritten++;
+}
+
+static void
+flush_head(void)
+{
+	struct slot *sl;
+
+	while (count && (sl = &win[head])->state == S_DONE) {
+		if (!dry_run)
+			emit(sl);
+		sl->state = S_FREE;
+		head = (head + 1) % nwin;
+		count--;
+	}
+	show_progress(0);
+}
+
+static void
+fill(void)
+{
+	const char *s;
+	size_t n;
+
+	while (want_input()) {
+		if (in.open && buffered_line(&s, &n)) {
+			take(s, n);
+			continue;
+		}
+		if (in.open && !in.eof)
+			break;
+		next_file();
+	}
+}
+
+/* ---- requests ------------------------------------------------------- */
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct slot *sl = arg;
+
+	if (sl->resp.len + n > MAXBODY)
+		return 0;
+	buf_put(&sl->resp, p, n * size);
+	return n * size;
+}
+
+static void
+start(struct slot *sl)
+{
+	CURL *e;
+
+	if (!multi)
+		setup_curl();
+	buf_reset(&sl->req);
+	llm_request(&sl->req, model, lang, fields, format, sl->title.s,
+	    sl->title.len, sl->summary.s, sl->summary.len);
+	sl->fmt = format;
+	buf_reset(&sl->resp);
+	sl->curlerr[0] = '\0';
+	if (!(e = cu.easy_init()))
+		eprintf("curl_easy_init failed");
+	cu.easy_setopt(e, CURLOPT_URL, url.s);
+	cu.easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	cu.easy_setopt(e, CURLOPT_POSTFIELDS, sl->req.s);
+	cu.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)sl->req.len);
+	cu.easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	cu.easy_setopt(e, CURLOPT_WRITEDATA, sl);
+	cu.easy_setopt(e, CURLOPT_PRIVATE, sl);
+	cu.easy_setopt(e, CURLOPT_ERRORBUFFER, sl->curlerr);
+	cu.easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout_s * 1000));
+	cu.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(timeout_s < 30 ? timeout_s * 1000 : 30000));
+	cu.easy_setopt(e, CURLOPT_USERAGENT, "feedpipe-enrich/" FEEDPIPE_VERSION);
+	cu.easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	cu.easy_setopt(e, CURLOPT_NOPROGRESS, 1L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	cu.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	cu.easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	if (cu.multi_add_handle(multi, e) != CURLM_OK)
+		eprintf("curl_multi_add_handle failed");
+	sl->easy = e;
+	active[nactive] = sl;
+	sl->state = S_ACTIVE;
+	sl->attempts++;
+	sl->started = now();
+	nrequests++;
+	nactive++;
+}
+
+/* Is a request for the same answer in flight? Then wait for it: the
+ * answer will be in the cache. */
+static int
+same_in_flight(const struct slot *sl)
+{
+	long i;
+
+	for (i = 0; i < nactive; i++)
+		if (!memcmp(active[i]->key, sl->key, 40))
+			return 1;
+	return 0;
+}
+
+static void
+start_requests(void)
+{
+	struct slot *sl;
+	double t = now();
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		sl = &win[(head + i) % nwin];
+		if (sl->state != S_WAIT)
+			continue;
+		if (stopped) {
+			sl->state = S_DONE;
+			nskipped++;
+			continue;
+		}
+		if (use_cache && same_in_flight(sl)) {
+			sl->deferred = 1;
+			continue;
+		}
+		if (sl->deferred) {
+			sl->deferred = 0;
+			if (cache_lookup(sl)) {
+				sl->state = S_DONE;
+				ncached++;
+				continue;
+			}
+		}
+		if (nactive >= jobs || sl->not_before > t || hold_until > t)
+			continue;
+		if (!budget_left()) {
+			i = (size_t)-1;		/* again, to pass them all */
+			continue;
+		}
+		start(sl);
+	}
+}
+
+static void
+fail(struct slot *sl, const char *reason)
+{
+	say(sl, "%s", reason);
+	buf_reset(&sl->ai);
+	sl->state = S_DONE;
+	nfailed++;
+	bad = 1;
+}
+
+static void
+retry(struct slot *sl, const char *reason, double after)
+{
+	double d;
+
+	if (sl->attempts > retries) {
+		buf_reset(&tmp);
+		buf_printf(&tmp, "%s (gave up after %d attempts)", reason,
+		    sl->attempts);
+		fail(sl, tmp.s);
+		return;
+	}
+	if (after > MAX_RETRY_AFTER) {
+		buf_reset(&tmp);
+		buf_printf(&tmp, "%s (Retry-After %.0f s: too long to wait)",
+		    reason, after);
+		fail(sl, tmp.s);
+		return;
+	}
+	if (after >= 0) {
+		d = after;
+	} else {
+		d = retry_delay * (double)(1L << (sl->attempts - 1 < 20 ?
+		    sl->attempts - 1 : 20));
+		if (d > MAX_BACKOFF)
+			d = MAX_BACKOFF;
+		d = d / 2 + frand() * d / 2;
+	}
+	if (verbose)
+		say(sl, "%s; again in %.2f s", reason, d);
+	sl->not_before = now() + d;
+	sl->state = S_WAIT;
+}
+
+static void
+answered(struct slot *sl)
+{
+	struct llm_answer a;
+	char err[512];
+	long tok;
+
+	memset(&a, 0, sizeof(a));
+	if (llm_parse_response(buf_str(&sl->resp), sl->resp.len, fields, &a, err,
+	    sizeof(err))) {
+		ntokens += a.tokens >= 0 ? a.tokens : (long)(sl->req.len +
+		    sl->resp.len) / 4;
+		llm_answer_free(&a);
+		retry(sl, err, -1);	/* another try may be better */
+		return;
+	}
+	tok = a.tokens >= 0 ? a.tokens : (long)(sl->req.len + sl->resp.len) / 4;
+	ntokens += tok;
+	if (!a.model.len)
+		buf_puts(&a.model, model);
+	buf_reset(&entry);
+	llm_ai_object(&entry, lang, &a);
+	llm_answer_free(&a);
+	if (use_cache) {
+		buf_putc(&entry, '\n');
+		if (cache_put(cachedir, sl->key, entry.s, entry.len, err,
+		    sizeof(err)) && !cache_warned++)
+			weprintf("cache: %s", err);
+		entry.s[--entry.len] = '\0';
+	}
+	set_ai(sl, entry.s, entry.len);
+	sl->state = S_DONE;
+	nasked++;
+	if (verbose)
+		say(sl, "answered in %.2f s, %ld tokens, attempt %d",
+		    now() - sl->started, tok, sl->attempts);
+}
+
+/* CURLINFO_RETRY_AFTER is 0 both for "Retry-After: 0" and for none */
+static int
+retry_after_given(CURL *e)
+{
+	struct curl_header *h;
+	curl_off_t ra = 0;
+
+	if (cu.easy_header)
+		return cu.easy_header(e, "Retry-After", 0, CURLH_HEADER, -1,
+		    &h) == CURLHE_OK;
+	return cu.easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
+	    ra > 0;
+}
+
+static void
+complete(struct slot *sl, CURLcode rc)
+{
+	long status = 0, i;
+	curl_off_t ra = -1;
+	struct buf why = { 0 };
+
+	cu.easy_getinfo(sl->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (retry_after_given(sl->easy))
+		cu.easy_getinfo(sl->easy, CURLINFO_RETRY_AFTER, &ra);
+	cu.multi_remove_handle(multi, sl->easy);
+	cu.easy_cleanup(sl->easy);
+	sl->easy = NULL;
+	for (i = 0; active[i] != sl; i++)
+		;
+	active[i] = active[--nactive];
+	if (rc != CURLE_OK) {
+		if (rc == CURLE_OPERATION_TIMEDOUT)
+			buf_printf(&why, "no answer within %g s", timeout_s);
+		else if (rc == CURLE_WRITE_ERROR)
+			buf_printf(&why, "the answer is longer than %d MB",
+			    MAXBODY >> 20);
+		else
+			buf_puts(&why, sl->curlerr[0] ? sl->curlerr :
+			    cu.easy_strerror(rc));
+		if (rc == CURLE_WRITE_ERROR)
+			fail(sl, why.s);
+		else
+			retry(sl, why.s, -1);
+		buf_free(&why);
+		return;
+	}
+	if (status >= 200 && status < 300) {
+		answered(sl);
+		return;
+	}
+	buf_printf(&why, "HTTP %ld: ", status);
+	llm_error_text(&why, buf_str(&sl->resp), sl->resp.len);
+	if ((status == 400 || status == 422) && sl->fmt != LLM_PROMPT_ONLY &&
+	    llm_format_refused(buf_str(&sl->resp), sl->resp.len)) {
+		/* not the record's fault: again, as the server wants it */
+		if (sl->fmt == format) {
+			format++;
+			if (verbose)
+				say(sl, "%s; asking for %s from now on", why.s,
+				    format == LLM_JSON_MODE ? "JSON mode" :
+				    "JSON by the prompt alone");
+		}
+		sl->attempts--;
+		sl->state = S_WAIT;
+		sl->not_before = 0;
+	} else if (status == 429 || status == 408 || status >= 500) {
+		if (status == 429 && ra > 0 && now() + (double)ra > hold_until)
+			hold_until = now() + (double)ra;
+		retry(sl, why.s, (double)ra);
+	} else {
+		fail(sl, why.s);
+		if (status == 401 || status == 403 || status == 404)
+			stop("%s", why.s);
+	}
+	buf_free(&why);
+}
+
+static void
+perform(void)
+{
+	CURLMsg *m;
+	struct slot *sl;
+	int running, left;
+
+	cu.multi_perform(multi, &running);
+	while ((m = cu.multi_info_read(multi, &left)))
+		if (m->msg == CURLMSG_DONE) {
+			cu.easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &sl);
+			complete(sl, m->data.result);
+		}
+}
+
+/* The earliest time a waiting request may go, or 0 for none. */
+static double
+next_due(void)
+{
+	double t = 0, d;
+	size_t i;
+	struct slot *sl;
+
+	for (i = 0; i < count; i++) {
+		sl = &win[(head + i) % nwin];
+		if (sl->state != S_WAIT || sl->deferred)
+			continue;	/* a deferred one wakes with its twin */
+		d = sl->not_before > hold_until ? sl->not_before : hold_until;
+		if (!t || d < t)
+			t = d;
+	}
+	return t;
+}
+
+/* Wait for input, the network or the next retry; read what came. */
+static void
+wait_events(void)
+{
+	struct curl_waitfd wfd = { 0, CURL_WAIT_POLLIN, 0 };
+	struct pollfd pfd = { 0, POLLIN, 0 };
+	double due = next_due(), t = now();
+	int ms = 1000, want = want_input() && in.open && !in.eof;
+
+	if (due && nactive < jobs)
+		ms = due <= t ? 0 : (int)((due - t) * 1000) + 1;
+	if (ms > 1000)
+		ms = 1000;
+	if (progress && ms > 200)
+		ms = 200;
+	fflush(stdout);
+	check_stdout();
+	wfd.fd = pfd.fd = in.fd;
+	if (nactive)
+		cu.multi_poll(multi, want ? &wfd : NULL, want ? 1 : 0, ms, NULL);
+	else if (want && !due)
+		(void)poll(&pfd, 1, -1);
+	else
+		(void)poll(want ? &pfd : NULL, want ? 1 : 0, ms);
+	if (want && poll(&pfd, 1, 0) > 0)
+		read_chunk();
+	if (nactive)
+		perform();
+}
+
+static void
+run(void)
+{
+	for (;;) {
+		fill();
+		flush_head();
+		if (input_done && !count)
+			break;
+		if (!dry_run)
+			start_requests();
+		flush_head();
+		if (input_done && !count)
+			break;
+		if (want_input() && in.open && !nactive && !next_due()) {
+			fflush(stdout);	/* what is done goes out before we block */
+			check_stdout();
+			read_chunk();
+			continue;
+		}
+		wait_events();
+	}
+}
+
+/* ---- setting up ----------------------------------------------------- */
+
+static long
+number(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < lo || v > hi) {
+		weprintf("%s %s: want a whole number from %ld to %ld", opt, s, lo,
+		    hi);
+		usage(stderr, EXIT_FATAL);
+	}
+	return v;
+}
+
+static double
+seconds(const char *opt, const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*end || end == s || !(v > 0 && v <= 86400)) {
+		weprintf("%s %s: want a number of seconds above 0", opt, s);
+		usage(stderr, EXIT_FATAL);
+	}
+	return v;
+}
+
+static void
+options(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "api-base", required_argument, NULL, 'a' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "fields", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "cache", required_argument, NULL, 'c' },
+		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "max-requests", required_argument, NULL, OPT_MAX_REQUESTS },
+		{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "retry-delay", required_argument, NULL, OPT_RETRY_DELAY },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[256];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "a:m:l:f:j:c:t:nvhV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'a': api_base = optarg; break;
+		case 'm': model = optarg; break;
+		case 'l': lang = optarg; break;
+		case 'f':
+			if (llm_parse_fields(optarg, &fields, err, sizeof(err))) {
+				weprintf("--fields %s: %s", optarg, err);
+				usage(stderr, EXIT_FATAL);
+			}
+			break;
+		case 'j': jobs = (int)number("--jobs", optarg, 1, MAXJOBS); break;
+		case 'c': cachedir = optarg; use_cache = 1; break;
+		case OPT_NO_CACHE: use_cache = 0; break;
+		case OPT_MAX_REQUESTS:
+			max_requests = number("--max-requests", optarg, 0, LONG_MAX);
+			break;
+		case OPT_MAX_TOKENS:
+			max_tokens = number("--max-tokens", optarg, 0, LONG_MAX);
+			break;
+		case 't': timeout_s = seconds("--timeout", optarg); break;
+		case OPT_RETRIES:
+			retries = (int)number("--retries", optarg, 0, 100);
+			break;
+		case OPT_RETRY_DELAY:
+			retry_delay = seconds("--retry-delay", optarg);
+			break;
+		case 'n': dry_run = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout, EXIT_OK); break;
+		case 'V': printf("enrich %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
+		default: usage(stderr, EXIT_FATAL);
+		}
+	}
+}
+
+static const char *
+env(const char *a, const char *b)
+{
+	const char *v = getenv(a);
+
+	if ((!v || !*v) && b)
+		v = getenv(b);
+	return v && *v ? v : NULL;
+}
+
+static void
+configure(void)
+{
+	const char *p, *var = "FEEDPIPE_API_KEY";
+	size_t n;
+
+	if (!model && !(model = env("FEEDPIPE_MODEL", NULL))) {
+		weprintf("no model: give --model or set FEEDPIPE_MODEL");
+		usage(stderr, EXIT_FATAL);
+	}
+	if (!*model || strpbrk(model, "\r\n"))
+		eprintf("--model: not a model name");
+	if (!llm_lang_ok(lang))
+		eprintf("--lang %s: want a language tag such as zh or en", lang);
+	if (!api_base && !(api_base = env("FEEDPIPE_API_BASE", "OPENAI_BASE_URL")))
+		api_base = DEFAULT_BASE;
+	if (strncmp(api_base, "http://", 7) && strncmp(api_base, "https://", 8))
+		eprintf("%s: the API base must be an http:// or https:// URL",
+		    api_base);
+	n = strlen(api_base);
+	while (n && api_base[n - 1] == '/')
+		n--;
+	buf_put(&url, api_base, n);
+	if (n < 17 || strcmp(url.s + n - 17, "/chat/completions"))
+		buf_puts(&url, "/chat/completions");
+	if (!(api_key = env(var, NULL)))
+		api_key = env(var = "OPENAI_API_KEY", NULL);
+	if (api_key)
+		for (p = api_key; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				eprintf("%s holds a control character", var);
+	if (use_cache && !cachedir) {
+		if (cache_default_dir(&defcache, "enrich")) {
+			weprintf("no cache: give --cache or set XDG_CACHE_HOME "
+			    "or HOME");
+			use_cache = 0;
+		}
+		cachedir = defcache.s;
+	}
+}
+
+static void
+setup_curl(void)
+{
+	struct buf auth = { 0 };
+
+	load_curl();
+	if (cu.global_init(CURL_GLOBAL_DEFAULT))
+		eprintf("curl_global_init failed");
+	if (!(multi = cu.multi_init()))
+		eprintf("curl_multi_init failed");
+	cu.multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)jobs);
+	headers = cu.slist_append(headers, "Content-Type: application/json");
+	headers = cu.slist_append(headers, "Accept: application/json");
+	headers = cu.slist_append(headers, "Expect:");
+	if (api_key) {
+		buf_printf(&auth, "Authorization: Bearer %s", api_key);
+		headers = cu.slist_append(headers, auth.s);
+		memset(auth.s, 0, auth.len);
+		buf_free(&auth);
+	}
+	if (!headers)
+		eprintf("curl_slist_append failed");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char outbuf[1 << 16], dash[] = "-", *stdin_only[] = { dash };
+	size_t i;
+
+	setprogname(argv[0]);
+	options(argc, argv);
+	configure();
+	rnd = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
+	    0x9e3779b97f4a7c15ULL;
+	nwin = (size_t)jobs * 32 < 128 ? 128 : (size_t)jobs * 32;
+	win = ecalloc(nwin, sizeof(*win));
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	progress = !dry_run && !verbose && isatty(2);
+	files = argv + optind;
+	nfiles = argc - optind;
+	if (!nfiles) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	run();
+	if (progress) {
+		show_progress(1);
+		fputc('\n', stderr);
+	}
+	if (nskipped) {
+		weprintf("%lu record%s passed through without a request: %s",
+		    nskipped, nskipped == 1 ? "" : "s", stopped ? stopped : "");
+		bad = 1;
+	}
+	if (verbose)
+		weprintf("%lu records: %lu already had ai, %lu from the cache, "
+		    "%lu asked, %lu failed, %lu not asked; %ld requests, %ld "
+		    "tokens", nread, nhad, ncached, nasked, nfailed, nskipped,
+		    nrequests, ntokens);
+	if (multi) {
+		cu.multi_cleanup(multi);
+		cu.slist_free_all(headers);
+		cu.global_cleanup();
+	}
+	for (i = 0; i < nwin; i++) {
+		buf_free(&win[i].line);
+		buf_free(&win[i].id);
+		buf_free(&win[i].title);
+		buf_free(&win[i].summary);
+		buf_free(&win[i].oldai);
+		buf_free(&win[i].ai);
+		buf_free(&win[i].req);
+		buf_free(&win[i].resp);
+	}
+	free(win);
+	free(in.buf);
+	buf_free(&tmp);
+	buf_free(&msg);
+	buf_free(&keybuf);
+	buf_free(&entry);
+	buf_free(&url);
+	buf_free(&defcache);
+	buf_free(&stopwhy);
+	if (fshut(stdout, "<stdout>"))
+		return EXIT_FATAL;
+	return bad ? EXIT_BADINPUT : EXIT_OK;
+}
