@@ -714,8 +714,6 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	default:
 		break;
 	}
-	/* RSS 1.0 items name themselves in rdf:about */
-	(void)0;
 }
 
 static void end_capture(struct state *st)
