@@ -12,6 +12,7 @@
 #include "fields.h"
 #include "jscan.h"
 #include "jsonl.h"
+#include "jsonw.h"
 #include "jwalk.h"
 #include "nbayes.h"
 #include "path.h"
@@ -377,40 +378,17 @@ integral(double x)
 	return x == floor(x) && fabs(x) < 1e15;
 }
 
-/* As jsonl_write writes a real: the shortest of %.15g..%.17g that reads
- * back, ".0" added to integral values (not reached: those are integers). */
+/* As jsonl_write writes a number: integral scores as integers. */
 static void
 put_num(struct buf *b, double x)
 {
-	char s[40], *p, *q;
-	int prec;
+	char s[JSON_REAL_BUFSZ];
 
 	if (integral(x)) {
 		buf_printf(b, "%lld", (long long)x);
 		return;
 	}
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(s, sizeof(s), "%.*g", prec, x);
-		if (strtod(s, NULL) == x)
-			break;
-	}
-	if (prec == 17)
-		snprintf(s, sizeof(s), "%.17g", x);
-	for (p = s; *p; p++)
-		if (*p == ',')
-			*p = '.';
-	if ((p = strchr(s, 'e'))) {
-		q = ++p;
-		if (*q == '-')
-			p = ++q;
-		else if (*q == '+')
-			q++;
-		while (*q == '0' && q[1])
-			q++;
-		memmove(p, q, strlen(q) + 1);
-	} else if (!strchr(s, '.')) {
-		strcat(s, ".0");
-	}
+	json_format_real(x, s);
 	buf_puts(b, s);
 }
 

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "jsonl.h"
+#include "jsonw.h"
 
 void
 jsonl_init(struct jsonl *r, FILE *fp, const char *name)
@@ -157,31 +158,9 @@ put_string(FILE *out, const char *s, size_t n)
 static void
 put_real(FILE *out, double d)
 {
-	char s[40], *p, *q;
-	int prec;
+	char s[JSON_REAL_BUFSZ];
 
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(s, sizeof(s), "%.*g", prec, d);
-		if (strtod(s, NULL) == d)
-			break;
-	}
-	if (prec == 17)
-		snprintf(s, sizeof(s), "%.17g", d);
-	for (p = s; *p; p++)
-		if (*p == ',')
-			*p = '.';
-	if ((p = strchr(s, 'e'))) {
-		q = ++p;
-		if (*q == '-')
-			p = ++q;
-		else if (*q == '+')
-			q++;
-		while (*q == '0' && q[1])
-			q++;
-		memmove(p, q, strlen(q) + 1);
-	} else if (!strchr(s, '.')) {
-		strcat(s, ".0");
-	}
+	json_format_real(d, s);
 	fputs(s, out);
 }
 

@@ -1,5 +1,6 @@
 /* jsonw.c: a small, exact JSON writer. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,4 +128,33 @@ void jw_raw(struct jw *w, const char *json, size_t n)
 {
 	separate(w);
 	buf_put(w->b, json, n);
+}
+
+void json_format_real(double d, char *s)
+{
+	char *p, *q;
+	int prec;
+
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(s, JSON_REAL_BUFSZ, "%.*g", prec, d);
+		if (strtod(s, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(s, JSON_REAL_BUFSZ, "%.17g", d);
+	for (p = s; *p; p++)
+		if (*p == ',')
+			*p = '.';
+	if ((p = strchr(s, 'e'))) {
+		q = ++p;
+		if (*q == '-')
+			p = ++q;
+		else if (*q == '+')
+			q++;
+		while (*q == '0' && q[1])
+			q++;
+		memmove(p, q, strlen(q) + 1);
+	} else if (!strchr(s, '.')) {
+		strcat(s, ".0");
+	}
 }

@@ -9,6 +9,13 @@
 /* Append s as a quoted JSON string; invalid UTF-8 becomes U+FFFD. */
 void json_put_string(struct buf *b, const char *s, size_t n);
 
+/*
+ * The shortest text that reads back as exactly d: "." whatever the locale,
+ * ".0" on integral values, no '+' or leading zeros in the exponent.
+ */
+#define JSON_REAL_BUFSZ 40
+void json_format_real(double d, char *s);
+
 #define JW_MAXDEPTH 16
 
 struct jw {
