@@ -68,31 +68,6 @@ utf8len(const unsigned char *p, const unsigned char *end)
 	return n;
 }
 
-static size_t
-utf8enc(uint32_t cp, char *u)
-{
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	u[0] = (char)(0xf0 | cp >> 18);
-	u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	u[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 static int
 hex4(const unsigned char *p, uint32_t *v)
 {
@@ -450,7 +425,7 @@ jscan_string(const char *val, size_t vlen, struct buf *out)
 		if (*p == '\\') {
 			if (!(n = escape(p, end, &cp)))
 				return -1;
-			buf_put(out, u, utf8enc(cp, u));
+			buf_put(out, u, utf8_encode(cp, u));
 		} else {
 			if (*p < 0x20 || *p == '"' || !(n = utf8len(p, end)))
 				return -1;

@@ -7,7 +7,9 @@
 
 #include "buf.h"
 
-/* Append the UTF-8 encoding of code point cp. */
+/* Write the UTF-8 encoding of a valid code point into u[4]; its length. */
+size_t utf8_encode(uint32_t cp, char *u);
+/* Append the UTF-8 encoding of code point cp (U+FFFD if it is not one). */
 void utf8_put(struct buf *b, uint32_t cp);
 /* Length of the valid UTF-8 sequence at s (n > 0), or 0 if it is invalid. */
 size_t utf8_seqlen(const unsigned char *s, size_t n);

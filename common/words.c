@@ -54,31 +54,6 @@ latin(int32_t cp)
 	return NULL;
 }
 
-static size_t
-encode(int32_t cp, char *u)
-{
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	u[0] = (char)(0xf0 | cp >> 18);
-	u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	u[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* The folded form of one code point into out: letters and digits as
  * UTF-8, ' ' for anything else. */
 static void
@@ -106,7 +81,7 @@ fold_cp(struct buf *out, int32_t cp)
 		case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
 		case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
 		case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-			buf_put(out, u, encode(d[i], u));
+			buf_put(out, u, utf8_encode(d[i], u));
 			break;
 		case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
 		case UTF8PROC_CATEGORY_ME:
