@@ -86,7 +86,7 @@ FUZZ_SEEDS_ampfix = tests/fixtures/feed2jsonl
 FUZZ_SEEDS_rules = tests/fixtures/classify
 FUZZ_SEEDS_mustache = templates
 
-$(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR)
+$(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) | deps-fuzz
 	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)
 
 fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
@@ -101,6 +101,10 @@ fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
 deps:
 	@./tools/deps
 
+# the extras some targets need (tools/deps installs what is missing)
+deps-bench deps-fuzz deps-valgrind:
+	@./tools/deps $(@:deps-%=%)
+
 check: deps all $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
 	bats tests/
@@ -108,12 +112,10 @@ check: deps all $(UNIT_TESTS)
 demo: deps all
 	@$(MAKE) -s -C examples demo
 
-bench: all
-	./bench/feed2jsonl.sh
-	./bench/dedup.sh
-	./bench/classify.sh
-	./bench/render-md.sh
-	./bench/enrich.sh
+# every benchmark at 10k, 100k and 1M items into bench/RESULTS.md (about an
+# hour); e.g. make bench SIZES=10000 for a quick look
+bench: deps-bench all
+	./bench/run
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
@@ -134,4 +136,4 @@ clean:
 	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags \
 		$(FUZZ_TARGETS:%=fuzz/fuzz-%)
 
-.PHONY: all check demo bench fuzz deps install uninstall clean FORCE
+.PHONY: all check demo bench fuzz deps deps-bench deps-fuzz deps-valgrind install uninstall clean FORCE

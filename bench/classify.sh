@@ -4,7 +4,6 @@
 # See bench/README.md and ../shared/design/performance.md.
 set -eu
 set -o pipefail
-export LC_ALL=C
 
 usage() {
 	cat <<'EOF'
@@ -27,7 +26,8 @@ Eval: trains on 4/5 and evaluates on the other 1/5 of
 and prints classify --eval's table for each.
 
 environment:
-  RUNS=5              timed runs per command (after 1 warm-up)
+  RUNS=5              timed runs per command (3 from N=1000000 on), after WARMUP=1
+  MLR=1               0: skip Miller
   CLASSIFY=PATH       program to time (default: <repo>/classify)
   SHARED=DIR          shared tree with bench/gen-feed (default: <repo>/../shared)
   BENCH_DIR=DIR       cache for inputs and results (default: /tmp/feedpipe-bench)
@@ -35,11 +35,7 @@ environment:
 EOF
 }
 
-prog=${0##*/}
-die() { printf '%s: %s\n' "$prog" "$*" >&2; exit 1; }
-log() { printf '%s: %s\n' "$prog" "$*" >&2; }
-shq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-
+. "$(dirname "$0")/lib.sh"
 mode=speed
 case ${1-} in
 -h|--help) usage; exit 0 ;;
@@ -47,27 +43,14 @@ eval) mode=eval; shift ;;
 -*) usage >&2; exit 2 ;;
 esac
 [ $# -le 1 ] || { usage >&2; exit 2; }
-N=${1:-100000}
-case $N in ''|*[!0-9]*|0) die "N must be a positive integer (got '$N')" ;; esac
-RUNS=${RUNS:-5}
-REGEN=${REGEN:-0}
-
-here=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$here/.." && pwd)
-SHARED=${SHARED:-$REPO/../shared}
-BENCH_DIR=${BENCH_DIR:-/tmp/feedpipe-bench}
+N=${1:-${N:-100000}}
+isint "$N" || die "N must be a positive integer (got '$N')"
+MLR=${MLR:-1}
+bench_init classify "$N"
 CLASSIFY=${CLASSIFY:-$REPO/classify}
-FEED2JSONL=$REPO/feed2jsonl
 [ -x "$CLASSIFY" ] || die "classify is not built ($CLASSIFY): run 'make' in $REPO"
-[ -x "$FEED2JSONL" ] || die "feed2jsonl is not built ($FEED2JSONL): run 'make' in $REPO"
-command -v jq >/dev/null || die "jq not found: install the Debian package 'jq'"
-[ -x /usr/bin/time ] || die "/usr/bin/time not found: install the Debian package 'time'"
-
-mkdir -p "$BENCH_DIR/results" || die "cannot create $BENCH_DIR"
-TMP=$BENCH_DIR/classify-tmp.$$
-mkdir -p "$TMP"
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT TERM
+need jq jq
+[ "$MLR" = 0 ] || need mlr miller
 
 # ---- quality -------------------------------------------------------------
 
@@ -144,17 +127,8 @@ fi
 
 # ---- speed ---------------------------------------------------------------
 
-command -v hyperfine >/dev/null || log "hyperfine not found (Debian package 'hyperfine'): timing with a shell loop"
-GEN=$SHARED/bench/gen-feed
-RECS=$BENCH_DIR/arxiv-$N.jsonl
-if [ ! -s "$RECS" ] || [ "$REGEN" = 1 ]; then
-	[ -x "$GEN" ] || die "feed generator $GEN not found (set SHARED=/path/to/shared)"
-	log "generating $RECS ($GEN $N rss | feed2jsonl) ..."
-	"$GEN" "$N" rss 2>/dev/null | "$FEED2JSONL" >"$RECS.tmp.$$" || { rm -f "$RECS.tmp.$$"; die "generating failed"; }
-	mv "$RECS.tmp.$$" "$RECS"
-fi
-size=$(wc -c <"$RECS" | tr -d ' ')
-nrec=$(wc -l <"$RECS" | tr -d ' ')
+RECS=$(gen_records "$N")
+size=$(filesize "$RECS")
 
 # 10 topic rules, as a reader writes them; they match the generated text
 cat >"$TMP/rules10" <<'EOF'
@@ -201,68 +175,31 @@ head -n 10000 "$RECS" >"$TMP/train"
 
 C=$(shq "$CLASSIFY")
 R=$(shq "$RECS")
-names=(jq classify-2 classify-10 classify-1000 classify-1000-title classify-model)
-labels=("jq 'select(.title|test(\"neural|learning\";\"i\"))'"
-	"classify -e 'x in title: *neural* *learning*' --keep x"
-	"classify -r rules10 (title, summary)"
-	"classify -r rules1000 (title, summary)"
-	"classify -r rules1000 (title only)"
-	"classify -m model (naive Bayes, 12 tags)")
-cmds=("jq -c 'select(.title|test(\"neural|learning\";\"i\"))' $R"
-	"$C -e 'x in title: *neural* *learning*' --keep x $R"
-	"$C -r $TMP/rules10 $R"
-	"$C -r $TMP/rules1000 $R"
-	"$C -r $TMP/rules1000t $R"
-	"$C -m $TMP/model $R")
+JQ_CMD="jq -c 'select(.title|test(\"neural|learning\";\"i\"))' $R"
+TWO="$C -e 'x in title: *neural* *learning*' --keep x $R"
+MLR_CMD="mlr --ijsonl --ojsonl filter '\$title =~ \"(neural|learning)\"i' $R"
 
-# the two ways of asking for the same records must agree
-a=$(sh -c "${cmds[0]}" | wc -l)
-b=$(sh -c "${cmds[1]}" | wc -l)
-[ "$a" = "$b" ] || log "warning: jq selected $a records, classify $b"
+# the ways of asking for the same records must agree
+a=$(sh -c "$JQ_CMD" | wc -l)
+b=$(sh -c "$TWO" | wc -l)
+[ "$a" = "$b" ] || warn "jq selected $a records, classify $b"
 
-median_s() { # NAME CMD -> median seconds
-	local json=$TMP/hf.json i t0 t1
-	if command -v hyperfine >/dev/null; then
-		hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$json" \
-			-n "$1" "$2 >/dev/null" >>"$BENCH_DIR/results/classify-log.txt" 2>&1 ||
-			die "hyperfine failed on: $2"
-		jq -r '.results[0].median' "$json"
-	else
-		sh -c "$2" >/dev/null
-		: >"$TMP/times"
-		for ((i = 0; i < RUNS; i++)); do
-			t0=$EPOCHREALTIME
-			sh -c "$2" >/dev/null
-			t1=$EPOCHREALTIME
-			awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >>"$TMP/times"
-		done
-		sort -g "$TMP/times" | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
-	fi
-}
-
-RESULTS=$BENCH_DIR/classify-results-$N.txt
-: >"$TMP/rows"
-for i in "${!cmds[@]}"; do
-	log "timing ${names[$i]} ($RUNS runs) ..."
-	med=$(median_s "${names[$i]}" "${cmds[$i]}")
-	/usr/bin/time -f %M -o "$TMP/rss" sh -c "exec ${cmds[$i]}" >/dev/null
-	printf '%s\t%s\t%s\n' "${labels[$i]}" "$med" "$(tail -n 1 "$TMP/rss")" >>"$TMP/rows"
-done
-{
-printf 'classify benchmark, %s, %s CPUs, %s; median of %s runs\n' "$(date '+%Y-%m-%d %H:%M')" \
-	"$(nproc 2>/dev/null || echo '?')" "$(jq --version)" "$RUNS"
-printf '%d records, %.1f MB (gen-feed %d rss | feed2jsonl): %s\n' "$nrec" \
-	"$(awk -v s="$size" 'BEGIN { print s / 1e6 }')" "$N" "$RECS"
-awk -F'\t' -v size="$size" -v n="$nrec" '
-{ what[NR] = $1; t[NR] = $2; kb[NR] = $3 }
-END {
-	printf "%-52s %8s %8s %10s %8s %7s\n", "", "median s", "MB/s", "records/s", "RSS MB", "vs jq"
-	for (i = 1; i <= NR; i++)
-		printf "%-52s %8.3f %8.1f %10.0f %8.1f %6.2fx\n", what[i], t[i], size / 1e6 / t[i],
-		    n / t[i], kb[i] * 1024 / 1e6, t[1] / t[i]
-	printf "\n1,000 rules (title, summary) vs jq, 2 patterns: %.2fx faster (goal: 3x or more)\n", t[1] / t[4]
-	printf "1,000 rules vs 10 rules: %.2fx the time (goal: under 1.5x)\n", t[4] / t[3]
-	printf "same job as jq (title, 2 patterns, filter): %.2fx faster\n", t[1] / t[2]
-}' "$TMP/rows"
-} | tee "$RESULTS"
-log "results in $RESULTS; hyperfine log in $BENCH_DIR/results/classify-log.txt"
+printf '### classify: %s records\n\n' "$N"
+printf 'Peers: %s, %s. The 10 rules are bench/classify.sh'"'"'s topic rules; the 1,000 add 990 generated keyword rules that seldom match. ' \
+	"$(jq --version)" "$([ "$MLR" = 0 ] && echo 'no mlr' || mlr --version)"
+timing_note
+cat "$RECS" >/dev/null
+row "jq, 2 patterns" "$JQ_CMD"
+[ "$MLR" = 0 ] || row "mlr, 2 patterns" "$MLR_CMD"
+row "classify, 2 patterns" "$TWO"
+row "classify -r rules10" "$C -r $TMP/rules10 $R"
+row "classify -r rules1000" "$C -r $TMP/rules1000 $R"
+row "classify -r rules1000 (title only)" "$C -r $TMP/rules1000t $R"
+row "classify -m model (naive Bayes, 12 tags)" "$C -m $TMP/model $R"
+headline "same job vs jq" "$(ratio 'classify, 2 patterns' 'jq, 2 patterns')"
+headline "1000 rules vs jq (goal 3×)" "$(ratio 'classify -r rules1000' 'jq, 2 patterns')"
+r=$(ratio 'classify -r rules1000' 'classify -r rules10')
+headline "time of 1000 rules / 10 (goal < 1.5)" "$(awk -v r="${r%×}" 'BEGIN { printf "%.2f\n", (r > 0 ? 1 / r : 0) }')"
+table "arXiv-shaped records (\`gen-feed $N rss | feed2jsonl\`)" "$size" "$N" "jq, 2 patterns" "mlr, 2 patterns"
+printf '\njq: `%s`; mlr: `%s`.\n\n' "jq -c 'select(.title|test(\"neural|learning\";\"i\"))'" \
+	"mlr --ijsonl --ojsonl filter '\$title =~ \"(neural|learning)\"i'"
