@@ -34,7 +34,8 @@ static void trim(const char **s, size_t *n)
 
 static void add_name(struct strlist *out, const char *s, size_t n)
 {
-	struct buf b = { 0 }, t = { 0 };
+	/* kept from name to name: a feed has tens of thousands of them */
+	static struct buf b, t;
 	const char *open, *close;
 
 	trim(&s, &n);
@@ -55,12 +56,12 @@ static void add_name(struct strlist *out, const char *s, size_t n)
 		n = (size_t)(open - s);	/* "Name <mail@host>" */
 	}
 	trim(&s, &n);
+	buf_reset(&b);
+	buf_reset(&t);
 	text_line(&b, s, n);
 	text_tex_accents(&t, buf_str(&b), b.len);
 	if (t.len && !strlist_has(out, t.s))
 		strlist_add(out, t.s, t.len);
-	buf_free(&b);
-	buf_free(&t);
 }
 
 /* Split one segment (no newlines or semicolons) on commas and "and". */
