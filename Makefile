@@ -95,7 +95,7 @@ fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		./fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=fuzz/crashes/$$t- fuzz/corpus/$$t $(FUZZ_SEEDS_$$t) \
-			2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY)' || true; \
+			2>&1 | grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+[[:space:]]+DONE|==[0-9]+==ERROR|SUMMARY)' || true; \
 	done
 
 deps:
