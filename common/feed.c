@@ -159,6 +159,7 @@ struct state {
 	int item_depth, chan_depth, author_depth, group_depth, skip_depth;
 	struct buf *cap;		/* where text goes, or NULL */
 	int cap_depth, cap_markup, cap_list, cap_base64;
+	int cap_full;			/* reached MAXFIELD: cut, take no more */
 	int cap_slot;			/* the item slot being filled, or -1 */
 	enum textkind *cap_kind;
 	struct buf listtext;		/* text of a list element (creator, category) */
@@ -395,6 +396,45 @@ static void capture(struct state *st, struct buf *b, enum textkind *kind, int li
 	st->cap_markup = 0;
 	st->cap_kind = kind;
 	st->cap_list = list;
+	st->cap_full = 0;
+}
+
+/*
+ * Room for n more bytes in the capture? If not, it is cut here, once and
+ * for good: later, smaller pieces must not be spliced onto the cut.
+ */
+static int cap_room(struct state *st, size_t n)
+{
+	const struct frame *f;
+
+	if (st->cap_full)
+		return 0;
+	if (st->cap->len + n <= MAXFIELD)
+		return 1;
+	st->cap_full = 1;
+	f = &st->stack[st->cap_depth - 1];
+	report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+	       "<%s> longer than %u MiB: the rest of it is left out",
+	       (const char *)f->name, MAXFIELD >> 20);
+	return 0;
+}
+
+/* Append what fits of s to the capture, cut at a UTF-8 character boundary. */
+static void cap_put(struct state *st, const char *s, size_t n)
+{
+	struct buf *b = st->cap;
+	size_t fit;
+
+	if (cap_room(st, n)) {
+		buf_put(b, s, n);
+		return;
+	}
+	if (b->len >= MAXFIELD)
+		return;
+	fit = MAXFIELD - b->len;
+	while (fit && ((unsigned char)s[fit] & 0xC0) == 0x80)
+		fit--;	/* s[fit] continues a character: cut before it */
+	buf_put(b, s, fit);
 }
 
 static void start_item_slot(struct state *st, int slot, const xmlChar **attrs, int nattr)
@@ -538,7 +578,7 @@ static void markup_start(struct state *st, const char *name, const xmlChar **att
 		if (st->cap_kind)
 			*st->cap_kind = TK_HTML;
 	}
-	if (b->len > MAXFIELD)
+	if (!cap_room(st, strlen((const char *)name) + 2))
 		return;
 	buf_printf(b, "<%s", name);
 	for (i = 0; i < nattr; i++, attrs += 5) {
@@ -759,7 +799,7 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	if (st->cap) {
 		if (st->depth == st->cap_depth)
 			end_capture(st);
-		else if (st->cap->len <= MAXFIELD)
+		else if (cap_room(st, strlen((const char *)localname) + 3))
 			buf_printf(st->cap, "</%s>", (const char *)localname);
 	} else if (st->depth == st->item_depth) {
 		st->item_depth = 0;
@@ -784,12 +824,14 @@ static void on_text(void *ctx, const xmlChar *s, int len)
 	struct buf *b = st->cap;
 	int i;
 
-	if (!b || st->stopped || b->len + (size_t)len > MAXFIELD)
+	if (!b || st->stopped || st->cap_full)
 		return;
 	if (!st->cap_markup) {
-		buf_put(b, (const char *)s, (size_t)len);
+		cap_put(st, (const char *)s, (size_t)len);
 		return;
 	}
+	if (!cap_room(st, (size_t)len))
+		return;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '<')
 			buf_puts(b, "&lt;");

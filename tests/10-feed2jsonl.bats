@@ -136,3 +136,32 @@ setup_file() {
 	feed2jsonl examples/feeds/* 2>/dev/null | jq -e 'select((.id|type) != "string" or (.title|type) != "string")' > "$TMP/bad" || true
 	[ ! -s "$TMP/bad" ]
 }
+
+# An item whose <description> is N bytes of "é" (two bytes each) after "a",
+# between two small items.
+long_item_feed() {
+	printf '<rss version="2.0"><channel><title>t</title>\n<item><title>one</title></item>\n<item><title>two</title><description>a'
+	head -c "$(($1 / 2))" /dev/zero | tr '\0' x | sed 's/x/é/g'
+	printf '</description></item>\n<item><title>three</title></item>\n</channel></rss>\n'
+}
+
+@test "text over 8 MiB: cut at a character boundary, never spliced; said; exit 1" {
+	long_item_feed 9000000 > "$TMP/long.xml"
+	run2 feed2jsonl "$TMP/long.xml"
+	[ "$status" -eq 1 ]
+	[ "$err" = "feed2jsonl: $TMP/long.xml:3: <description> longer than 8 MiB: the rest of it is left out" ]
+	[ "$(printf '%s\n' "$out" | jq -r .title | tr '\n' ' ')" = "one two three " ]
+	# "a" and 4194303 whole "é": 8388607 bytes, the most that fits
+	[ "$(printf '%s\n' "$out" | jq 'select(.title == "two") | .summary | length')" -eq 4194304 ]
+	summary=$(printf '%s\n' "$out" | jq -r 'select(.title == "two") | .summary')
+	[ "${#summary}" -eq 8388607 ]	# bytes: LC_ALL=C
+	[ -z "$(printf '%s' "$summary" | sed 's/é//g; s/^a//')" ]
+}
+
+@test "text of exactly 8 MiB is kept whole, without a message" {
+	long_item_feed 8388606 > "$TMP/long.xml"
+	run2 feed2jsonl "$TMP/long.xml"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	[ "$(printf '%s\n' "$out" | jq -r 'select(.title == "two") | .summary' | wc -c)" -eq 8388608 ]
+}
