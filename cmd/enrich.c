@@ -425,6 +425,16 @@ buffered_line(const char **s, size_t *n)
 	}
 }
 
+/*
+ * A whole line waits in the buffer. Then take it before reading more:
+ * reading on would make the buffer grow with the input.
+ */
+static int
+line_waiting(void)
+{
+	return in.end > in.start && memchr(in.buf + in.start, '\n', in.end - in.start);
+}
+
 /* ---- records -------------------------------------------------------- */
 
 static int
@@ -1162,9 +1172,12 @@ wait_events(void)
 	struct curl_waitfd wfd = { 0, CURL_WAIT_POLLIN, 0 };
 	struct pollfd pfd = { 0, POLLIN, 0 };
 	double due = next_due(), t = now();
-	int ms = 1000, want = want_input() && in.open && !in.eof;
+	int ready = want_input() && in.open && line_waiting();
+	int ms = 1000, want = want_input() && in.open && !in.eof && !ready;
 
-	if (due && nactive < jobs)
+	if (ready)
+		ms = 0;
+	else if (due && nactive < jobs)
 		ms = due <= t ? 0 : (int)((due - t) * 1000) + 1;
 	if (ms > 1000)
 		ms = 1000;
@@ -1199,6 +1212,8 @@ run(void)
 		if (input_done && !count)
 			break;
 		if (want_input() && in.open && !nactive && !next_due()) {
+			if (line_waiting())
+				continue;
 			fflush(stdout);	/* what is done goes out before we block */
 			check_stdout();
 			read_chunk();

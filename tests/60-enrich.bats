@@ -471,3 +471,19 @@ enrich: input.jsonl:6: column 25: invalid UTF-8 (byte 0xff)" ]
 	[ "$status" -eq 2 ]
 	[[ "$err" == *"write error"* ]]
 }
+
+@test "small records from a pipe: enrich reads no further ahead than its window" {
+	# peak memory, not time; valgrind and ASan have memory of their own
+	[ -z "${FEEDPIPE_WRAP-}" ] || skip "memory measured; not run under valgrind"
+	! nm "$TOP/enrich" 2>/dev/null | grep -q __asan_init || skip "memory measured; not with ASan"
+	[ -x /usr/bin/time ] || skip "needs /usr/bin/time"
+	# 1,000,000 records (about 45 MB) with neither title nor summary: no request
+	awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "{\"id\":\"r:%d\",\"link\":\"http://x/%d\"}\n", i, i }' > "$TMP/in.jsonl"
+	run2 sh -c 'cat "$1" | /usr/bin/time -f %M -o "$2" enrich --no-cache --api-base http://127.0.0.1:9/v1 \
+		--model m | cmp - "$1"' sh "$TMP/in.jsonl" "$TMP/rss"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	# it held about 40 MB of them before the fix; a window of 128 records
+	# and a 256 KiB read buffer need a few MB
+	[ "$(cat "$TMP/rss")" -lt 20000 ]
+}
