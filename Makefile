@@ -101,6 +101,11 @@ fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
 deps:
 	@./tools/deps
 
+# huge inputs in bounded memory: a 2 GiB feed, 100 MiB lines, 10M records
+# (about 6 minutes; make huge-check SCALE=0.01 takes half a minute)
+huge-check: deps all
+	tests/huge-inputs
+
 # the extras some targets need (tools/deps installs what is missing)
 deps-bench deps-fuzz deps-valgrind:
 	@./tools/deps $(@:deps-%=%)
@@ -136,4 +141,4 @@ clean:
 	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags \
 		$(FUZZ_TARGETS:%=fuzz/fuzz-%)
 
-.PHONY: all check demo bench fuzz deps deps-bench deps-fuzz deps-valgrind install uninstall clean FORCE
+.PHONY: all check demo bench fuzz huge-check deps deps-bench deps-fuzz deps-valgrind install uninstall clean FORCE
