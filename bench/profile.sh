@@ -76,9 +76,10 @@ END {
 	s["other (loader, ICU, libm ...)"] += to - all
 	for (k in s) printf "| %s | %.1f M | %.1f%% |\n", k, s[k] / 1e6, 100 * s[k] / to
 }' "$TMP/self" | { IFS= read -r h; IFS= read -r sep; printf '%s\n%s\n' "$h" "$sep"; sort -t'|' -k3 -rn; }
+# (no head(1) after sort: with pipefail, sort's SIGPIPE would end the script)
 awk -F'\t' -v to="$to" -v tt="$tt" '$2 ~ /^feed2jsonl/ { own += $1 } END {
 	printf "\nWith its own code costing nothing, feed2jsonl would run %.0f M instructions: %.2f× sfeed'"'"'s count. That bounds what tuning our code can give with libxml2 doing the parsing.\n", (to - own) / 1e6, tt / (to - own) }' "$TMP/self"
 printf '\n| costliest functions (self)  | object | instructions | share |\n|---|---|--:|--:|\n'
-sort -t"$(printf '\t')" -k1,1 -rn "$TMP/self" | head -n 12 |
-	awk -F'\t' -v to="$to" '{ printf "| %s | %s | %.1f M | %.1f%% |\n", $3, $2, $1 / 1e6, 100 * $1 / to }'
+sort -t"$(printf '\t')" -k1,1 -rn "$TMP/self" |
+	awk -F'\t' -v to="$to" 'NR <= 12 { printf "| %s | %s | %.1f M | %.1f%% |\n", $3, $2, $1 / 1e6, 100 * $1 / to }'
 echo
