@@ -101,6 +101,10 @@ fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
 deps:
 	@./tools/deps
 
+# the test suite with every program under valgrind (about 15 minutes)
+valgrind-check: deps deps-valgrind all $(UNIT_TESTS)
+	tests/valgrind-check
+
 # huge inputs in bounded memory: a 2 GiB feed, 100 MiB lines, 10M records
 # (about 6 minutes; make huge-check SCALE=0.01 takes half a minute)
 huge-check: deps all
@@ -141,4 +145,4 @@ clean:
 	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags \
 		$(FUZZ_TARGETS:%=fuzz/fuzz-%)
 
-.PHONY: all check demo bench fuzz huge-check deps deps-bench deps-fuzz deps-valgrind install uninstall clean FORCE
+.PHONY: all check demo bench fuzz huge-check valgrind-check deps deps-bench deps-fuzz deps-valgrind install uninstall clean FORCE

@@ -69,6 +69,8 @@ setup_file() {
 }
 
 @test "a huge text node is cut, not kept whole, and memory stays bounded" {
+	# under valgrind, time measures valgrind's memory too (about 100 MB here)
+	not_under_valgrind "measures memory"
 	{ printf '<rss><channel><item><title>big</title><description>'; head -c 30000000 /dev/zero | tr '\0' a; printf '</description></item></channel></rss>'; } > "$TMP/big.xml"
 	run2 /usr/bin/time -f '%M' feed2jsonl "$TMP/big.xml"
 	rss=$(tail -n 1 "$TMP/err")

@@ -18,7 +18,7 @@ setup() {
 	printf '# name\turl\ngood\t%s/feed.xml\nbroken\t%s/fail\n' "$BASE" "$BASE" > "$TMP/daily/feeds.tsv"
 	export FETCH_RETRIES=0 FETCH_RETRY_DELAY=1
 	unset FEEDPIPE_API_BASE OPENAI_BASE_URL
-	MK="make -s -C $TMP/daily BIN=$TOP DATE=2025-01-16"
+	MK="make -s -C $TMP/daily BIN=$BINDIR DATE=2025-01-16"
 }
 
 teardown() {

@@ -10,7 +10,7 @@ FLOOR_PASSED=1330
 @test "feedparser conformance: at least $FLOOR_PASSED checks pass" {
 	tool="$SHARED/tools/feedparser-conformance"
 	[ -x "$tool" ] || skip "no ../shared/tools/feedparser-conformance"
-	python3 "$tool" "$TOP/feed2jsonl" > "$TMP/report"
+	python3 "$tool" "$BINDIR/feed2jsonl" > "$TMP/report"
 	last=$(tail -n 1 "$TMP/report")
 	echo "# conformance: $last" >&3
 	passed=${last%% passed*}

@@ -3,7 +3,19 @@ export LC_ALL=C
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 FIX="$TOP/tests/fixtures"
 SHARED="$TOP/../shared"
-PATH="$TOP:$PATH"
+# Where the tests run the programs from: the build, or under
+# tests/valgrind-check a directory of wrappers of the same names that run
+# them under valgrind. A test names a program alone (found in PATH) or, where
+# it needs a path, as "$BINDIR/prog"; "$TOP/prog" is the build itself, for
+# "is it built?" checks.
+BINDIR=${FEEDPIPE_WRAP:-$TOP}
+PATH="$BINDIR:$PATH"
+
+# For a test that measures time or memory, which valgrind changes, not the
+# program: skip it under tests/valgrind-check, saying why.
+not_under_valgrind() {
+	[ -z "${FEEDPIPE_WRAP-}" ] || skip "$1; not run under valgrind"
+}
 
 setup() {
 	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/feedpipe.XXXXXX")
