@@ -16,6 +16,8 @@ void buf_grow(struct buf *b, size_t extra)
 	while (cap < need)
 		cap *= 2;
 	b->s = erealloc(b->s, cap);
+	if (!b->cap)
+		b->s[b->len] = '\0';	/* a new buffer is "" at once, as buf.h promises */
 	b->cap = cap;
 }
 

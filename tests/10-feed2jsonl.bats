@@ -167,3 +167,17 @@ long_item_feed() {
 	[ -z "$err" ]
 	[ "$(printf '%s\n' "$out" | jq -r 'select(.title == "two") | .summary' | wc -c)" -eq 8388608 ]
 }
+
+@test "empty attributes (href=\"\", term=\"\") give no stray bytes" {
+	for i in 1 2 3 4 5 6 7 8; do
+		printf '<entry><title>e%d</title><id>i%d</id><link href=""/><category term=""/></entry>\n' "$i" "$i"
+	done > "$TMP/entries"
+	{ printf '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>\n'; cat "$TMP/entries"
+	  printf '<entry xml:base="http://example.org/a/"><title>b</title><id>b</id><link href=""/></entry>\n</feed>\n'; } > "$TMP/empty.xml"
+	run2 feed2jsonl "$TMP/empty.xml"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	# nothing but what the feed said: no link or category from nowhere
+	[ "$(printf '%s\n' "$out" | jq -c 'select(.title != "b") | [.link, .categories]' | sort -u)" = '[null,null]' ]
+	[ "$(printf '%s\n' "$out" | jq -r 'select(.title == "b") | .link')" = "http://example.org/a/" ]
+}
