@@ -24,6 +24,20 @@ need() { # need COMMAND DEBIAN-PACKAGE
 pkgver() { dpkg-query -W -f '${Version}' "$1" 2>/dev/null || printf '?'; }
 filesize() { wc -c <"$1" | tr -d ' '; }
 
+# bench_args DEFAULT-N "$@": --help, or one optional N (else $N, else
+# DEFAULT-N); sets N. The script defines usage.
+bench_args() {
+	local def=$1
+	shift
+	case ${1-} in
+	-h|--help) usage; exit 0 ;;
+	-*) usage >&2; exit 2 ;;
+	esac
+	[ $# -le 1 ] || { usage >&2; exit 2; }
+	N=${1:-${N:-$def}}
+	isint "$N" || die "N must be a positive integer (got '$N')"
+}
+
 # Default runs: medians of 5 on small inputs, 3 from a million records on,
 # where one run takes tens of seconds for the slower peers.
 default_runs() { if [ "$1" -ge 1000000 ]; then echo 3; else echo 5; fi; }

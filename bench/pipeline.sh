@@ -30,13 +30,7 @@ EOF
 }
 
 . "$(dirname "$0")/lib.sh"
-case ${1-} in
--h|--help) usage; exit 0 ;;
--*) usage >&2; exit 2 ;;
-esac
-[ $# -le 1 ] || { usage >&2; exit 2; }
-N=${1:-${N:-100000}}
-isint "$N" || die "N must be a positive integer (got '$N')"
+bench_args 100000 "$@"
 bench_init pipeline "$N"
 for p in dedup classify render-md; do
 	[ -x "$REPO/$p" ] || die "$p is not built: run 'make' in $REPO first"

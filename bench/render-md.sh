@@ -28,13 +28,7 @@ EOF
 }
 
 . "$(dirname "$0")/lib.sh"
-case ${1-} in
--h|--help) usage; exit 0 ;;
--*) usage >&2; exit 2 ;;
-esac
-[ $# -le 1 ] || { usage >&2; exit 2; }
-N=${1:-${N:-100000}}
-isint "$N" || die "N must be a positive integer (got '$N')"
+bench_args 100000 "$@"
 MLR=${MLR:-1}
 bench_init render-md "$N"
 RENDER_MD=${RENDER_MD:-$REPO/render-md}
