@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "util.h"
 
 enum { MAXENTRY = 1 << 20 };	/* bigger is not one of ours */
 
@@ -89,23 +90,6 @@ makedirs(char *path)
 	return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-static int
-writeall(int fd, const char *s, size_t n)
-{
-	ssize_t r;
-
-	while (n) {
-		if ((r = write(fd, s, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 int
 cache_put(const char *dir, const char *key, const char *s, size_t n,
     char *err, size_t errlen)
@@ -129,7 +113,7 @@ cache_put(const char *dir, const char *key, const char *s, size_t n,
 		snprintf(err, errlen, "%s: %s", tmp.s, strerror(errno));
 		goto done;
 	}
-	if (writeall(fd, s, n)) {
+	if (write_all(fd, s, n)) {
 		snprintf(err, errlen, "%s: write: %s", tmp.s, strerror(errno));
 		close(fd);
 		unlink(tmp.s);

@@ -292,23 +292,6 @@ seen_lock(const char *file, char *err, size_t errlen)
 	return fd;
 }
 
-static int
-writeall(int fd, const char *s, size_t n)
-{
-	ssize_t r;
-
-	while (n) {
-		if ((r = write(fd, s, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 static void
 put_escaped(struct buf *b, const char *s, size_t n)
 {
@@ -402,12 +385,12 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 		buf_put(&out, when, 20);
 		buf_putc(&out, '\n');
 		if (out.len >= 1 << 20) {
-			if (writeall(fd, out.s, out.len))
+			if (write_all(fd, out.s, out.len))
 				goto fail;
 			buf_reset(&out);
 		}
 	}
-	if (writeall(fd, out.s, out.len))
+	if (write_all(fd, out.s, out.len))
 		goto fail;
 	what = "fsync";
 	if (fsync(fd))

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -127,4 +128,20 @@ void check_stdout(void)
 {
 	if (ferror(stdout))
 		eprintf("<stdout>: write error:");
+}
+
+int write_all(int fd, const char *s, size_t n)
+{
+	ssize_t r;
+
+	while (n) {
+		if ((r = write(fd, s, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += r;
+		n -= (size_t)r;
+	}
+	return 0;
 }

@@ -33,6 +33,8 @@ void *ecalloc(size_t nmemb, size_t size);
 void *erealloc(void *p, size_t n);
 char *estrdup(const char *s);
 char *estrndup(const char *s, size_t n);
+/* write(2) all of s, again after EINTR and short writes: 0, or -1 and errno */
+int write_all(int fd, const char *s, size_t n);
 
 /* Open a named input; "-" is stdin. Returns NULL (errno set) on failure. */
 FILE *open_input(const char *path);
