@@ -86,6 +86,13 @@ FUZZ_SEEDS_ampfix = tests/fixtures/feed2jsonl
 FUZZ_SEEDS_rules = tests/fixtures/classify
 FUZZ_SEEDS_mustache = templates
 
+# every target also builds with the normal compiler as fuzz/replay-TARGET,
+# which make check runs on the inputs a fuzzer once crashed on
+FUZZ_REPLAY = $(FUZZ_TARGETS:%=fuzz/replay-%)
+
+$(FUZZ_REPLAY): fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c libcommon.a .build-flags
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libcommon.a $(PKG_LIBS)
+
 $(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) | deps-fuzz
 	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)
 
@@ -114,7 +121,7 @@ huge-check: deps all
 deps-bench deps-fuzz deps-valgrind:
 	@./tools/deps $(@:deps-%=%)
 
-check: deps all $(UNIT_TESTS)
+check: deps all $(UNIT_TESTS) $(FUZZ_REPLAY)
 	@for t in $(UNIT_TESTS); do ./$$t || exit 1; done
 	bats tests/
 
@@ -143,6 +150,6 @@ uninstall:
 clean:
 	$(MAKE) -s -C examples clean
 	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags \
-		$(FUZZ_TARGETS:%=fuzz/fuzz-%)
+		$(FUZZ_TARGETS:%=fuzz/fuzz-%) $(FUZZ_REPLAY)
 
 .PHONY: all check demo bench fuzz huge-check valgrind-check deps deps-bench deps-fuzz deps-valgrind install uninstall clean FORCE

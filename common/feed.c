@@ -372,6 +372,8 @@ static void base64_decode(struct buf *b)
 	int bits = 0;
 	const char *p;
 
+	if (!b->len)
+		return;		/* an empty element may have no buffer at all */
 	for (i = 0; i < b->len; i++) {
 		if (b->s[i] == '=')
 			break;
@@ -642,6 +644,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 	if (st->depth == 1) {
 		start_root(st, name, t);
+		if (st->stopped)
+			return;	/* xmlStopParser freed the input attrs points into */
 		if (t && t->action == A_CHANNEL)
 			cdf_attrs(st, attrs, nattr, 1);	/* Microsoft's CDF: the root is the channel */
 		if (!st->chan_depth && t && ns == NS_ATOM)

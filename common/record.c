@@ -117,8 +117,10 @@ static void resolve_link(struct buf *out, const char *s, size_t n, const char *b
 	size_t i;
 
 	text_trimmed(&raw, s, n);
-	if (!raw.len)
+	if (!raw.len) {
+		buf_free(&raw);
 		return;
+	}
 	if (base && *base && !is_absolute_url(raw.s))
 		abs = xmlBuildURI((const xmlChar *)raw.s, (const xmlChar *)base);
 	p = abs ? (const char *)abs : raw.s;
@@ -446,25 +448,23 @@ static void put_date(struct jw *w, const char *key, int has, time_t t)
 
 static void put_feed(struct jw *w, const struct channel *ch, const struct record_opts *opts)
 {
-	struct buf title = { 0 };
+	struct buf title = { 0 }, link = { 0 };
 
 	if (ch->title.len)
 		plain_text(&title, ch->title.s, ch->title.len, (enum textkind)ch->title_kind, 1);
-	if (!title.len && !ch->link.len && !(opts->source && *opts->source))
-		return;
-	jw_key(w, F_FEED);
-	jw_object(w);
-	put_text(w, F_FEED_TITLE, &title);
-	if (ch->link.len) {
-		struct buf link = { 0 };
+	if (ch->link.len)
 		resolve_link(&link, ch->link.s, ch->link.len, NULL);
+	if (title.len || link.len || (opts->source && *opts->source)) {
+		jw_key(w, F_FEED);
+		jw_object(w);
+		put_text(w, F_FEED_TITLE, &title);
 		put_text(w, F_FEED_LINK, &link);
-		buf_free(&link);
+		if (opts->source && *opts->source)
+			put_cstr(w, F_FEED_NAME, opts->source);
+		jw_end_object(w);
 	}
-	if (opts->source && *opts->source)
-		put_cstr(w, F_FEED_NAME, opts->source);
-	jw_end_object(w);
 	buf_free(&title);
+	buf_free(&link);
 }
 
 static void write_record(struct buf *out, const struct rec *r, const struct item *it,
