@@ -16,6 +16,7 @@
 
 #include "ampfix.h"
 #include "feed.h"
+#include "recode.h"
 #include "text.h"
 #include "util.h"
 
@@ -902,10 +903,20 @@ static xmlEntityPtr unknown_entity(const xmlChar *name)
 static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 {
 	struct state *st = ctx;
-	xmlEntityPtr ent = xmlSAX2GetEntity(st->ctxt, name);
+	xmlEntityPtr ent;
 	const htmlEntityDesc *d;
 	struct buf b = { 0 };
 	size_t slot;
+
+	/*
+	 * libxml2 2.9 drops every entity reference, &amp; included, once the
+	 * document is known not to be well-formed (xmlParseReference checks
+	 * ctxt->wellFormed after resolving the name). With XML_PARSE_OLDSAX
+	 * every reference is resolved here first, so it is set back: the
+	 * error itself was reported already.
+	 */
+	st->ctxt->wellFormed = 1;
+	ent = xmlSAX2GetEntity(st->ctxt, name);
 
 	if (ent && ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY && !st->ctxt->inSubset)
 		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
@@ -988,22 +999,20 @@ static void init_sax(xmlSAXHandler *sax)
 	sax->serror = on_xml_error;
 }
 
-/* UTF-16 and UTF-32 documents: bytes are not characters, leave them be. */
-static int wide_encoding(const char *s, size_t n)
+static void on_recode_report(void *arg, unsigned long line, const char *msg)
 {
-	const unsigned char *u = (const unsigned char *)s;
-
-	return n >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE) ||
-	                  !u[0] || !u[1]);
+	report(arg, line, "%s", msg);
 }
 
-static void parse_chunk(struct state *st, struct ampfix *af, const char *s, size_t n, int final)
+/* Bytes to UTF-8 (recode), bare '&' escaped (ampfix), then to libxml2. */
+static void parse_chunk(struct state *st, struct recode *rc, struct ampfix *af,
+                        const char *s, size_t n, int final)
 {
-	const char *o = s;
-	size_t on = n;
+	const char *u, *o;
+	size_t un, on;
 
-	if (af)
-		ampfix_chunk(af, s, n, final, &o, &on);
+	recode_chunk(rc, s, n, final, &u, &un);
+	ampfix_chunk(af, u, un, final, &o, &on);
 	while (on > 0 && !st->stopped) {
 		int k = on > (1u << 30) ? 1 << 30 : (int)on;
 		xmlParseChunk(st->ctxt, o, k, 0);
@@ -1017,9 +1026,10 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 {
 	xmlSAXHandler sax;
 	struct state *st = ecalloc(1, sizeof *st);
-	struct ampfix fix = { { 0 }, { 0 }, { 0 }, 0 }, *af = wide_encoding(head, nhead) ? NULL : &fix;
+	struct ampfix fix = { { 0 }, { 0 }, { 0 }, 0 };
+	struct recode rc;
 	char *chunk = emalloc(CHUNK);
-	size_t n;
+	size_t n, bom;
 	int errors;
 
 	init_sax(&sax);
@@ -1028,14 +1038,17 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 	st->ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, NULL);
 	if (!st->ctxt)
 		eprintf("cannot create an XML parser");
-	xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOCDATA);
-	parse_chunk(st, af, head, nhead, 0);
+	/* recode gives UTF-8 whatever the declaration says */
+	xmlCtxtUseOptions(st->ctxt, XML_PARSE_NONET | XML_PARSE_RECOVER | XML_PARSE_NOCDATA |
+	                   XML_PARSE_OLDSAX | XML_PARSE_IGNORE_ENC);
+	bom = recode_init(&rc, head, nhead, on_recode_report, st);
+	parse_chunk(st, &rc, &fix, head + bom, nhead - bom, 0);
 	while (!st->stopped && (n = fread(chunk, 1, CHUNK, fp)) > 0)
-		parse_chunk(st, af, chunk, n, 0);
+		parse_chunk(st, &rc, &fix, chunk, n, 0);
 	if (ferror(fp))
 		report(st, 0, "read error: %s", strerror(errno));
 	if (!st->stopped) {
-		parse_chunk(st, af, NULL, 0, 1);
+		parse_chunk(st, &rc, &fix, NULL, 0, 1);
 		st->ending = 1;
 		xmlParseChunk(st->ctxt, NULL, 0, 1);
 	}
@@ -1053,6 +1066,7 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 	item_free(&st->item);
 	buf_free(&st->listtext);
 	ampfix_free(&fix);
+	recode_free(&rc);
 	errors = st->errors;
 	free(st);
 	free(chunk);

@@ -37,3 +37,17 @@ check_case() {
 	# 64 bytes lost a record would be 19 MB more; it runs in about 6 MB
 	[ "$(cat "$TMP/rss")" -lt 15000 ]
 }
+
+# Encodings: decoded by feed2jsonl itself (common/recode.c), then repaired.
+@test "UTF-16LE with a byte order mark: read, bare & repaired, entities kept" { check_case hostile-utf16le; }
+@test "UTF-32BE without a byte order mark is read" { check_case hostile-utf32be-no-bom; }
+@test "EBCDIC (IBM037) is read" { check_case hostile-ebcdic; }
+@test "UTF-16 lone surrogate: U+FFFD, a message with the line, later items kept" { check_case hostile-utf16-lone-surrogate; }
+@test "NUL and control bytes: removed and reported, nothing lost after them" { check_case hostile-nul-byte; }
+@test "a declared UTF-16 that is not: read as UTF-8, said once" { check_case hostile-mislabelled-utf16; }
+@test "an encoding iconv does not know: read as UTF-8, said once" { check_case hostile-unknown-encoding; }
+@test "windows-1252 by iconv; a byte it leaves undefined is U+FFFD" { check_case hostile-windows-1252; }
+
+# libxml2 2.9 drops every entity reference after the first error
+@test "entity references after an invalid byte are kept (&amp; in links, escaped HTML)" { check_case hostile-entities-after-bad-byte; }
+@test "entity references after a well-formedness error are kept" { check_case hostile-entities-after-wf-error; }
