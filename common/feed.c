@@ -24,6 +24,8 @@
 #define MAXERRORS 10
 #define MAXFIELD (8u << 20)	/* longest text kept for one element */
 #define CHUNK (64u << 10)
+#define MAXATTR (64u << 10)	/* longest link, term or date taken from an attribute */
+#define MAXEXPAND (1u << 20)	/* text declared entities may always add */
 
 enum ns {
 	NS_RSS, NS_ATOM, NS_DC, NS_DCTERMS, NS_CONTENT, NS_PRISM, NS_ARXIV,
@@ -165,6 +167,8 @@ struct state {
 	enum textkind *cap_kind;
 	struct buf listtext;		/* text of a list element (creator, category) */
 	int errors;
+	size_t bytes_in;		/* of the document, read so far */
+	size_t expanded;		/* text added by declared entities */
 	char last[512];			/* the last message, not to repeat it */
 	char early[400];		/* a parser error before any element */
 	struct frame stack[MAXDEPTH];
@@ -324,6 +328,11 @@ static char *attr_dup(const xmlChar **attrs, int n, enum ns ns, struct state *st
 
 	if (!v)
 		return NULL;
+	if (len > MAXATTR) {
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+		       "attribute %s longer than %u KiB: left out", name, MAXATTR >> 10);
+		return NULL;
+	}
 	put_attr_text(&b, v, len);
 	if (!b.s)
 		buf_grow(&b, 0);
@@ -585,6 +594,8 @@ static void markup_start(struct state *st, const char *name, const xmlChar **att
 		return;
 	buf_printf(b, "<%s", name);
 	for (i = 0; i < nattr; i++, attrs += 5) {
+		if (!cap_room(st, strlen((const char *)attrs[0]) + (size_t)(attrs[4] - attrs[3]) + 5))
+			break;	/* attributes count against the element's text too */
 		buf_printf(b, " %s=\"", (const char *)attrs[0]);
 		buf_put(b, (const char *)attrs[3], (size_t)(attrs[4] - attrs[3]));
 		buf_putc(b, '"');
@@ -900,6 +911,26 @@ static xmlEntityPtr unknown_entity(const xmlChar *name)
 	return unknown_entities[i];
 }
 
+/*
+ * libxml2's own limits still let 100 KB of entity references expand to
+ * 300 MB of text. Declared entities may add at most as much text as the
+ * document has read so far, or MAXEXPAND if that is more; past that they
+ * are kept as the references they were.
+ */
+static int entity_budget(struct state *st, const xmlEntity *ent)
+{
+	size_t budget = st->bytes_in > MAXEXPAND ? st->bytes_in : MAXEXPAND;
+
+	if (st->expanded + (size_t)ent->length <= budget) {
+		st->expanded += (size_t)ent->length;
+		return 1;
+	}
+	report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+	       "entities expand to more text than the document holds; "
+	       "the rest are kept as references");
+	return 0;
+}
+
 static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 {
 	struct state *st = ctx;
@@ -917,6 +948,9 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 	 */
 	st->ctxt->wellFormed = 1;
 	ent = xmlSAX2GetEntity(st->ctxt, name);
+	if (ent && ent->etype == XML_INTERNAL_GENERAL_ENTITY && !st->ctxt->inSubset &&
+	    !entity_budget(st, ent))
+		return unknown_entity(name);
 
 	if (ent && ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY && !st->ctxt->inSubset)
 		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
@@ -1011,6 +1045,7 @@ static void parse_chunk(struct state *st, struct recode *rc, struct ampfix *af,
 	const char *u, *o;
 	size_t un, on;
 
+	st->bytes_in += n;
 	recode_chunk(rc, s, n, final, &u, &un);
 	ampfix_chunk(af, u, un, final, &o, &on);
 	while (on > 0 && !st->stopped) {

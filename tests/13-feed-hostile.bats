@@ -51,3 +51,47 @@ check_case() {
 # libxml2 2.9 drops every entity reference after the first error
 @test "entity references after an invalid byte are kept (&amp; in links, escaped HTML)" { check_case hostile-entities-after-bad-byte; }
 @test "entity references after a well-formedness error are kept" { check_case hostile-entities-after-wf-error; }
+
+# Cost that must not grow faster than the input
+@test "declared entities add at most the document's size in text (330 MB from 120 KB before)" {
+	python3 -c "
+import sys
+a = 'x' * 1000
+sys.stdout.write('<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY a \"%s\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<rss><channel>\n' % a
+    + ('<item><title>t</title><description>' + '&b;' * 100 + '</description></item>\n') * 330
+    + '<item><title>after</title></item></channel></rss>\n')" > "$TMP/amp.xml"
+	run2 feed2jsonl "$TMP/amp.xml"
+	[ "$status" -eq 1 ]
+	[ "$err" = "feed2jsonl: $TMP/amp.xml:5: entities expand to more text than the document holds; the rest are kept as references" ]
+	[ "$(wc -l < "$TMP/out")" -eq 331 ]
+	[ "$(tail -n 1 "$TMP/out")" = '{"id":"sha1:405906c9d5be6ae5393ca65fb0e7c38e0d585ecb","title":"after"}' ]
+	[ "$(wc -c < "$TMP/out")" -lt 2000000 ]
+}
+
+@test "a huge attribute is left out, and markup attributes count against the 8 MiB cap" {
+	python3 -c "
+import sys
+sys.stdout.write('<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id><title>t</title><category term=\"' + 'c' * 70000
+    + '\"/><category term=\"ok\"/><content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">'
+    + ('<a href=\"' + 'h' * 1000000 + '\">x</a>') * 12 + '</div></content></entry></feed>\n')" > "$TMP/attr.xml"
+	run2 feed2jsonl -k "$TMP/attr.xml"
+	[ "$status" -eq 1 ]
+	[ "$err" = "feed2jsonl: $TMP/attr.xml:1: attribute term longer than 64 KiB: left out
+feed2jsonl: $TMP/attr.xml:1: <content> longer than 8 MiB: the rest of it is left out" ]
+	[ "$(jq -c .categories "$TMP/out")" = '["ok"]' ]
+	[ "$(wc -c < "$TMP/out")" -lt 9000000 ]
+}
+
+@test "deeply nested HTML is linear: 100k unclosed tags then 100k stray end tags" {
+	not_under_valgrind "measures time"
+	python3 -c "
+import sys
+sys.stdout.write('<rss><channel><item><title>t</title><description>start ' + '&lt;font&gt;' * 100000 + 'middle'
+    + '&lt;/b&gt;' * 100000 + ' end &amp;amp; more</description></item><item><title>after</title></item></channel></rss>\n')" > "$TMP/deep.xml"
+	SECONDS=0
+	run2 feed2jsonl "$TMP/deep.xml"
+	# about 18 s before; 0.05 s now
+	[ "$SECONDS" -lt 5 ]
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .summary "$TMP/out" | head -n 1)" = "start middle end & more" ]
+}
