@@ -977,6 +977,37 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 	return html_entities[slot];
 }
 
+/*
+ * What libxml2 prints without a parser context (its "encoding error"
+ * lines, say) goes to the document being read, as one message a line,
+ * never raw to stderr.
+ */
+static struct state *current;
+static struct buf generic;
+
+static void on_generic_error(void *ctx, const char *fmt, ...)
+{
+	char piece[512];
+	va_list ap;
+	char *nl;
+
+	(void)ctx;
+	va_start(ap, fmt);
+	vsnprintf(piece, sizeof piece, fmt, ap);
+	va_end(ap);
+	if (generic.len < 4096)
+		buf_puts(&generic, piece);
+	while (generic.len && (nl = memchr(generic.s, '\n', generic.len))) {
+		*nl = '\0';
+		if (current && nl > generic.s)
+			report(current, current->ctxt ?
+			       (unsigned long)xmlSAX2GetLineNumber(current->ctxt) : 0,
+			       "%s", generic.s);
+		generic.len -= (size_t)(nl + 1 - generic.s);
+		memmove(generic.s, nl + 1, generic.len + 1);
+	}
+}
+
 static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
 	(void)url; (void)id; (void)ctxt;
@@ -992,6 +1023,7 @@ void feed_init(void)
 			eprintf("feed.c: tags[] out of order at %s", tags[i].name);
 	xmlInitParser();
 	xmlSetExternalEntityLoader(refuse_entity);
+	xmlSetGenericErrorFunc(NULL, on_generic_error);
 }
 
 /* libxml2's own handlers keep the DTD's entities; they want the context. */
@@ -1070,6 +1102,7 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 	init_sax(&sax);
 	st->cb = cb;
 	st->ch = ch;
+	current = st;
 	st->ctxt = xmlCreatePushParserCtxt(&sax, st, NULL, 0, NULL);
 	if (!st->ctxt)
 		eprintf("cannot create an XML parser");
@@ -1103,6 +1136,8 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 	ampfix_free(&fix);
 	recode_free(&rc);
 	errors = st->errors;
+	current = NULL;
+	buf_reset(&generic);
 	free(st);
 	free(chunk);
 	return errors;
