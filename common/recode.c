@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -226,6 +227,25 @@ static int needs_look(unsigned char c)
 	return c >= 0x80 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r');
 }
 
+/*
+ * Skip what surely needs no look, eight bytes at a time: a word with no
+ * byte of 0x80 or more and none below 0x20 (line ends stop it too; the
+ * byte loop takes those).
+ */
+static size_t skip_plain(const unsigned char *p, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t w;
+
+	while (i + 8 <= n) {
+		memcpy(&w, p + i, 8);
+		if ((w | ((w - 0x20 * ones) & ~w)) & highs)
+			break;
+		i += 8;
+	}
+	return i;
+}
+
 /* Could s[0..n) (fewer bytes than its lead byte says) still become valid? */
 static int incomplete_utf8(const unsigned char *s, size_t n)
 {
@@ -271,7 +291,7 @@ static void repair(struct recode *r, const char *s, size_t n, int final,
 	buf_reset(&r->out);
 	while (i < n) {
 		if (!needs_look(p[i])) {
-			i++;
+			i = skip_plain(p, i + 1, n);
 		} else if (p[i] < 0x80) {
 			replace(&rp, i, 1, NULL, p[i] ? "control character U+%04X removed"
 			                               : "NUL byte removed", p[i]);
