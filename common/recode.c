@@ -19,8 +19,12 @@ struct linecount {
 
 static unsigned long line_at(struct linecount *lc, const char *s, size_t pos)
 {
-	const char *p = s + lc->pos, *end = s + pos;
+	const char *p, *end;
 
+	if (pos <= lc->pos)
+		return lc->line;	/* s may be NULL then */
+	p = s + lc->pos;
+	end = s + pos;
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
 		lc->line++;
 		p++;
@@ -216,7 +220,8 @@ static void convert(struct recode *r, const char *s, size_t n, int final)
 		inleft -= skip;
 	}
 	buf_free(&bytes);
-	r->conv.s[r->conv.len] = '\0';
+	if (r->conv.s)
+		r->conv.s[r->conv.len] = '\0';
 }
 
 /* ---- repairing UTF-8 ---- */
