@@ -69,14 +69,7 @@ void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
 	const char *src = s, *p, *end, *keep, *q;
 	int replaced = 0;
 
-	if (f->carry.len) {
-		buf_reset(&f->in);
-		buf_put(&f->in, f->carry.s, f->carry.len);
-		buf_put(&f->in, s, n);
-		buf_reset(&f->carry);
-		src = f->in.s;
-		n = f->in.len;
-	}
+	buf_join_carry(&f->carry, &f->in, &src, &n);
 	if (!src)
 		src = "";
 	buf_reset(&f->out);

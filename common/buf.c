@@ -53,3 +53,15 @@ void buf_free(struct buf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
+
+void buf_join_carry(struct buf *carry, struct buf *joined, const char **s, size_t *n)
+{
+	if (!carry->len)
+		return;
+	buf_reset(joined);
+	buf_put(joined, carry->s, carry->len);
+	buf_put(joined, *s, *n);
+	buf_reset(carry);
+	*s = joined->s;
+	*n = joined->len;
+}

@@ -16,6 +16,12 @@ void buf_put(struct buf *b, const char *s, size_t n);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_free(struct buf *b);
+/*
+ * A chunk filter's held-back bytes before its next chunk: if carry holds
+ * any, *s and *n become carry and chunk together (kept in joined) and
+ * carry is emptied; otherwise they are left alone.
+ */
+void buf_join_carry(struct buf *carry, struct buf *joined, const char **s, size_t *n);
 
 static inline void buf_putc(struct buf *b, char c)
 {

@@ -331,14 +331,7 @@ static void repair(struct recode *r, const char *s, size_t n, int final,
 void recode_chunk(struct recode *r, const char *s, size_t n, int final,
                   const char **out, size_t *outlen)
 {
-	if (r->carry.len) {
-		buf_reset(&r->in);
-		buf_put(&r->in, r->carry.s, r->carry.len);
-		buf_put(&r->in, s, n);
-		buf_reset(&r->carry);
-		s = r->in.s;
-		n = r->in.len;
-	}
+	buf_join_carry(&r->carry, &r->in, &s, &n);
 	if (r->cd) {
 		convert(r, s, n, final);
 		s = r->conv.s;

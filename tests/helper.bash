@@ -39,3 +39,15 @@ run2() {
 same() {
 	diff -u "$2" "$1" >&2
 }
+
+# Run feed2jsonl in fixtures/feed2jsonl/NAME on its input and compare
+# stdout, stderr (none if there is no stderr file) and status.
+check_feed_case() {
+	local dir="$FIX/feed2jsonl/$1"
+	cd "$dir"
+	run2 feed2jsonl input
+	cd - >/dev/null
+	same "$TMP/out" "$dir/expected"
+	if [ -f "$dir/stderr" ]; then same "$TMP/err" "$dir/stderr"; else [ ! -s "$TMP/err" ]; fi
+	[ "$status" -eq "$(cat "$dir/status")" ]
+}
