@@ -635,7 +635,7 @@ load_line(struct nb *m, const char *s, unsigned long *nwords, int *state,
 		if (*e || e == s + 6 || !(m->alpha >= ALPHA_MIN &&
 		    m->alpha <= ALPHA_MAX)) {
 			snprintf(err, errlen, "alpha: expected a number from "
-			    "%g to %g", ALPHA_MIN, ALPHA_MAX);
+			    "1e-9 to 1e9");
 			return -1;
 		}
 	} else if (!strncmp(s, "docs ", 5)) {

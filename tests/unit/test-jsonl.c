@@ -1,6 +1,7 @@
 /* test-jsonl: the JSON Lines reader and writer, and jscan against jansson. */
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "buf.h"
 #include "jscan.h"
 #include "jsonl.h"
+#include "jsonw.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -389,6 +391,17 @@ test_write(void)
 		snprintf(name, sizeof(name), "write real %.17g", roundtrip[i]);
 		check_write(name, j);
 		json_decref(j);
+	}
+
+	/* JSON has no NaN or infinity: never "nan" or "inf" (issue 11) */
+	{
+		static const double bad[] = { NAN, -NAN, INFINITY, -INFINITY };
+		char num[JSON_REAL_BUFSZ];
+
+		for (i = 0; i < LEN(bad); i++) {
+			json_format_real(bad[i], num);
+			check_str("json_format_real of a non-finite number", num, "null");
+		}
 	}
 
 	/* a decimal comma locale, where one is installed */
