@@ -221,3 +221,59 @@ many_tags_model() {
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$out" | jq -c .tags)" = '["l123"]' ]
 }
+
+# N records whose titles are 10 words of a vocabulary of 20: every title
+# shares most words with every other.
+small_vocabulary() {
+	awk -v n="$1" 'BEGIN { srand(7); for (i = 0; i < n; i++) { t = ""
+		for (k = 0; k < 10; k++) t = t " word" int(rand() * 20)
+		printf "{\"id\":\"r%d\",\"title\":\"%s\"}\n", i, t } }'
+}
+
+@test "dedup --title=0.9: near-duplicates of other sizes still found through the parts" {
+	{
+		echo '{"id":"1","title":"alpha beta gamma delta epsilon zeta eta theta iota kappa"}'
+		echo '{"id":"2","title":"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda"}'
+		echo '{"id":"3","title":"beta gamma delta epsilon zeta eta theta iota kappa"}'
+		echo '{"id":"4","title":"alpha beta gamma delta epsilon zeta eta theta iota mu"}'
+		echo '{"id":"5","title":"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"}'
+	} > "$TMP/t.jsonl"
+	# 2 and 3 are 10/11 and 9/10 alike to 1; 4 is 9/11; 5 is 11/12 alike to 2
+	run2 dedup --title=0.9 "$TMP/t.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	[ "$(printf '%s\n' "$out" | jq -r .id | tr '\n' ' ')" = "1 4 " ]
+	run2 dedup --merge --title=0.9 "$TMP/t.jsonl"
+	[ "$(printf '%s\n' "$out" | jq -r .id | tr '\n' ' ')" = "1 4 " ]
+	run2 dedup --title=0.8 "$TMP/t.jsonl"
+	[ "$(printf '%s\n' "$out" | jq -r .id | tr '\n' ' ')" = "1 " ]
+}
+
+@test "dedup --title=0.9 on a small vocabulary: near-linear (400k records: was 32 s)" {
+	not_under_valgrind "a time limit"
+	small_vocabulary 400000 > "$TMP/s.jsonl"
+	start=$(date +%s)
+	run2 dedup --title=0.9 "$TMP/s.jsonl"
+	[ "$status" -eq 0 ]
+	[ $(( $(date +%s) - start )) -lt 20 ]
+	[ "$(printf '%s\n' "$out" | wc -l)" -gt 100000 ]
+}
+
+@test "dedup --title on a small vocabulary: the same records as comparing every pair" {
+	small_vocabulary 400 > "$TMP/s.jsonl"
+	for t in 0.9 0.8 0.6; do
+		dedup --title=$t "$TMP/s.jsonl" | jq -r .id > "$TMP/got"
+		# every pair, in awk: dropped if similar to any earlier title
+		jq -r '.title' "$TMP/s.jsonl" | awk -v t=$t '
+		{ n[NR] = 0; delete seen
+		  for (i = 1; i <= NF; i++) if (!($i in seen)) { seen[$i]; w[NR, ++n[NR]] = $i }
+		  dup = 0
+		  for (j = 1; j < NR && !dup; j++) {
+			c = 0
+			for (a = 1; a <= n[NR]; a++) for (b = 1; b <= n[j]; b++) if (w[NR, a] == w[j, b]) c++
+			if (c >= t * (n[NR] + n[j] - c) - 1e-9) dup = 1
+		  }
+		  if (!dup) print "r" NR - 1 }' > "$TMP/want"
+		same "$TMP/got" "$TMP/want"
+	done
+}
