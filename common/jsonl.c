@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "jsonl.h"
 #include "jsonw.h"
+#include "jwalk.h"
 #include "util.h"
 
 void
@@ -154,10 +155,7 @@ raw_numbers(const char *s, size_t n, struct buf *spans)
 	buf_reset(spans);
 	while (p < end) {
 		if (*p == '"') {
-			for (p++; p < end && *p != '"'; p++)
-				if (*p == '\\')
-					p++;
-			p++;
+			p = jskip_string(p, end);
 		} else if ((*p == '-' || isdig(p, end)) &&
 		    (q = number_end(p, end, &real, &nonzero))) {
 			if (out_of_range(p, (size_t)(q - p), real, nonzero)) {
