@@ -233,7 +233,8 @@ json_strings(json_t *v, jwalk_fn *fn, void *arg)
 	size_t i;
 
 	if (json_is_string(v)) {
-		fn(arg, json_string_value(v), json_string_length(v));
+		if (!jsonl_number(v, NULL))	/* numbers are no text */
+			fn(arg, json_string_value(v), json_string_length(v));
 	} else if (json_is_array(v)) {
 		for (i = 0; i < json_array_size(v); i++)
 			json_strings(json_array_get(v, i), fn, arg);

@@ -315,7 +315,14 @@ raw_key(uint32_t tag, const char *v, size_t n)
 static void
 json_key(uint32_t tag, const json_t *v)
 {
-	if (json_is_string(v)) {
+	const char *s;
+	size_t n;
+
+	if ((s = jsonl_number(v, &n))) {	/* beyond a double: by its text */
+		key_begin(tag);
+		buf_put(&kb, s, n);
+		key_end();
+	} else if (json_is_string(v)) {
 		if (tag == title_tag && titles) {
 			title_key(json_string_value(v), json_string_length(v));
 			return;
@@ -560,6 +567,13 @@ rank(const json_t *type)
 	return 4;
 }
 
+/* A string's text; NULL for anything else, raw numbers too. */
+static const char *
+text(const json_t *v)
+{
+	return jsonl_number(v, NULL) ? NULL : json_string_value(v);
+}
+
 static void
 add_unique(json_t *arr, const char *s)
 {
@@ -567,8 +581,7 @@ add_unique(json_t *arr, const char *s)
 	size_t i;
 
 	for (i = 0; i < json_array_size(arr); i++)
-		if ((e = json_string_value(json_array_get(arr, i))) &&
-		    !strcmp(e, s))
+		if ((e = text(json_array_get(arr, i))) && !strcmp(e, s))
 			return;
 	json_array_append_new(arr, json_string(s));
 }
@@ -603,7 +616,7 @@ fold(json_t *m, json_t *d, json_t *also)
 
 	if (json_is_array(mc) && json_is_array(dc))
 		for (i = 0; i < json_array_size(dc); i++)
-			if ((s = json_string_value(json_array_get(dc, i))))
+			if ((s = text(json_array_get(dc, i))))
 				add_unique(mc, s);
 	if (json_is_object(ma) && json_is_object(da)) {
 		v = json_object_get(da, F_ARXIV_ANNOUNCE);
@@ -621,7 +634,7 @@ fold(json_t *m, json_t *d, json_t *also)
 		add_unique(also, s);
 	v = json_object_get(d, F_ALSO);
 	for (i = 0; i < json_array_size(v); i++)
-		if ((s = json_string_value(json_array_get(v, i))))
+		if ((s = text(json_array_get(v, i))))
 			add_unique(also, s);
 	/* what the first lacks: a journal version's doi and journal */
 	json_object_update_missing(m, d);
@@ -671,15 +684,14 @@ merge_group(const struct rec *r)
 		emit(line, r->len);
 		return;
 	}
-	if (!(orig = json_loadb(line, r->len, JSON_REJECT_DUPLICATES, NULL))) {
+	if (!(orig = jsonl_load(line, r->len, NULL, 0))) {
 		emit(line, r->len);	/* cannot be: it was read as a record */
 		return;
 	}
 	m = json_deep_copy(orig);
 	also = json_array();
 	for (k = r->next; k >= 0; k = recs[k].next) {
-		d = json_loadb(recs[k].s, recs[k].len, JSON_REJECT_DUPLICATES,
-		    NULL);
+		d = jsonl_load(recs[k].s, recs[k].len, NULL, 0);
 		if (json_is_object(d))
 			fold(m, d, also);
 		json_decref(d);

@@ -513,10 +513,10 @@ record_strings(struct slot *sl)
 		p = skip_ws(p + 1, end) + 1;
 		v = p = skip_ws(p, end);
 		p = skip_value(p, end);
-		for (i = 0; i < 3; i++)
-			if (*v == '"' && strlen(keys[i]) == kn &&
-			    !memcmp(keys[i], k, kn) &&
-			    jscan_string(v, (size_t)(p - v), out[i]) < 0)
+		for (i = 0; i < 3; i++)	/* twice: the last value wins */
+			if (strlen(keys[i]) == kn && !memcmp(keys[i], k, kn) &&
+			    (*v != '"' ||
+			    jscan_string(v, (size_t)(p - v), out[i]) < 0))
 				buf_reset(out[i]);
 		p = skip_ws(p, end);
 		if (p < end && *p == ',')
@@ -530,7 +530,7 @@ json_text(struct buf *out, json_t *o, const char *key)
 	json_t *v = json_object_get(o, key);
 
 	buf_reset(out);
-	if (json_is_string(v))
+	if (json_is_string(v) && !jsonl_number(v, NULL))
 		buf_put(out, json_string_value(v), json_string_length(v));
 }
 
@@ -817,7 +817,7 @@ emit(struct slot *sl)
 		fwrite(s + sl->at + sl->len, 1, n - sl->at - sl->len, stdout);
 	} else {
 		/* what jscan leaves to jansson: rebuilt, not spliced */
-		rec = json_loadb(s, n, JSON_REJECT_DUPLICATES, NULL);
+		rec = jsonl_load(s, n, NULL, 0);
 		json_object_set_new(rec, F_AI, json_loadb(sl->ai.s, sl->ai.len,
 		    0, NULL));
 		if (jsonl_write(stdout, rec))

@@ -443,7 +443,7 @@ parse_record(const char *s, size_t n, const char *name, unsigned long lineno,
 		wlineprintf(name, lineno, "%s", err);
 		bad = 1;
 	}
-	return rec;
+	return jsonl_as_text(rec);
 }
 
 /* Keep the current line; its index. */

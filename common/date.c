@@ -1,5 +1,4 @@
 /* date.c: parse feed dates into UTC seconds; format RFC 3339. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,7 +357,7 @@ static const char *parse_number(const char *p, const char *end, struct date *d)
 	}
 	if (n != 2 || d->year != UNSET)
 		return NULL;
-	d->year = v + (v < 70 ? 2000 : 1900);	/* RFC 822's two-digit years */
+	d->year = v + (v < 50 ? 2000 : 1900);	/* RFC 2822 section 4.3 */
 	return p;
 }
 
@@ -379,6 +378,8 @@ static const char *skip_comment(const char *p, const char *end)
 /* RFC 822 and its relatives: tokens in any order, each field at most once. */
 static int parse_words(const char *p, const char *end, struct date *d)
 {
+	const char *start = p;
+
 	while (p < end) {
 		unsigned char c = (unsigned char)*p;
 
@@ -390,10 +391,11 @@ static int parse_words(const char *p, const char *end, struct date *d)
 			p = parse_word(p, end, d);
 		else if (isdig(c))
 			p = parse_number(p, end, d);
-		/* Before the year or a time, '-' separates: "16-Jan-2025". */
+		/* Before the year or a time, '-' separates: "16-Jan-2025";
+		 * after a space it would be a sign: "-2025" is no year. */
 		else if ((c == '+' || c == '-') && zone_may_follow(d))
 			p = d->hasnum++ ? NULL : parse_offset(p, end, &d->numoff);
-		else if (c == '-')
+		else if (c == '-' && p > start && !isspc((unsigned char)p[-1]))
 			p++;
 		else
 			return -1;
@@ -428,7 +430,9 @@ static int finish(struct date *d, time_t *out)
 	off = d->hasnum ? d->numoff : d->hasname ? d->nameoff : 0;
 	t = days_from_civil(d->year, d->mon, d->day) * 86400 +
 	    d->hour * 3600LL + d->min * 60LL + d->sec - off * 60LL;
-	if ((long long)(time_t)t != t)
+	/* RFC 3339 has four-digit years: 0000-01-01 to 9999-12-31, in UTC */
+	if (t < days_from_civil(0, 1, 1) * 86400 ||
+	    t >= days_from_civil(10000, 1, 1) * 86400 || (long long)(time_t)t != t)
 		return -1;
 	*out = (time_t)t;
 	return 0;
@@ -473,11 +477,10 @@ void date_format(time_t t, char *out)
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999) {
-		snprintf(out, DATE_BUFSZ, "%04lld-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
-		         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-		return;
-	}
+	if (y < 0)	/* never from date_parse: clamped to what RFC 3339 can say */
+		y = 0, m = d = 1, secs = 0;
+	else if (y > 9999)
+		y = 9999, m = 12, d = 31, secs = 86399;
 	/* by hand: snprintf was a visible part of feed2jsonl's time */
 	put2(out, (int)(y / 100));
 	put2(out + 2, (int)(y % 100));

@@ -1,6 +1,6 @@
 /* jscan.c: a validating JSON scanner that locates one value without building
- * a tree. It accepts exactly what json_loadb(JSON_REJECT_DUPLICATES) accepts,
- * minus the rare cases listed in jscan.h, for which it answers -2. */
+ * a tree. It accepts exactly what jsonl_parse accepts, minus the rare cases
+ * listed in jscan.h, for which it answers -2. */
 #include <stdint.h>
 #include <string.h>
 
@@ -10,9 +10,9 @@
 
 enum {
 	MAXDEPTH = 512,
-	MAXKEYS = 512,		/* keys of all open objects, for duplicate checks */
 	MAXINTDIGITS = 18,	/* surely fits json_int_t (long long) */
 	MAXMAGNITUDE = 308,	/* below 10^308 < DBL_MAX: no overflow */
+	MINMAGNITUDE = -300,	/* above 10^-300 > DBL_MIN: no underflow */
 };
 
 struct span {
@@ -23,8 +23,6 @@ struct span {
 struct scan {
 	const unsigned char *p, *end;
 	int depth;
-	size_t nkeys;
-	struct span keys[MAXKEYS];
 };
 
 static int scan_value(struct scan *sc);
@@ -164,14 +162,15 @@ scan_string(struct scan *sc, int *esc)
 	return 0;
 }
 
-/* Numbers jansson might reject although they are valid JSON (integer or
- * real overflow) count as bad here too. */
+/* Numbers that jansson cannot hold although they are valid JSON (integer
+ * or real overflow, underflow to 0: jsonl_parse keeps them raw) count as
+ * bad here, for jsonl_parse to read. */
 static int
 scan_number(struct scan *sc)
 {
 	const unsigned char *p = sc->p, *end = sc->end, *d;
-	long mag, e = 0;
-	int real = 0, eneg = 0;
+	long mag, e = 0, lead = 0;
+	int real = 0, eneg = 0, nonzero;
 
 	if (p < end && *p == '-')
 		p++;
@@ -184,12 +183,16 @@ scan_number(struct scan *sc)
 	else
 		return -1;
 	mag = *d == '0' ? 0 : p - d;
+	nonzero = mag > 0;
 	if (p < end && *p == '.') {
 		real = 1;
 		if (!isdig(++p, end))
 			return -1;
-		while (isdig(p, end))
-			p++;
+		for (; isdig(p, end); p++) {
+			if (!nonzero && *p == '0' && lead < 100000)
+				lead++;
+			nonzero |= *p != '0';
+		}
 	}
 	if (p < end && (*p == 'e' || *p == 'E')) {
 		real = 1;
@@ -202,7 +205,9 @@ scan_number(struct scan *sc)
 			if (e < 100000)
 				e = e * 10 + (*p - '0');
 	}
-	if (real ? (eneg ? mag - e : mag + e) > MAXMAGNITUDE : mag > MAXINTDIGITS)
+	if (real ? (eneg ? mag - e : mag + e) > MAXMAGNITUDE ||
+	    (nonzero && (eneg ? mag - lead - e : mag - lead + e) < MINMAGNITUDE) :
+	    mag > MAXINTDIGITS)
 		return -1;
 	sc->p = p;
 	return 0;
@@ -223,7 +228,6 @@ scan_object(struct scan *sc, const char *key, size_t keylen, struct span *val)
 {
 	const unsigned char *v;
 	struct span k;
-	size_t base = sc->nkeys, i;
 	int esc;
 
 	if (++sc->depth > MAXDEPTH)
@@ -239,12 +243,6 @@ scan_object(struct scan *sc, const char *key, size_t keylen, struct span *val)
 		if (scan_string(sc, &esc) || esc)
 			return -1;
 		k.n = (size_t)(sc->p - k.s) - 1;
-		for (i = base; i < sc->nkeys; i++)
-			if (sc->keys[i].n == k.n && !memcmp(sc->keys[i].s, k.s, k.n))
-				return -1;
-		if (sc->nkeys == MAXKEYS)
-			return -1;
-		sc->keys[sc->nkeys++] = k;
 		skipws(sc);
 		if (sc->p == sc->end || *sc->p != ':')
 			return -1;
@@ -253,6 +251,7 @@ scan_object(struct scan *sc, const char *key, size_t keylen, struct span *val)
 		v = sc->p;
 		if (scan_value(sc))
 			return -1;
+		/* a key given twice: the last value wins, as in jsonl_parse */
 		if (key && k.n == keylen && !memcmp(k.s, key, keylen)) {
 			val->s = v;
 			val->n = (size_t)(sc->p - v);
@@ -269,7 +268,6 @@ scan_object(struct scan *sc, const char *key, size_t keylen, struct span *val)
 	}
 done:
 	sc->p++;
-	sc->nkeys = base;
 	sc->depth--;
 	return 0;
 }
@@ -346,7 +344,6 @@ scan_init(struct scan *sc, const char *s, size_t n)
 	sc->p = (const unsigned char *)s;
 	sc->end = sc->p + n;
 	sc->depth = 0;
-	sc->nkeys = 0;
 	skipws(sc);
 }
 

@@ -1,14 +1,15 @@
 /* jscan.h: values from the text of a JSON record without building a tree,
  * for stages that need one or two fields (near getline speed).
  *
- * The whole text is checked with jansson's rules (JSON_REJECT_DUPLICATES,
- * strict UTF-8, no \u0000), so 0 or -1 is always the answer the jansson
- * path would give. -2 means "cannot answer here": the text is not a
- * well-formed value of the kind asked for, or it has something jscan leaves
- * to jansson (a backslash in any object key, so "\u0069d" is never taken
- * for "id"; nesting deeper than 512; over 512 keys in the open objects; an
- * integer of 19 digits or more; a real that could overflow a double). On
- * -2 parse with jansson (jsonl_parse), which answers or gives the error. */
+ * The whole text is checked with jansson's rules (strict UTF-8, no
+ * \u0000), so 0 or -1 is always the answer the jansson path (jsonl_parse)
+ * would give; of a key given twice the last value is the answer, as there.
+ * -2 means "cannot answer here": the text is not a well-formed value of the
+ * kind asked for, or it has something jscan leaves to jansson (a backslash
+ * in any object key, so "\u0069d" is never taken for "id"; nesting deeper
+ * than 512; an integer of 19 digits or more; a real that could overflow a
+ * double or underflow to 0). On -2 parse with jsonl_parse, which answers or
+ * gives the error. */
 #ifndef FEEDPIPE_JSCAN_H
 #define FEEDPIPE_JSCAN_H
 

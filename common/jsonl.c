@@ -1,12 +1,16 @@
 /* jsonl.c: JSON Lines input (getline) and output. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "jsonl.h"
 #include "jsonw.h"
+#include "jwalk.h"
+#include "util.h"
 
 void
 jsonl_init(struct jsonl *r, FILE *fp, const char *name)
@@ -72,20 +76,206 @@ typename(const json_t *j)
 	}
 }
 
+/* ---- numbers jansson cannot hold ---- */
+
+static int
+isdig(const char *p, const char *end)
+{
+	return p < end && *p >= '0' && *p <= '9';
+}
+
+/* The end of the JSON number at p, or NULL if it is not one; *real tells
+ * whether it has a fraction or an exponent, *nonzero a digit other than 0. */
+static const char *
+number_end(const char *p, const char *end, int *real, int *nonzero)
+{
+	const char *d;
+
+	*real = *nonzero = 0;
+	if (p < end && *p == '-')
+		p++;
+	if (!isdig(p, end))
+		return NULL;
+	for (d = p; isdig(p, end); p++)
+		*nonzero |= *p != '0';
+	if (*d == '0' && p - d > 1)
+		return NULL;
+	if (p < end && *p == '.') {
+		*real = 1;
+		if (!isdig(++p, end))
+			return NULL;
+		for (; isdig(p, end); p++)
+			*nonzero |= *p != '0';
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		*real = 1;
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (!isdig(p, end))
+			return NULL;
+		while (isdig(p, end))
+			p++;
+	}
+	return p;
+}
+
+/* Would jansson refuse the number s[0..n) (an integer beyond json_int_t, a
+ * real beyond a double) or read it as 0 when it is not (underflow)? */
+static int
+out_of_range(const char *s, size_t n, int real, int nonzero)
+{
+	char tmp[64], *t = n < sizeof(tmp) ? tmp : emalloc(n + 1);
+	double d;
+	int r;
+
+	memcpy(t, s, n);
+	t[n] = '\0';
+	errno = 0;
+	if (real) {
+		d = strtod(t, NULL);
+		r = errno == ERANGE && (isinf(d) || (d == 0 && nonzero));
+	} else {
+		(void)strtoll(t, NULL, 10);
+		r = errno == ERANGE;
+	}
+	if (t != tmp)
+		free(t);
+	return r;
+}
+
+/* The out-of-range numbers of s[0..n), outside strings, into spans as
+ * offset and length pairs; their number. Bad JSON is left to jansson. */
+static size_t
+raw_numbers(const char *s, size_t n, struct buf *spans)
+{
+	const char *p = s, *end = s + n, *q;
+	size_t k = 0, at[2];
+	int real, nonzero;
+
+	buf_reset(spans);
+	while (p < end) {
+		if (*p == '"') {
+			p = jskip_string(p, end);
+		} else if ((*p == '-' || isdig(p, end)) &&
+		    (q = number_end(p, end, &real, &nonzero))) {
+			if (out_of_range(p, (size_t)(q - p), real, nonzero)) {
+				at[0] = (size_t)(p - s);
+				at[1] = (size_t)(q - p);
+				buf_put(spans, (const char *)at, sizeof(at));
+				k++;
+			}
+			p = q;
+		} else {
+			p++;
+		}
+	}
+	return k;
+}
+
+/*
+ * Parse s with its out-of-range numbers made representable. First as "0"
+ * and spaces, the same length: any error is jansson's, at its column. Then
+ * as strings "\u0000" + the number's text, which no valid record holds
+ * (jansson refuses \u0000 without JSON_ALLOW_NUL): jsonl_number finds them,
+ * jsonl_write writes them back as they came.
+ */
+static json_t *
+load_raw(const char *s, size_t n, const struct buf *spans, size_t k,
+    json_error_t *e)
+{
+	const size_t *at = (const size_t *)(const void *)spans->s;
+	struct buf b = { NULL, 0, 0 };
+	size_t i, from = 0;
+	json_t *j;
+
+	buf_put(&b, s, n);
+	for (i = 0; i < k; i++) {
+		memset(b.s + at[2 * i], ' ', at[2 * i + 1]);
+		b.s[at[2 * i]] = '0';
+	}
+	if (!(j = json_loadb(b.s, b.len, JSON_DECODE_ANY, e))) {
+		buf_free(&b);
+		return NULL;
+	}
+	json_decref(j);
+	buf_reset(&b);
+	for (i = 0; i < k; i++) {
+		buf_put(&b, s + from, at[2 * i] - from);
+		buf_puts(&b, "\"\\u0000");
+		buf_put(&b, s + at[2 * i], at[2 * i + 1]);
+		buf_putc(&b, '"');
+		from = at[2 * i] + at[2 * i + 1];
+	}
+	buf_put(&b, s + from, n - from);
+	j = json_loadb(b.s, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, e);
+	buf_free(&b);
+	return j;
+}
+
+const char *
+jsonl_number(const json_t *v, size_t *n)
+{
+	const char *s;
+
+	if (!json_is_string(v) || json_string_length(v) < 2 ||
+	    *(s = json_string_value(v)))
+		return NULL;
+	if (n)
+		*n = json_string_length(v) - 1;
+	return s + 1;
+}
+
+json_t *
+jsonl_as_text(json_t *v)
+{
+	const char *key, *s;
+	json_t *m;
+	size_t i, n;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, m)
+			if ((s = jsonl_number(m, &n)))
+				json_object_set_new_nocheck(v, key, json_stringn(s, n));
+			else
+				jsonl_as_text(m);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			if ((s = jsonl_number(m, &n)))
+				json_array_set_new(v, i, json_stringn(s, n));
+			else
+				jsonl_as_text(m);
+	}
+	return v;
+}
+
+/* ---- parsing ---- */
+
 json_t *
 jsonl_parse(const struct jsonl *r, char *err, size_t errlen)
 {
+	return jsonl_load(r->line, r->len, err, errlen);
+}
+
+json_t *
+jsonl_load(const char *line, size_t len, char *err, size_t errlen)
+{
+	static struct buf spans;	/* kept: no allocation per line */
 	json_error_t e;
 	json_t *j;
 	const char *eof, *nul, *c;
 	char *m;
+	size_t k;
 	int col;
 
 	if (!err)
 		errlen = 0;
-	/* JSON_DECODE_ANY so that "[1]" is "not an object", not a syntax error */
-	j = json_loadb(r->line, r->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &e);
+	/* JSON_DECODE_ANY so that "[1]" is "not an object", not a syntax
+	 * error; duplicate keys are allowed, the last value wins
+	 * (feedpipe(5)) */
+	if ((k = raw_numbers(line, len, &spans)))
+		j = load_raw(line, len, &spans, k, &e);
+	else
+		j = json_loadb(line, len, JSON_DECODE_ANY, &e);
 	if (j && json_is_object(j))
 		return j;
 	if (j) {
@@ -93,17 +283,17 @@ jsonl_parse(const struct jsonl *r, char *err, size_t errlen)
 		json_decref(j);
 		return NULL;
 	}
-	nul = memchr(r->line, '\0', r->len);
-	if (nul && nul - r->line <= e.position) {
+	nul = memchr(line, '\0', len);
+	if (nul && nul - line <= e.position) {
 		/* jansson's message would quote the line only up to the NUL */
-		for (col = 1, c = r->line; c < nul; c++)
+		for (col = 1, c = line; c < nul; c++)
 			col += ((unsigned char)*c & 0xc0) != 0x80;
 		snprintf(err, errlen, "column %d: NUL byte", col);
 	} else if (json_error_code(&e) == json_error_invalid_utf8) {
 		/* jansson counts the characters before the bad byte */
 		snprintf(err, errlen, "column %d: invalid UTF-8 (byte 0x%02x)",
-		    e.column + 1, e.position >= 0 && (size_t)e.position < r->len ?
-		    (unsigned char)r->line[e.position] : 0);
+		    e.column + 1, e.position >= 0 && (size_t)e.position < len ?
+		    (unsigned char)line[e.position] : 0);
 	} else if ((eof = strstr(e.text, "end of file"))) {
 		/* one record, one line: say "line" */
 		snprintf(err, errlen, "column %d: %.*send of line%s", e.column,
@@ -167,9 +357,9 @@ put_real(FILE *out, double d)
 static void
 put_value(FILE *out, json_t *v)
 {
-	const char *key;
+	const char *key, *s;
 	json_t *m;
-	size_t i;
+	size_t i, n;
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
@@ -194,7 +384,10 @@ put_value(FILE *out, json_t *v)
 		putc(']', out);
 		break;
 	case JSON_STRING:
-		put_string(out, json_string_value(v), json_string_length(v));
+		if ((s = jsonl_number(v, &n)))
+			fwrite(s, 1, n, out);
+		else
+			put_string(out, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
 		fprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));

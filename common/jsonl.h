@@ -22,18 +22,33 @@ void jsonl_init(struct jsonl *r, FILE *fp, const char *name);
  * without '\n' is a line. 1 = a line, 0 = end of input, -1 = read error
  * (errno set). */
 int jsonl_next(struct jsonl *r);
-/* Parse the current line (JSON_REJECT_DUPLICATES); it must be an object.
+/* Parse the current line; it must be an object. A key given twice (also
+ * as "\u0069d" for "id") keeps its first place and takes its last value,
+ * as the fast path (jscan) reads it too. A number jansson cannot hold (an
+ * integer beyond json_int_t, a real beyond a double's range or so small
+ * that it would read as 0) becomes a raw number: see jsonl_number.
  * On failure return NULL and put a message such as "column 8: string or '}'
  * expected near '}'", "column 7: invalid UTF-8 (byte 0xff)" or "not a JSON
  * object (array)" into err (256 bytes always suffice; err may be NULL). */
 json_t *jsonl_parse(const struct jsonl *r, char *err, size_t errlen);
+/* The same for the text s[0..n), a record that is not the current line. */
+json_t *jsonl_load(const char *s, size_t n, char *err, size_t errlen);
+/* A raw number is a string holding a NUL byte and the number's text, which
+ * no valid record can hold: its text (n bytes), or NULL if v is no raw
+ * number. As a C string it reads "". jsonl_write writes it back as the
+ * number it was, byte for byte. */
+const char *jsonl_number(const json_t *v, size_t *n);
+/* Make the raw numbers in v strings of their text, for a view that is
+ * shown, never written back as a record; v. */
+json_t *jsonl_as_text(json_t *v);
 /* Free the line buffer; fp is the caller's to close. */
 void jsonl_free(struct jsonl *r);
 
 /* Write rec compactly plus '\n': key order kept, UTF-8 as is, escapes as
  * jansson's JSON_COMPACT dump, but reals in the shortest form that reads
- * back exactly (0.1, not 0.10000000000000001). Strings must be valid UTF-8
- * (anything json_string accepted). -1 if out has a write error. */
+ * back exactly (0.1, not 0.10000000000000001) and raw numbers as their
+ * text. Strings must be valid UTF-8 (anything json_string accepted). -1 if
+ * out has a write error. */
 int jsonl_write(FILE *out, const json_t *rec);
 
 #endif

@@ -1,4 +1,5 @@
 /* jsonw.c: a small, exact JSON writer. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -135,6 +136,10 @@ void json_format_real(double d, char *s)
 	char *p, *q;
 	int prec;
 
+	if (!isfinite(d)) {	/* JSON has no NaN or infinity */
+		strcpy(s, "null");
+		return;
+	}
 	for (prec = 15; prec < 17; prec++) {
 		snprintf(s, JSON_REAL_BUFSZ, "%.*g", prec, d);
 		if (strtod(s, NULL) == d)

@@ -12,6 +12,8 @@ void json_put_string(struct buf *b, const char *s, size_t n);
 /*
  * The shortest text that reads back as exactly d: "." whatever the locale,
  * ".0" on integral values, no '+' or leading zeros in the exponent.
+ * NaN and infinities, which JSON cannot hold, are "null": callers are to
+ * make sure never to pass them.
  */
 #define JSON_REAL_BUFSZ 40
 void json_format_real(double d, char *s);

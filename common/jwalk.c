@@ -104,7 +104,7 @@ jwalk_find(const struct jwalk_member *m, size_t nm, const char *key,
 {
 	size_t i;
 
-	for (i = 0; i < nm; i++)
+	for (i = nm; i-- > 0;)	/* a key given twice: the last value wins */
 		if (m[i].klen == klen && !memcmp(m[i].key, key, klen))
 			return &m[i];
 	return NULL;

@@ -21,7 +21,7 @@ struct jwalk_member {
  * *m (grown as needed, *cap its size); their number. */
 size_t jwalk_members(const char *s, size_t n, struct jwalk_member **m,
     size_t *cap);
-/* The member named key in m[0..nm), or NULL. */
+/* The last member named key in m[0..nm), or NULL. */
 const struct jwalk_member *jwalk_find(const struct jwalk_member *m,
     size_t nm, const char *key, size_t klen);
 

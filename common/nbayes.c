@@ -23,6 +23,10 @@
 
 #define MAGIC "feedpipe-classify-model"
 #define ALPHA 1.0
+/* alpha's bounds keep every log finite: n/a, aV and T(c) + aV for up to
+ * 2^32 counts and words */
+#define ALPHA_MIN 1e-9
+#define ALPHA_MAX 1e9
 
 struct count {
 	uint32_t cls, n;
@@ -44,11 +48,20 @@ struct cls {
 	double prior, miss;	/* log P(c), log(a / (T(c) + aV)) */
 };
 
+/* --train: where the count of (word, class) is in the word's list */
+struct pair {
+	uint32_t w, cls, at;	/* w: word index + 1, 0 if free */
+};
+
 struct nb {
 	char **fields;
 	size_t nfields;
 	struct cls *cls;
-	size_t ncls;
+	size_t ncls, capcls;
+	size_t *cslot;		/* hash table of tag names: class index + 1 */
+	size_t ncslot;
+	struct pair *pairs;
+	size_t npairs, cappairs;
 	long none;		/* the "no tag" class, or -1 */
 	struct word *w;
 	size_t nw, capw;
@@ -133,21 +146,65 @@ lookup(struct nb *m, const char *s, size_t n, int add)
 	return (long)(m->nw - 1);
 }
 
+static void
+grow_classes(struct nb *m)
+{
+	size_t i, j, ns = m->ncslot ? m->ncslot * 2 : 64;
+
+	free(m->cslot);
+	m->cslot = ecalloc(ns, sizeof(*m->cslot));
+	m->ncslot = ns;
+	for (i = 0; i < m->ncls; i++) {
+		if (!m->cls[i].name)
+			continue;
+		j = hash(m->cls[i].name, strlen(m->cls[i].name)) & (ns - 1);
+		for (; m->cslot[j]; j = (j + 1) & (ns - 1))
+			;
+		m->cslot[j] = i + 1;
+	}
+}
+
+/* The slot of tag name in the table: its class index + 1, or 0. */
+static size_t *
+class_slot(const struct nb *m, const char *name)
+{
+	size_t j, *sl;
+
+	j = hash(name, strlen(name)) & (m->ncslot - 1);
+	for (;; j = (j + 1) & (m->ncslot - 1)) {
+		sl = &m->cslot[j];
+		if (!*sl || !strcmp(m->cls[*sl - 1].name, name))
+			return sl;
+	}
+}
+
 static long
 class_index(struct nb *m, const char *name)
 {
-	size_t i;
+	size_t *sl = NULL;
 
-	for (i = 0; i < m->ncls; i++)
-		if (name ? m->cls[i].name && !strcmp(m->cls[i].name, name) :
-		    !m->cls[i].name)
-			return (long)i;
-	m->cls = erealloc(m->cls, (m->ncls + 1) * sizeof(*m->cls));
+	if (!name && m->none >= 0)
+		return m->none;
+	if (name) {
+		if (!m->ncslot)
+			grow_classes(m);
+		if (*(sl = class_slot(m, name)))
+			return (long)*sl - 1;
+	}
+	if (m->ncls == m->capcls) {
+		m->capcls = m->capcls ? m->capcls * 2 : 16;
+		m->cls = erealloc(m->cls, m->capcls * sizeof(*m->cls));
+	}
 	memset(&m->cls[m->ncls], 0, sizeof(*m->cls));
 	m->cls[m->ncls].name = name ? estrdup(name) : NULL;
 	if (!name)
 		m->none = (long)m->ncls;
-	return (long)m->ncls++;
+	else
+		*sl = m->ncls + 1;
+	m->ncls++;
+	if (name && 2 * m->ncls > m->ncslot)
+		grow_classes(m);
+	return (long)m->ncls - 1;
 }
 
 /* Is this word worth counting: two letters or more, not only digits, not
@@ -167,22 +224,69 @@ token(const char *s, size_t n)
 }
 
 static void
-add_count(struct word *w, uint32_t cls)
+append_count(struct word *w, uint32_t cls, uint32_t n)
 {
-	uint32_t i;
-
-	for (i = 0; i < w->nc; i++)
-		if (w->c[i].cls == cls) {
-			w->c[i].n++;
-			return;
-		}
 	if (w->nc == w->capc) {
 		w->capc = w->capc ? w->capc * 2 : 4;
 		w->c = erealloc(w->c, w->capc * sizeof(*w->c));
 	}
 	w->c[w->nc].cls = cls;
 	w->c[w->nc].delta = 0;
-	w->c[w->nc++].n = 1;
+	w->c[w->nc++].n = n;
+}
+
+static size_t
+pair_hash(uint32_t w, uint32_t cls, size_t size)
+{
+	return (size_t)(((uint64_t)w << 32 | cls) * 0x9e3779b97f4a7c15ULL >> 20) &
+	    (size - 1);
+}
+
+static void
+grow_pairs(struct nb *m)
+{
+	struct pair *old = m->pairs;
+	size_t i, j, n = m->cappairs;
+
+	m->cappairs = n ? n * 2 : 4096;
+	m->pairs = ecalloc(m->cappairs, sizeof(*m->pairs));
+	for (i = 0; i < n; i++) {
+		if (!old[i].w)
+			continue;
+		j = pair_hash(old[i].w, old[i].cls, m->cappairs);
+		for (; m->pairs[j].w; j = (j + 1) & (m->cappairs - 1))
+			;
+		m->pairs[j] = old[i];
+	}
+	free(old);
+}
+
+/* One more record of class cls holds word wi: a hash table finds its count
+ * (a word may be in every one of many thousand classes). */
+static void
+add_count(struct nb *m, size_t wi, uint32_t cls)
+{
+	struct word *w = &m->w[wi];
+	struct pair *p;
+	size_t j;
+
+	if (2 * (m->npairs + 1) > m->cappairs)
+		grow_pairs(m);
+	j = pair_hash((uint32_t)wi + 1, cls, m->cappairs);
+	for (;; j = (j + 1) & (m->cappairs - 1)) {
+		p = &m->pairs[j];
+		if (!p->w)
+			break;
+		if (p->w == (uint32_t)wi + 1 && p->cls == cls) {
+			w->c[p->at].n++;
+			return;
+		}
+	}
+	p->w = (uint32_t)wi + 1;
+	p->cls = cls;
+	p->at = w->nc;
+	m->npairs++;
+	append_count(w, cls, 1);
 }
 
 void
@@ -215,7 +319,7 @@ nb_train(struct nb *m, const char *const *labels, size_t nlabels,
 			continue;
 		m->w[wi].last = m->stamp;
 		for (i = 0; i < k; i++) {
-			add_count(&m->w[wi], (uint32_t)cl[i]);
+			add_count(m, (size_t)wi, (uint32_t)cl[i]);
 			m->cls[cl[i]].tokens++;
 		}
 	}
@@ -268,10 +372,39 @@ cmp_word(const void *a, const void *b)
 	    sort_model->w[*(const size_t *)b].s);
 }
 
+static int
+cmp_rank(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	return (x->cls > y->cls) - (x->cls < y->cls);
+}
+
+/* A word's counts with classes by file rank, in that order, into *tmp. */
+static const struct count *
+ranked(const struct word *w, const size_t *rank, struct count **tmp,
+    size_t *cap)
+{
+	uint32_t j;
+
+	if (w->nc > *cap) {
+		*cap = w->nc;
+		*tmp = erealloc(*tmp, *cap * sizeof(**tmp));
+	}
+	for (j = 0; j < w->nc; j++) {
+		(*tmp)[j] = w->c[j];
+		(*tmp)[j].cls = (uint32_t)rank[w->c[j].cls];
+	}
+	qsort(*tmp, w->nc, sizeof(**tmp), cmp_rank);
+	return *tmp;
+}
+
 static void
 write_model(const struct nb *m, FILE *fp)
 {
-	size_t *order, *rank, *words, i, j, k;
+	size_t *order, *rank, *words, i, j, cap = 0;
+	struct count *tmp = NULL;
+	const struct count *rc;
 	const struct cls *c;
 	const struct word *w;
 
@@ -308,15 +441,14 @@ write_model(const struct nb *m, FILE *fp)
 	for (i = 0; i < m->nw; i++) {
 		w = &m->w[words[i]];
 		fputs(w->s, fp);
-		/* classes in file order */
-		for (k = 0; k < m->ncls; k++)
-			for (j = 0; j < w->nc; j++)
-				if (rank[w->c[j].cls] == k)
-					fprintf(fp, " %zu:%lu", k,
-					    (unsigned long)w->c[j].n);
+		rc = ranked(w, rank, &tmp, &cap);	/* classes in file order */
+		for (j = 0; j < w->nc; j++)
+			fprintf(fp, " %lu:%lu", (unsigned long)rc[j].cls,
+			    (unsigned long)rc[j].n);
 		putc('\n', fp);
 	}
 	fputs("end\n", fp);
+	free(tmp);
 	free(order);
 	free(rank);
 	free(words);
@@ -408,15 +540,15 @@ number(const char **p, unsigned long *v)
 static void
 finish(struct nb *m)
 {
-	unsigned long total = 0;
+	double total = 0;	/* a sum of unsigned longs could wrap */
 	size_t i, j;
 	struct cls *c;
 
 	for (i = 0; i < m->ncls; i++)
-		total += m->cls[i].docs;
+		total += (double)m->cls[i].docs;
 	for (i = 0; i < m->ncls; i++) {
 		c = &m->cls[i];
-		c->prior = log((c->docs + 1.0) / ((double)total + (double)m->ncls));
+		c->prior = log(((double)c->docs + 1.0) / (total + (double)m->ncls));
 		c->miss = log(m->alpha / ((double)c->tokens +
 		    m->alpha * (double)m->nw));
 	}
@@ -430,7 +562,7 @@ static int
 load_line(struct nb *m, const char *s, unsigned long *nwords, int *state,
     char *err, size_t errlen)
 {
-	unsigned long docs, tokens, v, k;
+	unsigned long docs, tokens, v, k, prev;
 	const char *p;
 	char *name, *e;
 	long wi;
@@ -452,15 +584,21 @@ load_line(struct nb *m, const char *s, unsigned long *nwords, int *state,
 			return -1;
 		}
 		wi = lookup(m, s, n, 1);
-		for (p = s + n; *p == ' ';) {
+		for (p = s + n, prev = 0; *p == ' ';) {
 			if (number(&p, &k) || *p++ != ':' || number(&p, &v) ||
 			    k >= m->ncls || !v || v > UINT32_MAX) {
 				snprintf(err, errlen, "expected CLASS:COUNT "
 				    "pairs after the word (class < %zu)", m->ncls);
 				return -1;
 			}
-			add_count(&m->w[wi], (uint32_t)k);
-			m->w[wi].c[m->w[wi].nc - 1].n = (uint32_t)v;
+			if (m->w[wi].nc && k <= prev) {
+				snprintf(err, errlen, "class %lu after class %lu: "
+				    "expected the classes in increasing order",
+				    k, prev);
+				return -1;
+			}
+			append_count(&m->w[wi], (uint32_t)k, (uint32_t)v);
+			prev = k;
 		}
 		if (*p) {
 			snprintf(err, errlen, "expected CLASS:COUNT pairs after "
@@ -494,8 +632,10 @@ load_line(struct nb *m, const char *s, unsigned long *nwords, int *state,
 		}
 	} else if (!strncmp(s, "alpha ", 6)) {
 		m->alpha = strtod(s + 6, &e);
-		if (*e || !(m->alpha > 0) || !isfinite(m->alpha)) {
-			snprintf(err, errlen, "alpha: expected a number > 0");
+		if (*e || e == s + 6 || !(m->alpha >= ALPHA_MIN &&
+		    m->alpha <= ALPHA_MAX)) {
+			snprintf(err, errlen, "alpha: expected a number from "
+			    "1e-9 to 1e9");
 			return -1;
 		}
 	} else if (!strncmp(s, "docs ", 5)) {
@@ -633,12 +773,7 @@ nb_tag(const struct nb *m, size_t i)
 long
 nb_find_tag(const struct nb *m, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < m->ncls; i++)
-		if (m->cls[i].name && !strcmp(m->cls[i].name, name))
-			return (long)i;
-	return -1;
+	return m->ncslot ? (long)*class_slot(m, name) - 1 : -1;
 }
 
 void
@@ -747,6 +882,8 @@ nb_free(struct nb *m)
 	}
 	free(m->fields);
 	free(m->cls);
+	free(m->cslot);
+	free(m->pairs);
 	free(m->w);
 	free(m->slot);
 	free(m->score);

@@ -17,6 +17,7 @@
 #include "words.h"
 
 enum { MAXFIELDS = 64 };
+#define MAXWEIGHT 1e9	/* |term and field weights| */
 
 struct fref {
 	size_t field;
@@ -169,8 +170,11 @@ weight(struct lex *lx, double *w)
 		num[n] = s[n];
 	num[n] = '\0';
 	*w = strtod(num, &e);
+	/* bounded, so that no sum of products of weights overflows */
 	if (!n || *e || !isfinite(*w))
 		return lexerr(lx, lx->p, "'^' wants a number, such as ^2 or ^0.5");
+	if (!(fabs(*w) <= MAXWEIGHT))
+		return lexerr(lx, lx->p, "'^' wants a weight from -1e9 to 1e9");
 	lx->p = s + n;
 	return 0;
 }
@@ -318,6 +322,9 @@ header(struct rules *r, struct lex *lx, const char *src, unsigned long line)
 		thr = strtod(num, &e);
 		if (!n || *e || !isfinite(thr))
 			return lexerr(lx, lx->p, "'>=' wants a number");
+		if (!(fabs(thr) <= MAXWEIGHT * MAXWEIGHT))
+			return lexerr(lx, lx->p, "'>=' wants a threshold from "
+			    "-1e18 to 1e18");
 		lx->p += n;
 		has_thr = 1;
 		skipws(lx);

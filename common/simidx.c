@@ -24,8 +24,13 @@ struct rare {
 	uint64_t w;
 };
 
+/* Pairs of sizes whose word sets may differ in at most DMAX words go
+ * through the partition index: few parts, so few keys per title. */
+enum { DMAX = 3 };
+
 struct simidx {
 	double t;
+	struct hset parts;	/* (sizes, part, its words) -> index into lists */
 	uint64_t *toks;
 	size_t ntoks, captoks;
 	struct title *titles;
@@ -135,6 +140,7 @@ simidx_new(double threshold)
 
 	x->t = threshold;
 	hset_init(&x->words, 1024);
+	hset_init(&x->parts, 1024);
 	return x;
 }
 
@@ -151,6 +157,7 @@ simidx_free(struct simidx *x)
 	}
 	free(x->lists);
 	hset_free(&x->words);
+	hset_free(&x->parts);
 	free(x->toks);
 	free(x->titles);
 	free(x->probed);
@@ -177,6 +184,89 @@ byrarity(const void *a, const void *b)
 	return (x->df > y->df) - (x->df < y->df);
 }
 
+/* Words in common that a title of n words needs with one of m to reach
+ * the threshold, and so the most words their sets may differ in: d. 0 if
+ * no pair of these sizes can match. */
+static size_t
+overlap(const struct simidx *x, size_t n, size_t m, size_t *d)
+{
+	size_t a = atleast(x->t / (1 + x->t), n + m);
+
+	if (a > n || a > m)
+		return 0;
+	*d = n + m - 2 * a;
+	return a;
+}
+
+/*
+ * Partition filtering: sets that differ in at most d words, with the
+ * words split into d + 1 parts by hash, agree exactly on at least one
+ * part. The key of part j for a probe of n words against titles of m: the
+ * sizes, j and the words of the current title in that part. Unlike a word,
+ * a part is shared by few titles however small the vocabulary.
+ */
+static void
+part_key(const struct simidx *x, size_t n, size_t m, size_t j, size_t k,
+    uint64_t key[3])
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	for (i = 0; i < x->ncur; i++)
+		if ((x->cur[i] >> 40) % k == j)
+			h = (h ^ x->cur[i]) * 0x100000001b3ULL;
+	key[0] = (uint64_t)n << 32 | (uint64_t)m;
+	key[1] = (uint64_t)j;
+	key[2] = h;
+}
+
+static void
+post(struct simidx *x, struct hset *set, uint32_t tag, const void *key,
+    size_t keylen)
+{
+	struct plist *pl;
+	long li;
+	int added;
+
+	li = hset_add(set, tag, key, keylen, (int64_t)x->nlists, HSET_COPY,
+	    &added);
+	if (added) {
+		if (x->nlists == x->caplists) {
+			x->caplists = x->caplists ? x->caplists * 2 : 1024;
+			x->lists = erealloc(x->lists, x->caplists * sizeof(*x->lists));
+		}
+		memset(&x->lists[x->nlists++], 0, sizeof(*x->lists));
+	}
+	pl = &x->lists[set->ent[li].val];
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap ? pl->cap * 2 : 4;
+		pl->v = erealloc(pl->v, pl->cap * sizeof(*pl->v));
+		pl->sig = erealloc(pl->sig, pl->cap * sizeof(*pl->sig));
+	}
+	pl->sig[pl->n] = x->cursig;
+	pl->v[pl->n++] = (uint32_t)x->ntitles;
+}
+
+/* Check the titles of list pl below *best; the earliest similar one. */
+static void
+check_list(struct simidx *x, const struct plist *pl, size_t a, uint32_t *best)
+{
+	const struct title *ti;
+	uint32_t id;
+	size_t k;
+
+	for (k = 0; k < pl->n && (id = pl->v[k]) < *best; k++) {
+		if (bound(x->cur, x->ncur, pl->sig[k]) < a ||
+		    x->probed[id] == x->probe)
+			continue;
+		x->probed[id] = x->probe;
+		ti = &x->titles[id];
+		if (similar(x->t, common(x->cur, x->ncur, x->toks + ti->off,
+		    ti->n), x->ncur, ti->n))
+			*best = id;
+	}
+}
+
 void
 simidx_set(struct simidx *x, const char *norm, size_t n)
 {
@@ -187,13 +277,45 @@ simidx_set(struct simidx *x, const char *norm, size_t n)
 		x->cursig |= 1ULL << bit(x->cur[i]);
 }
 
+/* Titles of m words through the partition index. */
+static void
+match_parts(struct simidx *x, size_t m, size_t a, size_t d, uint32_t *best)
+{
+	uint64_t key[3];
+	size_t j;
+	long li;
+
+	for (j = 0; j <= d; j++) {
+		part_key(x, x->ncur, m, j, d + 1, key);
+		if ((li = hset_find(&x->parts, 0, (const char *)key, sizeof(key))) >= 0)
+			check_list(x, &x->lists[x->parts.ent[li].val], a, best);
+	}
+}
+
+/* Titles of m words through the word index: the lists of our p rarest
+ * words, as a title holding none of them shares at most nx - p. */
+static void
+match_words(struct simidx *x, size_t m, size_t a, uint32_t *best)
+{
+	const struct plist *pl;
+	size_t nx = x->ncur, p = nx - a + 1, i;
+
+	for (i = 0; i < nx; i++) {
+		pl = postings(x, x->cur[i], m);
+		x->order[i].df = pl ? pl->n : 0;
+		x->order[i].w = x->cur[i];
+	}
+	qsort(x->order, nx, sizeof(*x->order), byrarity);
+	for (i = 0; i < p; i++)
+		if (x->order[i].df)	/* else no title of m words has it */
+			check_list(x, postings(x, x->order[i].w, m), a, best);
+}
+
 int
 simidx_match(struct simidx *x, long *owner)
 {
-	const struct plist *pl;
-	const struct title *ti;
-	size_t nx, p, i, k, m, a, lo, hi;
-	uint32_t id, best = UINT32_MAX;
+	size_t nx, m, a, d, lo, hi;
+	uint32_t best = UINT32_MAX;
 
 	nx = x->ncur;
 	if (!nx || !x->ntitles)
@@ -206,33 +328,12 @@ simidx_match(struct simidx *x, long *owner)
 	hi = (size_t)((double)nx / x->t + 1e-9);
 	x->order = erealloc(x->order, nx * sizeof(*x->order));
 	for (m = lo; m <= hi; m++) {
-		/* J >= t with a title of m words takes a common words;
-		 * a title holding none of our p rarest has at most nx - p */
-		a = atleast(x->t / (1 + x->t), nx + m);
-		if (a > nx || a > m)
+		if (!(a = overlap(x, nx, m, &d)))
 			continue;
-		p = nx - a + 1;
-		for (i = 0; i < nx; i++) {
-			pl = postings(x, x->cur[i], m);
-			x->order[i].df = pl ? pl->n : 0;
-			x->order[i].w = x->cur[i];
-		}
-		qsort(x->order, nx, sizeof(*x->order), byrarity);
-		for (i = 0; i < p; i++) {
-			if (!x->order[i].df)
-				continue;	/* no title of m words has it */
-			pl = postings(x, x->order[i].w, m);
-			for (k = 0; k < pl->n && (id = pl->v[k]) < best; k++) {
-				if (bound(x->cur, nx, pl->sig[k]) < a ||
-				    x->probed[id] == x->probe)
-					continue;
-				x->probed[id] = x->probe;
-				ti = &x->titles[id];
-				if (similar(x->t, common(x->cur, nx,
-				    x->toks + ti->off, ti->n), nx, ti->n))
-					best = id;
-			}
-		}
+		if (d <= DMAX)
+			match_parts(x, m, a, d, &best);
+		else
+			match_words(x, m, a, &best);
 	}
 	if (best == UINT32_MAX)
 		return 0;
@@ -243,11 +344,10 @@ simidx_match(struct simidx *x, long *owner)
 void
 simidx_add(struct simidx *x, long owner)
 {
-	struct plist *pl;
 	struct title *ti;
-	size_t i;
-	long li;
-	int added;
+	size_t i, j, n, m, d, lo, hi;
+	uint64_t key[3];
+	int far;
 
 	if (!x->ncur)
 		return;
@@ -269,27 +369,27 @@ simidx_add(struct simidx *x, long owner)
 	x->probed[x->ntitles] = 0;
 	memcpy(x->toks + x->ntoks, x->cur, x->ncur * sizeof(*x->cur));
 	x->ntoks += x->ncur;
-	for (i = 0; i < x->ncur; i++) {
-		li = hset_add(&x->words, (uint32_t)x->ncur,
-		    (const char *)&x->cur[i],
-		    sizeof(x->cur[i]), (int64_t)x->nlists, HSET_COPY, &added);
-		if (added) {
-			if (x->nlists == x->caplists) {
-				x->caplists = x->caplists ? x->caplists * 2 : 1024;
-				x->lists = erealloc(x->lists,
-				    x->caplists * sizeof(*x->lists));
-			}
-			memset(&x->lists[x->nlists++], 0, sizeof(*x->lists));
+	/* the word lists serve pairs of sizes that may differ in more than
+	 * DMAX words, the parts the others: for every size n of a title
+	 * that could match this one */
+	m = x->ncur;	/* a size more each way: rounding never loses one */
+	lo = atleast(x->t, m);
+	hi = (size_t)((double)m / x->t + 1e-9) + 1;
+	for (n = lo > 1 ? lo - 1 : 1, far = 0; n <= hi; n++) {
+		if (!overlap(x, n, m, &d))
+			continue;
+		if (d > DMAX) {
+			far = 1;
+			continue;
 		}
-		pl = &x->lists[x->words.ent[li].val];
-		if (pl->n == pl->cap) {
-			pl->cap = pl->cap ? pl->cap * 2 : 4;
-			pl->v = erealloc(pl->v, pl->cap * sizeof(*pl->v));
-			pl->sig = erealloc(pl->sig, pl->cap * sizeof(*pl->sig));
+		for (j = 0; j <= d; j++) {
+			part_key(x, n, m, j, d + 1, key);
+			post(x, &x->parts, 0, key, sizeof(key));
 		}
-		pl->sig[pl->n] = x->cursig;
-		pl->v[pl->n++] = (uint32_t)x->ntitles;
 	}
+	for (i = 0; far && i < x->ncur; i++)
+		post(x, &x->words, (uint32_t)x->ncur, &x->cur[i],
+		    sizeof(x->cur[i]));
 	x->ntitles++;
 }
 

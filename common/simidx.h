@@ -1,7 +1,7 @@
 /* simidx.h: find near-duplicate titles by the Jaccard similarity of their
  * word sets, |A ∩ B| / |A ∪ B|, without comparing every pair.
  *
- * Every word of every title added goes into an inverted index, with one
+ * The words of the titles added go into an inverted index, with one
  * posting list per word and title size. A title of n distinct words reaches
  * similarity t with one of m words only if they share
  * a = ceil(t (n + m) / (1 + t)) words, so only if that title holds one of
@@ -9,6 +9,11 @@
  * t n <= m <= n / t. A probe reads, for each such m, the lists of its
  * n - a + 1 rarest words among titles of m words, and checks each title
  * found exactly.
+ * Where the threshold leaves titles of n and m words at most d <= 3 words
+ * apart (|A - B| + |B - A| <= d: at t = 0.9 for titles up to 18 words), that
+ * word index degenerates when every title shares common words: then the
+ * words are split into d + 1 parts by hash, sets that close agree on one
+ * part whole, and a title is listed under each of its parts instead.
  * A probe costs a few short lists for real titles. */
 #ifndef FEEDPIPE_SIMIDX_H
 #define FEEDPIPE_SIMIDX_H

@@ -14,8 +14,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	if (date_parse(s, &t) == 0) {
 		date_format(t, out);
-		if (t >= 0 && t < 253402300800 && (date_parse(out, &back) || back != t))
-			abort();	/* RFC 3339 out must read back as the same time */
+		/* every date read is in 0000..9999: RFC 3339 out, read back as
+		 * the same time */
+		if (strlen(out) != 20 || date_parse(out, &back) || back != t)
+			abort();
 	}
 	free(s);
 	return 0;

@@ -425,7 +425,6 @@ enrich: 3 records passed through without a request: --max-requests 3 reached" ]
 	[ "$status" -eq 1 ]
 	[ "$err" = "enrich: input.jsonl:2: column 3: invalid token near 'not'
 enrich: input.jsonl:3: not a JSON object (array)
-enrich: input.jsonl:4: column 16: duplicate object key near '\"id\"'
 enrich: input.jsonl:6: column 25: invalid UTF-8 (byte 0xff)" ]
 }
 
