@@ -639,13 +639,15 @@ cache_lookup(struct slot *sl)
 {
 	const char *v;
 	size_t vn;
+	char err[512];
 	int r;
 
-	if (!use_cache || (r = cache_get(cachedir, sl->key, &entry)) == 0)
+	if (!use_cache || (r = cache_get(cachedir, sl->key, &entry, err,
+	    sizeof(err))) == 0)
 		return 0;
 	if (r < 0) {
 		if (!cache_warned++)
-			weprintf("%s/%.2s/%s:", cachedir, sl->key, sl->key);
+			weprintf("cache: %s", err);
 		return 0;
 	}
 	while (entry.len && is_space((unsigned char)entry.s[entry.len - 1]))
