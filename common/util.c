@@ -180,6 +180,8 @@ int util_tmpfile(const char *target, int mode, char **name)
 
 void util_wipe(void *p, size_t n)
 {
+	if (!p)		/* a buffer never used */
+		return;
 #if defined(__GLIBC__) || defined(__OpenBSD__) || defined(__FreeBSD__)
 	explicit_bzero(p, n);
 #else

@@ -41,7 +41,8 @@ int write_all(int fd, const char *s, size_t n);
  * an attacker left, a stale file) is followed or reused. The descriptor
  * (O_WRONLY|O_CLOEXEC) and its name in *name, or -1 and errno. */
 int util_tmpfile(const char *target, int mode, char **name);
-/* Overwrite n bytes at p with zeros in a way the compiler keeps. */
+/* Overwrite n bytes at p (NULL: none) with zeros in a way the compiler
+ * keeps. */
 void util_wipe(void *p, size_t n);
 
 /* Open a named input; "-" is stdin. Returns NULL (errno set) on failure. */
