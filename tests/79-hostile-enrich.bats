@@ -133,15 +133,22 @@ enrich: $TMP/in:4: w: usage.total_tokens is not a count from 0 to 100000000: ign
 	[[ "$err" == *"enrich: --max-tokens 1 reached ("*" used): no more requests"* ]]
 }
 
-@test "no core dump and no key in /proc/PID/environ while enrich runs" {
+@test "no core dump, not dumpable, and no key in /proc/PID/environ while enrich runs" {
 	not_under_valgrind "looks at the process itself"
 	serve
 	printf '%s\n' '{"id":"s","title":"S [sleep=1500]"}' > "$TMP/in"
-	enrich --no-cache "$TMP/in" > "$TMP/o" &
+	# as another user, so that "not dumpable" shows: /proc/PID is then root's
+	as=
+	if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+		as="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+		$as sh -c 'test -x "$(command -v enrich)"' 2>/dev/null || as=
+	fi
+	$as enrich --no-cache < "$TMP/in" > "$TMP/o" &
 	pid=$!
 	sleep 0.5
 	grep -E '^Max core file size +0 +0 ' "/proc/$pid/limits"
 	! tr '\0' '\n' < "/proc/$pid/environ" | grep -F never-print
+	[ -z "$as" ] || [ "$(stat -c %U "/proc/$pid/environ")" = root ]
 	wait "$pid"
 	[ "$(jq -r .ai.title "$TMP/o")" = "zh:title:S [sleep=1500]" ]
 }
