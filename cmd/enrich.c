@@ -15,8 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <curl/curl.h>
 
@@ -44,7 +48,9 @@ enum {
 #define MAX_RETRY_AFTER 600.0	/* longer: give up rather than wait */
 
 /* options and settings */
-static const char *api_base, *model, *lang = "zh", *cachedir, *api_key;
+static const char *api_base, *model, *lang = "zh", *cachedir;
+static char *api_key;		/* our copy; the environment's is wiped */
+static struct llm_secret secret;	/* what is scrubbed out of answers */
 static unsigned fields = LLM_ALL;
 static int jobs = 4, retries = 4, dry_run, verbose, use_cache = 1;
 static double timeout_s = 120, retry_delay = 1;
@@ -163,21 +169,17 @@ frand(void)
 	return (double)(rnd >> 11) / 9007199254740992.0;
 }
 
-/* s with the key, should a server echo it, replaced by "***", and control
- * characters by spaces: everything printed from outside goes through it */
+/* s with the key, should it have got this far, scrubbed (llm_scrub), and
+ * control characters replaced by spaces: everything printed from outside
+ * goes through it */
 static const char *
 scrub(const char *s)
 {
-	size_t kn = api_key ? strlen(api_key) : 0, i;
-	const char *p;
+	size_t i;
 
 	buf_reset(&msg);
-	while (kn >= 4 && (p = strstr(s, api_key))) {
-		buf_put(&msg, s, (size_t)(p - s));
-		buf_puts(&msg, "***");
-		s = p + kn;
-	}
 	buf_puts(&msg, s);
+	llm_scrub(&secret, &msg);
 	for (i = 0; i < msg.len; i++)
 		if ((unsigned char)msg.s[i] < 0x20 || msg.s[i] == 0x7f)
 			msg.s[i] = ' ';
@@ -639,15 +641,18 @@ cache_lookup(struct slot *sl)
 {
 	const char *v;
 	size_t vn;
+	char err[512];
 	int r;
 
-	if (!use_cache || (r = cache_get(cachedir, sl->key, &entry)) == 0)
+	if (!use_cache || (r = cache_get(cachedir, sl->key, &entry, err,
+	    sizeof(err))) == 0)
 		return 0;
 	if (r < 0) {
 		if (!cache_warned++)
-			weprintf("%s/%.2s/%s:", cachedir, sl->key, sl->key);
+			weprintf("cache: %s", err);
 		return 0;
 	}
+	llm_scrub(&secret, &entry);	/* written before keys were scrubbed? */
 	while (entry.len && is_space((unsigned char)entry.s[entry.len - 1]))
 		entry.len--;
 	if (jscan_find(entry.s, entry.len, "lang", &v, &vn) != 0 ||
@@ -1016,6 +1021,21 @@ retry(struct slot *sl, const char *reason, double after)
 	sl->state = S_WAIT;
 }
 
+/* What an answer cost: as the server says, else a quarter of the bytes;
+ * added to ntokens without overflow. */
+static long
+count_tokens(struct slot *sl, const struct llm_answer *a)
+{
+	long tok = a->tokens;
+
+	if (a->note.len)
+		say(sl, "%s", a->note.s);
+	if (tok < 0 || tok > LLM_TOKENS_MAX)
+		tok = (long)((sl->req.len + sl->resp.len) / 4);
+	ntokens = ntokens > LONG_MAX - tok ? LONG_MAX : ntokens + tok;
+	return tok;
+}
+
 static void
 answered(struct slot *sl)
 {
@@ -1024,16 +1044,14 @@ answered(struct slot *sl)
 	long tok;
 
 	memset(&a, 0, sizeof(a));
-	if (llm_parse_response(buf_str(&sl->resp), sl->resp.len, fields, &a, err,
-	    sizeof(err))) {
-		ntokens += a.tokens >= 0 ? a.tokens : (long)(sl->req.len +
-		    sl->resp.len) / 4;
+	if (llm_parse_response(buf_str(&sl->resp), sl->resp.len, fields,
+	    &secret, &a, err, sizeof(err))) {
+		count_tokens(sl, &a);
 		llm_answer_free(&a);
 		retry(sl, err, -1);	/* another try may be better */
 		return;
 	}
-	tok = a.tokens >= 0 ? a.tokens : (long)(sl->req.len + sl->resp.len) / 4;
-	ntokens += tok;
+	tok = count_tokens(sl, &a);
 	if (!a.model.len)
 		buf_puts(&a.model, model);
 	buf_reset(&entry);
@@ -1075,6 +1093,8 @@ complete(struct slot *sl, CURLcode rc)
 	curl_off_t ra = -1;
 	struct buf why = { 0 };
 
+	/* before anything reads, keeps, cuts or prints the answer */
+	llm_scrub(&secret, &sl->resp);
 	cu.easy_getinfo(sl->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (retry_after_given(sl->easy))
 		cu.easy_getinfo(sl->easy, CURLINFO_RETRY_AFTER, &ra);
@@ -1105,7 +1125,7 @@ complete(struct slot *sl, CURLcode rc)
 		return;
 	}
 	buf_printf(&why, "HTTP %ld: ", status);
-	llm_error_text(&why, buf_str(&sl->resp), sl->resp.len);
+	llm_error_text(&why, buf_str(&sl->resp), sl->resp.len, &secret);
 	if ((status == 400 || status == 422) && sl->fmt != LLM_PROMPT_ONLY &&
 	    llm_format_refused(buf_str(&sl->resp), sl->resp.len)) {
 		/* not the record's fault: again, as the server wants it */
@@ -1330,6 +1350,7 @@ static void
 configure(void)
 {
 	const char *p, *var = "FEEDPIPE_API_KEY";
+	char *k;
 	size_t n;
 
 	if (!model && !(model = env("FEEDPIPE_MODEL", NULL))) {
@@ -1351,12 +1372,18 @@ configure(void)
 	buf_put(&url, api_base, n);
 	if (n < 17 || strcmp(url.s + n - 17, "/chat/completions"))
 		buf_puts(&url, "/chat/completions");
-	if (!(api_key = env(var, NULL)))
-		api_key = env(var = "OPENAI_API_KEY", NULL);
-	if (api_key)
+	if (!(p = env(var, NULL)))
+		p = env(var = "OPENAI_API_KEY", NULL);
+	if (p) {
+		api_key = estrdup(p);
+		/* one copy fewer in memory, and none in /proc/PID/environ */
+		k = getenv(var);
+		util_wipe(k, strlen(k));
 		for (p = api_key; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				eprintf("%s holds a control character", var);
+	}
+	llm_secret_init(&secret, api_key);
 	if (use_cache && !cachedir) {
 		if (cache_default_dir(&defcache, "enrich")) {
 			weprintf("no cache: give --cache or set XDG_CACHE_HOME "
@@ -1384,11 +1411,38 @@ setup_curl(void)
 	if (api_key) {
 		buf_printf(&auth, "Authorization: Bearer %s", api_key);
 		headers = cu.slist_append(headers, auth.s);
-		memset(auth.s, 0, auth.len);
+		util_wipe(auth.s, auth.len);
 		buf_free(&auth);
 	}
 	if (!headers)
 		eprintf("curl_slist_append failed");
+}
+
+/* No core dump, no ptrace by others of our user: either would show the
+ * key. */
+static void
+harden(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &rl);
+#ifdef __linux__
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
+/* The key's copies that are ours, zeroed. */
+static void
+forget_key(void)
+{
+	struct curl_slist *h;
+
+	for (h = headers; h; h = h->next)
+		util_wipe(h->data, strlen(h->data));
+	if (api_key)
+		util_wipe(api_key, strlen(api_key));
+	free(api_key);
+	llm_secret_free(&secret);
 }
 
 int
@@ -1397,6 +1451,7 @@ main(int argc, char *argv[])
 	static char outbuf[1 << 16], dash[] = "-", *stdin_only[] = { dash };
 	size_t i;
 
+	harden();
 	setprogname(argv[0]);
 	options(argc, argv);
 	configure();
@@ -1429,8 +1484,11 @@ main(int argc, char *argv[])
 		    nrequests, ntokens);
 	if (multi) {
 		cu.multi_cleanup(multi);
+		forget_key();
 		cu.slist_free_all(headers);
 		cu.global_cleanup();
+	} else {
+		forget_key();
 	}
 	for (i = 0; i < nwin; i++) {
 		buf_free(&win[i].line);

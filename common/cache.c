@@ -34,18 +34,33 @@ entry_path(struct buf *p, const char *dir, const char *key)
 }
 
 int
-cache_get(const char *dir, const char *key, struct buf *out)
+cache_get(const char *dir, const char *key, struct buf *out, char *err,
+    size_t errlen)
 {
 	struct buf path = { 0 };
-	ssize_t r;
-	int fd;
+	struct stat st;
+	ssize_t r = 0;
+	int fd, ret = -1;
 
 	buf_reset(out);
 	entry_path(&path, dir, key);
-	fd = open(path.s, O_RDONLY | O_CLOEXEC);
-	buf_free(&path);
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	/* O_NONBLOCK: a FIFO put there must not hang the run */
+	fd = open(path.s, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			ret = 0;
+		else if (errno == ELOOP)
+			snprintf(err, errlen, "%s: a symbolic link: taken for no "
+			    "entry", path.s);
+		else
+			snprintf(err, errlen, "%s: %s", path.s, strerror(errno));
+		goto done;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file: taken for no entry",
+		    path.s);
+		goto done;
+	}
 	for (;;) {
 		buf_grow(out, 4096);
 		r = read(fd, out->s + out->len, out->cap - out->len - 1);
@@ -61,10 +76,15 @@ cache_get(const char *dir, const char *key, struct buf *out)
 		}
 	}
 	out->s[out->len] = '\0';
-	close(fd);
 	if (r < 0)
-		return -1;
-	return out->len > 0;
+		snprintf(err, errlen, "%s: %s", path.s, strerror(errno));
+	else
+		ret = out->len > 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	buf_free(&path);
+	return ret;
 }
 
 /* mkdir -p */
@@ -94,12 +114,12 @@ int
 cache_put(const char *dir, const char *key, const char *s, size_t n,
     char *err, size_t errlen)
 {
-	struct buf path = { 0 }, tmp = { 0 };
+	struct buf path = { 0 };
+	char *tmp = NULL;
 	int fd, ret = -1;
 
 	entry_path(&path, dir, key);
-	buf_printf(&tmp, "%s.tmp.%ld", path.s, (long)getpid());
-	fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = util_tmpfile(path.s, 0666, &tmp);
 	if (fd < 0 && errno == ENOENT) {
 		path.s[strlen(dir) + 3] = '\0';	/* DIR/ab */
 		if (makedirs(path.s)) {
@@ -107,32 +127,32 @@ cache_put(const char *dir, const char *key, const char *s, size_t n,
 			goto done;
 		}
 		entry_path(&path, dir, key);
-		fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		fd = util_tmpfile(path.s, 0666, &tmp);
 	}
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", tmp.s, strerror(errno));
+		snprintf(err, errlen, "%s.tmp: %s", path.s, strerror(errno));
 		goto done;
 	}
 	if (write_all(fd, s, n)) {
-		snprintf(err, errlen, "%s: write: %s", tmp.s, strerror(errno));
+		snprintf(err, errlen, "%s: write: %s", tmp, strerror(errno));
 		close(fd);
-		unlink(tmp.s);
+		unlink(tmp);
 		goto done;
 	}
 	if (close(fd)) {
-		snprintf(err, errlen, "%s: close: %s", tmp.s, strerror(errno));
-		unlink(tmp.s);
+		snprintf(err, errlen, "%s: close: %s", tmp, strerror(errno));
+		unlink(tmp);
 		goto done;
 	}
-	if (rename(tmp.s, path.s)) {
-		snprintf(err, errlen, "rename %s to %s: %s", tmp.s, path.s,
+	if (rename(tmp, path.s)) {
+		snprintf(err, errlen, "rename %s to %s: %s", tmp, path.s,
 		    strerror(errno));
-		unlink(tmp.s);
+		unlink(tmp);
 		goto done;
 	}
 	ret = 0;
 done:
 	buf_free(&path);
-	buf_free(&tmp);
+	free(tmp);
 	return ret;
 }

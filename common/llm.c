@@ -6,6 +6,13 @@
 #include "jsonw.h"
 #include "llm.h"
 #include "text.h"
+#include "util.h"
+
+static int
+isalpha_c(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 const char *const llm_field_name[LLM_NFIELDS] = {
 	"title", "tldr", "motivation", "method", "result", "conclusion",
@@ -194,6 +201,176 @@ llm_request(struct buf *out, const char *model, const char *lang,
 	buf_free(&user);
 }
 
+/* ---- the key kept out of everything an answer gives ---- */
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64url[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* The base64 characters that come from k[0..n) alone when k starts o
+ * bytes into the encoded data: the same whatever surrounds it. */
+static void
+b64_form(struct buf *out, const char *k, size_t n, size_t o,
+    const char *alpha)
+{
+	size_t c, q, b;
+	unsigned v;
+
+	for (c = (8 * o + 5) / 6; c < 8 * (o + n) / 6; c++) {
+		q = 6 * c - 8 * o;	/* the first bit, counted in k */
+		for (v = 0, b = q; b < q + 6; b++)
+			v = v << 1 | (((unsigned char)k[b / 8] >> (7 - b % 8)) & 1);
+		buf_putc(out, alpha[v]);
+	}
+}
+
+static void
+add_form(struct llm_secret *s, const struct buf *f)
+{
+	int i;
+
+	if (f->len < s->minrun)
+		return;
+	for (i = 0; i < s->n; i++)
+		if (s->form[i].len == f->len && !memcmp(s->form[i].s, f->s, f->len))
+			return;
+	buf_put(&s->form[s->n++], f->s, f->len);
+}
+
+void
+llm_secret_init(struct llm_secret *s, const char *key)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf f = { 0 };
+	size_t n = key ? strlen(key) : 0, i, o;
+	unsigned char c;
+
+	memset(s, 0, sizeof(*s));
+	if (n < 4)
+		return;
+	s->minrun = n < 8 ? n : 8;
+	buf_put(&f, key, n);
+	add_form(s, &f);
+	buf_reset(&f);
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)key[i];
+		if (isalpha_c(c) || (c >= '0' && c <= '9') || strchr("-_.~", c))
+			buf_putc(&f, (char)c);
+		else
+			buf_printf(&f, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+	add_form(s, &f);
+	buf_reset(&f);
+	for (i = 0; i < n; i++) {
+		if (key[i] == '/' || key[i] == '"' || key[i] == '\\')
+			buf_putc(&f, '\\');
+		buf_putc(&f, key[i]);
+	}
+	add_form(s, &f);
+	for (o = 0; o < 3; o++) {
+		buf_reset(&f);
+		b64_form(&f, key, n, o, b64);
+		add_form(s, &f);
+		buf_reset(&f);
+		b64_form(&f, key, n, o, b64url);
+		add_form(s, &f);
+	}
+	util_wipe(f.s, f.cap);
+	buf_free(&f);
+}
+
+void
+llm_secret_free(struct llm_secret *s)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		util_wipe(s->form[i].s, s->form[i].len);
+		buf_free(&s->form[i]);
+	}
+	s->n = 0;
+}
+
+/* The longest run at t[0..n) that is a stretch of at least minrun bytes
+ * of one of the forms; 0 if none. */
+static size_t
+key_run(const struct llm_secret *s, const char *t, size_t n)
+{
+	const char *f, *p, *fend;
+	size_t best = 0, m;
+	int i;
+
+	if (n < s->minrun)
+		return 0;
+	for (i = 0; i < s->n; i++) {
+		f = s->form[i].s;
+		fend = f + s->form[i].len;
+		for (p = f; (p = memchr(p, t[0], (size_t)(fend - p))); p++) {
+			if ((size_t)(fend - p) < s->minrun ||
+			    memcmp(p, t, s->minrun))
+				continue;
+			for (m = s->minrun; m < n && p + m < fend && p[m] == t[m]; m++)
+				;
+			if (m > best)
+				best = m;
+		}
+	}
+	return best;
+}
+
+void
+llm_scrub(const struct llm_secret *s, struct buf *b)
+{
+	unsigned char in[256] = { 0 };
+	struct buf out = { 0 };
+	size_t i, j, done = 0, run = 0, m;
+	int k;
+
+	if (!s || !s->n || b->len < s->minrun)
+		return;
+	for (k = 0; k < s->n; k++)
+		for (j = 0; j < s->form[k].len; j++)
+			in[(unsigned char)s->form[k].s[j]] = 1;
+	for (i = 0; i < b->len; i++) {
+		/* only where minrun bytes in a row could be of a form */
+		if (run <= i)
+			for (run = i; run < b->len && in[(unsigned char)b->s[run]];
+			    run++)
+				;
+		if (run - i < s->minrun) {
+			i = run;
+			continue;
+		}
+		if (!(m = key_run(s, b->s + i, b->len - i)))
+			continue;
+		buf_put(&out, b->s + done, i - done);
+		buf_puts(&out, LLM_SCRUBBED);
+		done = i + m;
+		i = done - 1;
+	}
+	if (!done)
+		return;
+	buf_put(&out, b->s + done, b->len - done);
+	util_wipe(b->s, b->cap);
+	buf_free(b);
+	*b = out;
+}
+
+/* The same for a C string cut to its size. */
+static void
+scrub_cstr(const struct llm_secret *s, char *str, size_t size)
+{
+	struct buf b = { 0 };
+
+	if (!s || !s->n || !size)
+		return;
+	buf_puts(&b, str);
+	llm_scrub(s, &b);
+	snprintf(str, size, "%s", b.s);
+	buf_free(&b);
+}
+
 void
 llm_answer_free(struct llm_answer *a)
 {
@@ -202,6 +379,7 @@ llm_answer_free(struct llm_answer *a)
 	for (i = 0; i < LLM_NFIELDS; i++)
 		buf_free(&a->text[i]);
 	buf_free(&a->model);
+	buf_free(&a->note);
 }
 
 /* The member of o named like field f, ignoring case; "tl;dr" is tldr. */
@@ -275,27 +453,61 @@ llm_parse_content(const char *s, size_t n, unsigned fields,
 	return 0;
 }
 
+/* usage.total_tokens into a->tokens, or what is wrong with it into
+ * a->note. */
+static void
+take_tokens(json_t *v, struct llm_answer *a)
+{
+	double d;
+
+	if (!v || json_is_null(v))
+		return;
+	d = json_is_number(v) ? json_number_value(v) : -1;
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) <= LLM_TOKENS_MAX)
+		a->tokens = (long)json_integer_value(v);
+	else if (json_is_real(v) && d >= 0 && d <= LLM_TOKENS_MAX &&
+	    d == (double)(long)d)
+		a->tokens = (long)d;
+	else if (json_is_integer(v))
+		buf_printf(&a->note, "usage.total_tokens %" JSON_INTEGER_FORMAT
+		    " is not a plausible count: ignored",
+		    json_integer_value(v));
+	else
+		buf_printf(&a->note, "usage.total_tokens is not a count from 0 "
+		    "to %ld: ignored", LLM_TOKENS_MAX);
+}
+
+/* A string of the body, decoded, then scrubbed. */
+static void
+take_string(struct buf *out, json_t *v, const struct llm_secret *sec)
+{
+	buf_put(out, json_string_value(v), json_string_length(v));
+	llm_scrub(sec, out);
+}
+
 int
 llm_parse_response(const char *body, size_t n, unsigned fields,
-    struct llm_answer *a, char *err, size_t errlen)
+    const struct llm_secret *sec, struct llm_answer *a, char *err,
+    size_t errlen)
 {
 	json_t *root, *msg, *content, *part, *v;
 	struct buf text = { 0 };
 	size_t i;
-	int ret = -1;
+	int ret = -1, f;
 
 	a->tokens = -1;
 	buf_reset(&a->model);
+	buf_reset(&a->note);
 	if (!(root = json_loadb(body, n, 0, NULL)) || !json_is_object(root)) {
 		snprintf(err, errlen, "the response is not a JSON object");
 		json_decref(root);
 		return -1;
 	}
-	v = json_object_get(json_object_get(root, "usage"), "total_tokens");
-	if (json_is_integer(v))
-		a->tokens = (long)json_integer_value(v);
+	take_tokens(json_object_get(json_object_get(root, "usage"),
+	    "total_tokens"), a);
 	if ((v = json_object_get(root, "model")) && json_is_string(v))
-		buf_put(&a->model, json_string_value(v), json_string_length(v));
+		take_string(&a->model, v, sec);
 	msg = json_object_get(json_array_get(json_object_get(root, "choices"),
 	    0), "message");
 	content = json_object_get(msg, "content");
@@ -308,17 +520,23 @@ llm_parse_response(const char *body, size_t n, unsigned fields,
 				buf_put(&text, json_string_value(v),
 				    json_string_length(v));
 	}
+	llm_scrub(sec, &text);
 	if (text.len) {
 		ret = llm_parse_content(text.s, text.len, fields, a, err, errlen);
 	} else if (json_is_string(v = json_object_get(msg, "refusal"))) {
-		snprintf(err, errlen, "the model refused: %.100s",
-		    json_string_value(v));
+		take_string(&text, v, sec);
+		snprintf(err, errlen, "the model refused: %.100s", text.s);
 	} else if (json_object_get(root, "error")) {
-		llm_error_text(&text, body, n);
+		llm_error_text(&text, body, n, sec);
 		snprintf(err, errlen, "%s", text.s);
 	} else {
 		snprintf(err, errlen, "the response has no message content");
 	}
+	/* the fields were decoded again out of the content */
+	for (f = 0; f < LLM_NFIELDS; f++)
+		llm_scrub(sec, &a->text[f]);
+	scrub_cstr(sec, err, errlen);
+	util_wipe(text.s, text.cap);
 	buf_free(&text);
 	json_decref(root);
 	return ret;
@@ -347,12 +565,6 @@ balanced(const char *s, size_t n)
 		}
 	}
 	return 0;
-}
-
-static int
-isalpha_c(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static int
@@ -481,28 +693,32 @@ llm_format_refused(const char *body, size_t n)
 }
 
 void
-llm_error_text(struct buf *out, const char *body, size_t n)
+llm_error_text(struct buf *out, const char *body, size_t n,
+    const struct llm_secret *sec)
 {
 	json_t *root = json_loadb(body, n, 0, NULL), *e, *m;
-	const char *s = body;
-	size_t len = n, start = out->len, i;
+	struct buf t = { 0 };
+	size_t len, start = out->len, i;
 
 	e = json_object_get(root, "error");
 	m = json_is_object(e) ? json_object_get(e, "message") : e;
 	if (!json_is_string(m))
 		m = json_object_get(root, "message");
-	if (json_is_string(m)) {
-		s = json_string_value(m);
-		len = json_string_length(m);
-	}
-	len = utf8_valid_prefix(s, len > 200 ? 200 : len);
-	text_line(out, s, len);
-	if (len < (json_is_string(m) ? json_string_length(m) : n))
+	if (json_is_string(m))
+		buf_put(&t, json_string_value(m), json_string_length(m));
+	else
+		buf_put(&t, body, n);
+	json_decref(root);
+	llm_scrub(sec, &t);	/* before the cut: a key across it is gone whole */
+	len = utf8_valid_prefix(buf_str(&t), t.len > 200 ? 200 : t.len);
+	text_line(out, buf_str(&t), len);
+	if (len < t.len)
 		buf_puts(out, "...");
 	for (i = start; i < out->len; i++)
 		if ((unsigned char)out->s[i] < 0x20 || out->s[i] == 0x7f)
 			out->s[i] = ' ';
-	json_decref(root);
+	util_wipe(t.s, t.cap);
+	buf_free(&t);
 }
 
 void

@@ -42,19 +42,47 @@ void llm_request(struct buf *out, const char *model, const char *lang,
     unsigned fields, enum llm_format fmt, const char *title, size_t tn,
     const char *summary, size_t sn);
 
+/* usage.total_tokens above this is not a count but an attack on ours */
+#define LLM_TOKENS_MAX 100000000L
+
 struct llm_answer {
 	struct buf text[LLM_NFIELDS];	/* plain text; empty: absent */
 	struct buf model;		/* the model the server says answered */
 	long tokens;			/* usage.total_tokens, or -1 */
+	struct buf note;		/* what was ignored, for a message */
 };
+
+/* What must never come out of an answer: the API key, and the forms a
+ * server may echo it in (%-escaped, JSON's \/, base64 and base64url at
+ * each alignment). Any run of 8 or more bytes (the whole key, if shorter)
+ * of one of them is replaced by LLM_SCRUBBED; a key under 4 bytes is not
+ * looked for. */
+#define LLM_SCRUBBED "[key removed]"
+enum { LLM_NFORMS = 9 };
+struct llm_secret {
+	struct buf form[LLM_NFORMS];
+	int n;
+	size_t minrun;
+};
+
+/* key NULL: there is nothing to scrub. */
+void llm_secret_init(struct llm_secret *s, const char *key);
+/* Forget the key, its copies wiped. */
+void llm_secret_free(struct llm_secret *s);
+/* Scrub b in place (the old contents wiped); s NULL: nothing to do. */
+void llm_scrub(const struct llm_secret *s, struct buf *b);
 
 void llm_answer_free(struct llm_answer *a);
 /* Read a chat-completions response body (HTTP 200) into a, keeping only
  * the fields asked for. 0, or -1 and a message (no choices, a refusal, no
  * JSON object in the answer, none of the fields). a->tokens is set even
- * on failure when the server reported usage. */
+ * on failure when the server reported usage; a usage that is not a
+ * count from 0 to LLM_TOKENS_MAX is left out and said in a->note. Every
+ * string taken from the body (the fields, the model, the message) is
+ * scrubbed of sec once decoded, before it is cut short. */
 int llm_parse_response(const char *body, size_t n, unsigned fields,
-    struct llm_answer *a, char *err, size_t errlen);
+    const struct llm_secret *sec, struct llm_answer *a, char *err,
+    size_t errlen);
 /* The same for the text of the model's message alone. */
 int llm_parse_content(const char *s, size_t n, unsigned fields,
     struct llm_answer *a, char *err, size_t errlen);
@@ -71,8 +99,10 @@ void llm_repair(struct buf *out, const char *s, size_t n);
  * asked for? */
 int llm_format_refused(const char *body, size_t n);
 /* Append a short, printable message from an error body: error.message if
- * the body is JSON that has one, else the start of the body. */
-void llm_error_text(struct buf *out, const char *body, size_t n);
+ * the body is JSON that has one, else the start of the body; scrubbed of
+ * sec before it is cut. */
+void llm_error_text(struct buf *out, const char *body, size_t n,
+    const struct llm_secret *sec);
 
 /* Append the ai object: lang, the fields of a in record order, model. */
 void llm_ai_object(struct buf *out, const char *lang,

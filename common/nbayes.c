@@ -457,20 +457,15 @@ write_model(const struct nb *m, FILE *fp)
 int
 nb_save(const struct nb *m, const char *path, char *err, size_t errlen)
 {
-	struct buf tmp = { NULL, 0, 0 };
-	mode_t mask;
+	char *tmp = NULL;
 	FILE *fp;
 	int fd, e;
 
-	buf_printf(&tmp, "%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp.s)) < 0) {
+	if ((fd = util_tmpfile(path, 0666, &tmp)) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		buf_free(&tmp);
 		return -1;
 	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) || !(fp = fdopen(fd, "w"))) {
+	if (!(fp = fdopen(fd, "w"))) {
 		e = errno;
 		close(fd);
 		goto fail;
@@ -485,16 +480,16 @@ nb_save(const struct nb *m, const char *path, char *err, size_t errlen)
 		e = errno;
 		goto fail;
 	}
-	if (rename(tmp.s, path)) {
+	if (rename(tmp, path)) {
 		e = errno;
 		goto fail;
 	}
-	buf_free(&tmp);
+	free(tmp);
 	return 0;
 fail:
 	snprintf(err, errlen, "%s: %s", path, strerror(e));
-	unlink(tmp.s);
-	buf_free(&tmp);
+	unlink(tmp);
+	free(tmp);
 	return -1;
 }
 

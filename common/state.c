@@ -272,11 +272,25 @@ int
 seen_lock(const char *file, char *err, size_t errlen)
 {
 	struct buf name = { 0 };
+	struct stat st;
 	int fd;
 
 	buf_printf(&name, "%s.lock", file);
-	if ((fd = open(name.s, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0) {
-		snprintf(err, errlen, "%s: %s", name.s, strerror(errno));
+	fd = open(name.s, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+	    0666);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			snprintf(err, errlen, "%s: a symbolic link; refusing to "
+			    "follow it", name.s);
+		else
+			snprintf(err, errlen, "%s: %s", name.s, strerror(errno));
+		buf_free(&name);
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file; refusing to use it "
+		    "as the lock", name.s);
+		close(fd);
 		buf_free(&name);
 		return -1;
 	}
@@ -346,7 +360,7 @@ int
 seen_save(const struct seen *s, const char *file, time_t cutoff,
     char *err, size_t errlen)
 {
-	struct buf tmp = { 0 }, dir = { 0 }, out = { 0 };
+	struct buf dir = { 0 }, out = { 0 };
 	const struct hset_ent *e;
 	const char *slash = strrchr(file, '/'), *what = "write";
 	char when[64];
@@ -354,16 +368,15 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 	struct stat st;
 	size_t i;
 	int fd, dfd, ret = -1;
+	char *tmp = NULL;
 
 	if (slash)
 		buf_put(&dir, file, slash == file ? 1 : (size_t)(slash - file));
 	else
 		buf_puts(&dir, ".");
 	remove_stale(dir.s, slash ? slash + 1 : file);
-	buf_printf(&tmp, "%s.tmp.%ld", file, (long)getpid());
-	fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", tmp.s, strerror(errno));
+	if ((fd = util_tmpfile(file, 0666, &tmp)) < 0) {
+		snprintf(err, errlen, "%s.tmp: %s", file, strerror(errno));
 		goto done;
 	}
 	if (stat(file, &st) == 0)
@@ -401,10 +414,10 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp.s, file)) {
-		snprintf(err, errlen, "rename %s to %s: %s", tmp.s, file,
+	if (rename(tmp, file)) {
+		snprintf(err, errlen, "rename %s to %s: %s", tmp, file,
 		    strerror(errno));
-		unlink(tmp.s);
+		unlink(tmp);
 		goto done;
 	}
 	/* the rename itself must reach the disk */
@@ -420,12 +433,12 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 	ret = 0;
 	goto done;
 fail:
-	snprintf(err, errlen, "%s: %s: %s", tmp.s, what, strerror(errno));
+	snprintf(err, errlen, "%s: %s: %s", tmp, what, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp.s);
+	unlink(tmp);
 done:
-	buf_free(&tmp);
+	free(tmp);
 	buf_free(&dir);
 	buf_free(&out);
 	return ret;

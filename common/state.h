@@ -38,10 +38,12 @@ uint32_t seen_tag(struct seen *s, const char *name, size_t n);
 int seen_load(struct seen *s, const char *file, time_t cutoff,
     char *err, size_t errlen);
 /* Wait for the exclusive lock FILE.lock (created if need be, never
- * removed): a file descriptor to close when done, or -1 and a message. */
+ * removed): a file descriptor to close when done, or -1 and a message.
+ * A symlink or anything but a regular file there is refused, not
+ * followed. */
 int seen_lock(const char *file, char *err, size_t errlen);
 /* Replace file by the keys first seen at or after cutoff, in the map's
- * order: FILE.tmp.PID written, fsync'ed, renamed over FILE, directory
+ * order: a new FILE.tmp.DIGITS (util_tmpfile) written, fsync'ed, renamed over FILE, directory
  * fsync'ed, so a crash leaves the old file or the new one. Removes the
  * FILE.tmp.* of killed runs first: call it holding the lock. 0 or -1 and a
  * message. */

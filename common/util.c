@@ -1,9 +1,11 @@
 /* util.c: messages, exit helpers and allocation wrappers. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -144,4 +146,48 @@ int write_all(int fd, const char *s, size_t n)
 		n -= (size_t)r;
 	}
 	return 0;
+}
+
+int util_tmpfile(const char *target, int mode, char **name)
+{
+	size_t n = strlen(target) + 64;
+	char *s = emalloc(n);
+	unsigned long r = (unsigned long)time(NULL) ^ (unsigned long)(size_t)s;
+	int fd, i;
+
+	for (i = 0; i < 100; i++) {
+		if (!i)
+			snprintf(s, n, "%s.tmp.%ld", target, (long)getpid());
+		else {
+			r = r * 1103515245u + 12345u;
+			snprintf(s, n, "%s.tmp.%ld%06lu", target, (long)getpid(),
+			    (r >> 8) % 1000000);
+		}
+		fd = open(s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    mode);
+		if (fd >= 0) {
+			*name = s;
+			return fd;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	i = errno;
+	free(s);
+	errno = i;
+	return -1;
+}
+
+void util_wipe(void *p, size_t n)
+{
+	if (!p)		/* a buffer never used */
+		return;
+#if defined(__GLIBC__) || defined(__OpenBSD__) || defined(__FreeBSD__)
+	explicit_bzero(p, n);
+#else
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+#endif
 }

@@ -35,6 +35,15 @@ char *estrdup(const char *s);
 char *estrndup(const char *s, size_t n);
 /* write(2) all of s, again after EINTR and short writes: 0, or -1 and errno */
 int write_all(int fd, const char *s, size_t n);
+/* Create a new file beside target to write and rename over it: named
+ * TARGET.tmp.DIGITS (the PID, then more digits if that name is taken),
+ * opened O_CREAT|O_EXCL|O_NOFOLLOW, so nothing already there (a symlink
+ * an attacker left, a stale file) is followed or reused. The descriptor
+ * (O_WRONLY|O_CLOEXEC) and its name in *name, or -1 and errno. */
+int util_tmpfile(const char *target, int mode, char **name);
+/* Overwrite n bytes at p (NULL: none) with zeros in a way the compiler
+ * keeps. */
+void util_wipe(void *p, size_t n);
 
 /* Open a named input; "-" is stdin. Returns NULL (errno set) on failure. */
 FILE *open_input(const char *path);

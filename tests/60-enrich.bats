@@ -382,7 +382,7 @@ enrich: 3 records passed through without a request: --max-requests 3 reached" ]
 	run2 enrich -v --cache "$TMP/c" --retries 1 --retry-delay 0.05 "$TMP/in"
 	[ "$status" -eq 1 ]
 	[ "$(stats .auth)" = "Bearer $KEY" ]
-	[[ "$err" == *"e: HTTP 400: bad request from Bearer ***"* ]]
+	[[ "$err" == *"e: HTTP 400: bad request from Bearer [key removed]"* ]]
 	absent "$KEY" "$TMP/out" "$TMP/err" "$TMP/c"
 	absent never-print "$TMP/out" "$TMP/err" "$TMP/c"
 	run2 enrich --dry-run --no-cache "$TMP/in"

@@ -28,12 +28,19 @@ Markers in a paper's title make that paper's requests fail on demand:
   [wrap]      the object wrapped: {"summary": {...}}
   [notjson]   a 200 whose body is HTML
   [echo]      a 400 whose body quotes the request's Authorization header
+Hostile servers (AUTH is the request's Authorization header):
+  [echo-content] a 200 whose every field ends " said AUTH"; model "MODEL AUTH"
+  [echo-escaped] the same with every character of AUTH a JSON \\u escape
+  [echo-long] a 400 whose message is 185 x's, " AUTH ", 100 y's: the key
+              runs across byte 200
+  [echo-b64]  a 500 whose body is not JSON: <html>base64(AUTH)</html>
+  [tokens=N]  usage.total_tokens is N (any JSON number)
 
 Options: --delay MS (every answer), --tokens N (default 100), --no-schema
 (400 to response_format json_schema), --no-json-mode (400 to json_object
 too).
 """
-import argparse, email.utils, http.server, json, re, socket, socketserver, sys, threading, time
+import argparse, base64, email.utils, http.server, json, re, socket, socketserver, sys, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--delay', type=int, default=0)
@@ -120,6 +127,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(400, {'error': {'message':
                 'response_format type %s is not supported by this model' % fmt,
                 'type': 'invalid_request_error'}})
+        auth = str(self.headers.get('Authorization'))
+        if '[echo-long]' in title:
+            return self.send(400, {'error': {'message':
+                'x' * 185 + ' ' + auth + ' ' + 'y' * 100}})
+        if '[echo-b64]' in title:
+            return self.send(500, b'<html>' +
+                             base64.b64encode(auth.encode()) + b'</html>')
         if '[echo]' in title:
             return self.send(400, {'error': {'message': 'bad request from '
                 + str(self.headers.get('Authorization'))}})
@@ -164,13 +178,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                   'method': ['a', 'b']}, ensure_ascii=False)
         elif '[wrap]' in title:
             content = json.dumps({'summary': ans}, ensure_ascii=False)
-        self.send(200, {
+        model = req.get('model')
+        esc = ''.join('\\u%04x' % ord(c) for c in auth)
+        if '[echo-content]' in title or '[echo-escaped]' in title:
+            model += ' ' + auth
+            content = json.dumps({k: v + ' said ' + auth for k, v in ans.items()},
+                                 ensure_ascii=False)
+            if '[echo-escaped]' in title:
+                content = content.replace(auth, esc)
+        tokens = opts.tokens
+        m = re.search(r'\[tokens=([^\]]*)\]', title)
+        if m:
+            tokens = json.loads(m.group(1))
+        body = json.dumps({
             'id': 'chatcmpl-test', 'object': 'chat.completion',
-            'model': req.get('model'),
+            'model': model,
             'choices': [{'index': 0, 'finish_reason': 'stop',
                          'message': {'role': 'assistant', 'content': content}}],
             'usage': {'prompt_tokens': opts.tokens - 20,
-                      'completion_tokens': 20, 'total_tokens': opts.tokens}})
+                      'completion_tokens': 20, 'total_tokens': tokens}},
+            ensure_ascii=False)
+        if '[echo-escaped]' in title:
+            # the key's characters only as \\u escapes: in the model, and in
+            # the content's JSON (so doubled in the body)
+            body = body.replace(auth, esc)
+        self.send(200, body.encode())
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

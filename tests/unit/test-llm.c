@@ -1,6 +1,7 @@
 /* test-llm: what enrich makes of the text a model answers (llm.h): the
  * JSON object found in prose and fences, LaTeX backslashes repaired, only
- * string fields taken; and error bodies that refuse a response_format. */
+ * string fields taken; error bodies that refuse a response_format; the
+ * key scrubbed out of everything, in every form. */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,56 @@ check(const char *content, unsigned fields, int f, const char *want)
 	}
 	buf_free(&got);
 	llm_answer_free(&a);
+}
+
+#define KEY "sk-feedpipe-TEST-7f3a91c2-never-print-me"
+
+static void
+check_scrub(const char *in, const char *want)
+{
+	struct llm_secret sec;
+	struct buf b = { 0 };
+
+	llm_secret_init(&sec, KEY);
+	buf_puts(&b, in);
+	llm_scrub(&sec, &b);
+	if (strcmp(buf_str(&b), want)) {
+		printf("test-llm: scrub %s\n  want %s\n  got  %s\n", in, want,
+		    buf_str(&b));
+		bad++;
+	}
+	buf_free(&b);
+	llm_secret_free(&sec);
+}
+
+/* A response body read with the key as the secret: the field, the model
+ * and the message all without it. */
+static void
+check_response(const char *body, const char *want)
+{
+	struct llm_secret sec;
+	struct llm_answer a;
+	struct buf got = { 0 };
+	char err[256];
+
+	memset(&a, 0, sizeof(a));
+	llm_secret_init(&sec, KEY);
+	if (llm_parse_response(body, strlen(body), LLM_ALL, &sec, &a, err,
+	    sizeof(err)))
+		buf_printf(&got, "!%s", err);
+	else
+		buf_printf(&got, "%s|%s", buf_str(&a.text[LLM_TITLE]),
+		    buf_str(&a.model));
+	if (a.note.len)
+		buf_printf(&got, "|%s", a.note.s);
+	if (strcmp(buf_str(&got), want)) {
+		printf("test-llm: %s\n  want %s\n  got  %s\n", body, want,
+		    buf_str(&got));
+		bad++;
+	}
+	buf_free(&got);
+	llm_answer_free(&a);
+	llm_secret_free(&sec);
 }
 
 int
@@ -70,6 +121,21 @@ main(void)
 	e = "{\"error\":{\"message\":\"model not found\"}}";
 	if (llm_format_refused(e, strlen(e)))
 		printf("test-llm: taken for a refusal: %s\n", e), bad++;
+
+	check_scrub("Bearer " KEY " and " KEY "!", "Bearer [key removed] and [key removed]!");
+	check_scrub("start sk-feed| sk-feedp| ...-print-me", "start sk-feed| [key removed]| ...[key removed]");
+	check_scrub("QmVhcmVyIHNrLWZlZWRwaXBlLVRFU1QtN2YzYTkxYzItbmV2ZXItcHJpbnQtbWU=", "QmVhcmVyIH[key removed]U=");
+	check_scrub("eHlzay1mZWVkcGlwZS1URVNULTdmM2E5MWMyLW5ldmVyLXByaW50LW1l", "eHl[key removed]");
+	check_scrub("c2stZmVlZHBpcGUtVEVTVC03ZjNhOTFjMi1uZXZlci1wcmludC1tZQ==", "[key removed]Q==");
+	check_scrub("no key here, sk-proj", "no key here, sk-proj");
+	check_response("{\"model\":\"m " KEY "\",\"choices\":[{\"message\":{\"content\":"
+	    "\"{\\\"title\\\":\\\"\\\\u0073k-feedp\\\\u0069pe-TEST-7f3a\\\\u0039\\\"}\"}}],"
+	    "\"usage\":{\"total_tokens\":9223372036854775807}}",
+	    "[key removed][key removed]9|m [key removed]|usage.total_tokens 9223372036854775807 is not a plausible count: ignored");
+	check_response("{\"choices\":[{\"message\":{\"refusal\":\"\\u0073k-feedp\\u0069pe-TEST\"}}]}",
+	    "!the model refused: [key removed]");
+	check_response("{\"error\":{\"message\":\"" KEY "\"},\"usage\":{\"total_tokens\":-1}}",
+	    "![key removed]|usage.total_tokens -1 is not a plausible count: ignored");
 	if (bad)
 		return 1;
 	printf("test-llm: ok\n");

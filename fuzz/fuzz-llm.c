@@ -1,0 +1,73 @@
+/* fuzz-llm: chat-completions response bodies through the answer parser
+ * (llm_parse_response, llm_error_text) with a fake key as the secret.
+ * "@K" in the input stands for the key, so the fuzzer can put it anywhere
+ * (in escapes, across cuts); whatever the body, no output holds any 8
+ * bytes of the key: abort() if one does. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "llm.h"
+
+#define KEY "sk-fuzz-5e1f0c77-SECRET-key-do-not-leak"
+
+static void
+must_not_hold(const char *what, const char *s, size_t n)
+{
+	size_t kn = strlen(KEY), i, j;
+
+	for (i = 0; i + 8 <= kn; i++)
+		for (j = 0; j + 8 <= n; j++)
+			if (!memcmp(s + j, &KEY[i], 8)) {
+				fprintf(stderr, "fuzz-llm: %s holds the key: %.*s\n",
+				    what, (int)n, s);
+				abort();
+			}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct llm_secret sec;
+	static int ready;
+	struct llm_answer a;
+	struct buf body = { 0 }, out = { 0 };
+	char err[512];
+	size_t i;
+	int f;
+
+	if (!ready) {
+		llm_secret_init(&sec, KEY);
+		ready = 1;
+	}
+	for (i = 0; i < size; i++) {
+		if (data[i] == '@' && i + 1 < size && data[i + 1] == 'K') {
+			buf_puts(&body, KEY);
+			i++;
+		} else {
+			buf_putc(&body, (char)data[i]);
+		}
+	}
+	memset(&a, 0, sizeof(a));
+	err[0] = '\0';
+	llm_parse_response(buf_str(&body), body.len, size && data[0] & 1 ? LLM_ALL :
+	    1u << LLM_TITLE, &sec, &a, err, sizeof(err));
+	for (f = 0; f < LLM_NFIELDS; f++)
+		must_not_hold("a field", buf_str(&a.text[f]), a.text[f].len);
+	must_not_hold("the model", buf_str(&a.model), a.model.len);
+	must_not_hold("the note", buf_str(&a.note), a.note.len);
+	must_not_hold("the message", err, strlen(err));
+	llm_ai_object(&out, "zh", &a);
+	must_not_hold("the ai object", buf_str(&out), out.len);
+	buf_reset(&out);
+	llm_error_text(&out, buf_str(&body), body.len, &sec);
+	must_not_hold("the error text", buf_str(&out), out.len);
+	/* and the scrub on arrival itself */
+	llm_scrub(&sec, &body);
+	must_not_hold("the scrubbed body", buf_str(&body), body.len);
+	llm_answer_free(&a);
+	buf_free(&out);
+	buf_free(&body);
+	return 0;
+}
