@@ -674,6 +674,14 @@ attr_start(struct mdout *o, int c)
 	name_add(o->aname, sizeof o->aname, &o->anlen, c);
 }
 
+static void
+tag_open(struct mdout *o)
+{
+	o->tag = T_OPEN;
+	o->urllen = 0;
+	o->urlvalue = 0;
+}
+
 /* One byte inside markup. */
 static void
 scan_tag(struct mdout *o, int c)
@@ -690,7 +698,9 @@ scan_tag(struct mdout *o, int c)
 			o->tag = c == '>' ? T_NONE : T_BOGUS;
 		} else {
 			o->tag = c == '/' ? T_ENDOPEN : c == '!' ? T_BANG :
-			    c == '?' ? T_BOGUS : c == '<' ? T_OPEN : T_NONE;
+			    c == '?' ? T_BOGUS : T_NONE;
+			if (c == '<')
+				tag_open(o);
 		}
 		break;
 	case T_NAME:
@@ -841,7 +851,7 @@ scan(struct mdout *o, const char *s, size_t n)
 		else if (o->tag != T_NONE)
 			scan_tag(o, c);
 		else if (c == '<')
-			o->tag = T_OPEN;
+			tag_open(o);
 		else
 			scan_md(o, c);
 	}
