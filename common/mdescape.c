@@ -893,13 +893,15 @@ context(const struct mdout *o, const char *ln, size_t lnn)
 	default:
 		return C_NONE;	/* a tag's or an attribute's name */
 	}
-	if (o->fence)
-		return C_TEXT;
-	if (o->html || html_start(ln, lnn, 0))
-		return C_HTML;
+	/* a link even in what looks like a code block: containers that are
+	 * not followed could end the block */
 	if (o->md == M_DEST || o->md == M_REFDEST)
 		return C_URL;
-	return o->md == M_TITLE ? C_TITLE : C_TEXT;
+	if (o->md == M_TITLE)
+		return C_TITLE;
+	if (o->fence)
+		return C_TEXT;
+	return o->html || html_start(ln, lnn, 0) ? C_HTML : C_TEXT;
 }
 
 /* Is the URL p[0..pn) followed by v[0..vn) one with no scheme (unless

@@ -147,3 +147,13 @@ if bad:
 	base=g---------------$(printf '%0100d' 0)
 	[ "$(sed -n '1p;2p;20000p' "$TMP/ids")" = "$(printf "<div id='%s'></div>\n" "$base" "$base-2" "$base-20000")" ]
 }
+
+@test "fuzz/fuzz-mustache's finds: a link in what looks like a code block is still checked" {
+	command -v cmark >/dev/null || skip "cmark not installed (Debian package cmark)"
+	for f in "$FIX"/fuzz/mustache-*; do
+		run2 render-md -t "$f" "$CTX/input.jsonl"
+		[ "$status" -eq 0 ]
+		! grep -n -i '](javascript:\|](data:\|](vbscript:\|<script' "$TMP/out"
+		cmark --unsafe "$TMP/out" | inert
+	done
+}
