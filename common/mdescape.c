@@ -586,7 +586,7 @@ enum { T_NONE, T_OPEN, T_ENDOPEN, T_NAME, T_BEFOREATTR, T_ATTRNAME,
 enum { M_TEXT, M_BRACKET, M_DEST, M_REFDEST, M_TITLE };
 /* The contexts a value can land in */
 enum { C_TEXT, C_HTML, C_ATTR, C_UNQ, C_URL, C_URLUNQ, C_AUTOLINK, C_TITLE,
-	C_NONE };
+	C_NONE, C_INVALID };
 /* What an attribute holds */
 enum { A_TEXT, A_URL, A_CODE };
 
@@ -598,6 +598,13 @@ url_add(struct mdout *o, int c)
 {
 	if (o->urllen < sizeof o->url)
 		o->url[o->urllen++] = (char)c;
+}
+
+static void
+mdurl_add(struct mdout *o, int c)
+{
+	if (o->mdurllen < sizeof o->mdurl)
+		o->mdurl[o->mdurllen++] = (char)c;
 }
 
 static void
@@ -786,8 +793,8 @@ static void
 dest_start(struct mdout *o, int state)
 {
 	o->md = state;
-	o->urllen = 0;
-	o->urlvalue = 0;
+	o->mdurllen = 0;
+	o->mdurlvalue = 0;
 	o->depth = 0;
 }
 
@@ -821,13 +828,14 @@ scan_md(struct mdout *o, int c)
 	case M_DEST:
 	case M_REFDEST:
 		if (isspace_h(c)) {
-			if (o->urllen)
+			if (o->mdurllen)
 				o->md = c == '\n' && o->md == M_REFDEST ? M_TEXT : M_TITLE;
 		} else if (c == ')' && !esc && o->md == M_DEST && !o->depth--) {
 			o->md = M_TEXT;
 		} else {
 			o->depth += c == '(' && !esc;
-			url_add(o, c);
+			if (c != '<' || o->mdurllen)	/* [x](<url>) */
+				mdurl_add(o, c);
 		}
 		break;
 	case M_TITLE:
@@ -837,7 +845,8 @@ scan_md(struct mdout *o, int c)
 	}
 }
 
-/* Follow what is written: markup first, Markdown outside it. */
+/* Follow what is written, as markup and as Markdown both: CommonMark may
+ * not take for a tag what a browser would. */
 static void
 scan(struct mdout *o, const char *s, size_t n)
 {
@@ -852,8 +861,7 @@ scan(struct mdout *o, const char *s, size_t n)
 			scan_tag(o, c);
 		else if (c == '<')
 			tag_open(o);
-		else
-			scan_md(o, c);
+		scan_md(o, c);
 	}
 }
 
@@ -957,8 +965,8 @@ esc_url(struct mdout *o, const char *s, size_t n, int ctx)
 			buf_putc(t, (char)c);
 		}
 	}
-	o->urlvalue = 1;
-	if (!url_ok(o->url, o->urllen, t->s ? t->s : "", t->len, ctx == C_AUTOLINK)) {
+	if (o->tag == T_NONE ? !url_ok(o->mdurl, o->mdurllen, t->s ? t->s : "", t->len, 0) :
+	    !url_ok(o->url, o->urllen, t->s ? t->s : "", t->len, ctx == C_AUTOLINK)) {
 		buf_puts(&o->b, "#invalid");
 		return;
 	}
@@ -1064,22 +1072,33 @@ md_init(struct mdout *o, FILE *fp)
 	o->bol = 1;
 }
 
+static size_t
+span(const char *s, size_t n, const char *stop)
+{
+	size_t k;
+
+	for (k = 0; k < n && s[k] && !strchr(stop, s[k]); k++)
+		;
+	return k;
+}
+
 /* Template text after a value in a URL that has no scheme yet: if the text
  * would end one ("{{x}}:"), a "#" before it keeps the URL relative. */
 static void
 url_guard(struct mdout *o, const char *s, size_t n)
 {
 	const char *ln = o->b.s ? o->b.s + o->line : "", *stop;
-	size_t k;
-	int ctx = context(o, ln, o->b.len - o->line);
+	int ctx = context(o, ln, o->b.len - o->line), bad = 0;
 
-	if (ctx != C_URL && ctx != C_URLUNQ)
-		return;
-	stop = o->tag == T_DQ ? "\"" : o->tag == T_SQ ? "'" :
-	    o->tag != T_NONE ? " \t\n\r\f>" : o->md == M_DEST ? " \t\n\r)" : " \t\n\r";
-	for (k = 0; k < n && s[k] && !strchr(stop, s[k]); k++)
-		;
-	if (!url_ok(o->url, o->urllen, s, k, 0)) {
+	if (o->urlvalue && o->tag != T_NONE && (ctx == C_URL || ctx == C_URLUNQ)) {
+		stop = o->tag == T_DQ ? "\"" : o->tag == T_SQ ? "'" : " \t\n\r\f>";
+		bad = !url_ok(o->url, o->urllen, s, span(s, n, stop), 0);
+	}
+	if (o->mdurlvalue && (o->md == M_DEST || o->md == M_REFDEST)) {
+		stop = o->md == M_DEST ? " \t\n\r)" : " \t\n\r";
+		bad |= !url_ok(o->mdurl, o->mdurllen, s, span(s, n, stop), 0);
+	}
+	if (bad) {
 		buf_puts(&o->b, "#invalid");
 		scan(o, "#invalid", 8);
 	}
@@ -1090,7 +1109,7 @@ md_text(struct mdout *o, const char *s, size_t n)
 {
 	size_t from;
 
-	if (o->urlvalue)
+	if (o->urlvalue || o->mdurlvalue)
 		url_guard(o, s, n);
 	from = o->b.len;
 	buf_put(&o->b, s, n);
@@ -1105,8 +1124,15 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 	const char *ln = o->b.s ? o->b.s + o->line : "";
 	int ctx = context(o, ln, lnn);
 
+	/* in markup that CommonMark could take for text, and a link there */
+	if (ctx != C_NONE && o->tag != T_NONE && (o->md == M_DEST || o->md == M_REFDEST) &&
+	    !url_ok(o->mdurl, o->mdurllen, s, n, 0))
+		ctx = C_INVALID;
 	switch (ctx) {
 	case C_NONE:
+		break;
+	case C_INVALID:
+		buf_puts(&o->b, "#invalid");
 		break;
 	case C_HTML:
 	case C_ATTR:
@@ -1135,6 +1161,7 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 	}
 	if (o->b.len > from)
 		scan(o, o->b.s + from, o->b.len - from);
+	o->urlvalue = o->mdurlvalue = 1;
 	endlines(o, from);
 }
 

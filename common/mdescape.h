@@ -59,6 +59,9 @@ struct mdout {
 	char url[64];		/* the URL of this destination or attribute so far */
 	size_t urllen;
 	int urlvalue;		/* a value is in it */
+	char mdurl[64];		/* the same for a Markdown link destination */
+	size_t mdurllen;
+	int mdurlvalue;
 	int error;		/* a write failed: its errno */
 };
 
