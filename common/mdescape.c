@@ -586,7 +586,7 @@ enum { T_NONE, T_OPEN, T_ENDOPEN, T_NAME, T_BEFOREATTR, T_ATTRNAME,
 enum { M_TEXT, M_BRACKET, M_DEST, M_REFDEST, M_TITLE };
 /* The contexts a value can land in */
 enum { C_TEXT, C_HTML, C_ATTR, C_UNQ, C_URL, C_URLUNQ, C_AUTOLINK, C_TITLE,
-	C_NONE, C_INVALID };
+	C_NONE, C_INVALID, C_MURKY };
 /* What an attribute holds */
 enum { A_TEXT, A_URL, A_CODE };
 
@@ -689,10 +689,13 @@ tag_open(struct mdout *o)
 	o->urlvalue = 0;
 }
 
-/* One byte inside markup. */
+/* One byte inside markup. A "<" in a tag or comment: CommonMark may take
+ * the tag for text and what follows the "<" for a tag of its own. */
 static void
 scan_tag(struct mdout *o, int c)
 {
+	if (c == '<' && o->tag != T_OPEN && o->tag != T_ENDOPEN)
+		o->murky = 1;
 	switch (o->tag) {
 	case T_OPEN:
 	case T_ENDOPEN:
@@ -980,6 +983,29 @@ esc_url(struct mdout *o, const char *s, size_t n, int ctx)
 	}
 }
 
+/* Where it is not clear what is markup: letters, digits, . - _ and
+ * non-ASCII as they are, the rest as references, safe in text, in an
+ * attribute value quoted or not, and in a URL; no scheme but http, https
+ * and mailto, and nothing right after "<". */
+static void
+esc_murky(struct mdout *o, const char *s, size_t n)
+{
+	size_t i;
+	unsigned char c;
+
+	if ((o->b.len && o->b.s[o->b.len - 1] == '<') || !url_ok("", 0, s, n, 0)) {
+		buf_puts(&o->b, "#invalid");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x80 || isalnum_a(c) || c == '.' || c == '-' || c == '_')
+			buf_putc(&o->b, (char)c);
+		else
+			buf_printf(&o->b, "&#%d;", c);
+	}
+}
+
 /* An unquoted attribute value: what could end it as references. */
 static void
 esc_unquoted(struct buf *b, const char *s, size_t n)
@@ -1128,11 +1154,16 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 	if (ctx != C_NONE && o->tag != T_NONE && (o->md == M_DEST || o->md == M_REFDEST) &&
 	    !url_ok(o->mdurl, o->mdurllen, s, n, 0))
 		ctx = C_INVALID;
+	if (ctx != C_NONE && o->murky)
+		ctx = C_MURKY;
 	switch (ctx) {
 	case C_NONE:
 		break;
 	case C_INVALID:
 		buf_puts(&o->b, "#invalid");
+		break;
+	case C_MURKY:
+		esc_murky(o, s, n);
 		break;
 	case C_HTML:
 	case C_ATTR:

@@ -62,6 +62,7 @@ struct mdout {
 	char mdurl[64];		/* the same for a Markdown link destination */
 	size_t mdurllen;
 	int mdurlvalue;
+	int murky;		/* a "<" in a tag: from here on, escape for anywhere */
 	int error;		/* a write failed: its errno */
 };
 

@@ -115,6 +115,16 @@ if bad:
 	[ "$out" = '[a](javascript#invalid:x) <a href="javascript#invalid:x">b</a> [c](https://e.org) <a href="mailto:a@b.c">d</a> <a href="javascript">e: f</a>' ]
 }
 
+@test "a '<' inside a tag: every later value escaped for anywhere (CommonMark may not take the tag)" {
+	printf '%s\n' '{"v":"javascript:alert(1)"}' '{"v":"a b\"c<d"}' > "$TMP/in"
+	printf '{{#records}}<span title="x\n<a href={{v}}>y</a> [x]({{v}}) {{v}}\n{{/records}}\n' > "$TMP/t.mustache"
+	run2 render-md -t "$TMP/t.mustache" "$TMP/in"
+	[ "$out" = "$(printf '%s\n' '<span title="x' '<a href=#invalid>y</a> [x](#invalid) #invalid' \
+		'<span title="x' '<a href=a&#32;b&#34;c&#60;d>y</a> [x](a&#32;b&#34;c&#60;d) a&#32;b&#34;c&#60;d')" ]
+	command -v cmark >/dev/null || return 0
+	cmark --unsafe "$TMP/out" | inert
+}
+
 @test "{{{x}}} and {{&x}}: Markdown kept, but no HTML and no links; escaped as usual elsewhere" {
 	printf '%s\n' '{"x":"*a* `b` [c](javascript:alert(1)) <i>d</i> & \\"}' > "$TMP/in"
 	printf '{{#records}}{{{x}}}|{{&x}}|<b title="{{{x}}}">|[e]({{{x}}})\n{{/records}}\n' > "$TMP/t.mustache"
