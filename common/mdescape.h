@@ -8,7 +8,9 @@
  * destination or title, or in Markdown text; and escapes it for there.
  * Every escape is also safe as Markdown text, so that where the tracking is
  * wrong the value is still inert. Values in a URL context keep only an
- * http, https or mailto scheme (or none); any other becomes "#invalid". */
+ * http, https or mailto scheme (or none); any other becomes "#invalid".
+ * After a "<" inside a tag of the template, where CommonMark and a browser
+ * may disagree, every value is escaped for anywhere at once. */
 #ifndef FEEDPIPE_MDESCAPE_H
 #define FEEDPIPE_MDESCAPE_H
 
