@@ -582,8 +582,8 @@ finish_line(struct mdout *o, const char *p, size_t n)
 enum { T_NONE, T_OPEN, T_ENDOPEN, T_NAME, T_BEFOREATTR, T_ATTRNAME,
 	T_AFTERATTR, T_BEFOREVAL, T_DQ, T_SQ, T_UNQ, T_BANG, T_BANGDASH,
 	T_COMMENT, T_BOGUS };
-/* Where in Markdown (mdout.md): after "]", in a link destination, after it */
-enum { M_TEXT, M_BRACKET, M_DEST, M_REFDEST, M_TITLE };
+/* Where in Markdown (mdout.md): in a link destination, after it */
+enum { M_TEXT, M_DEST, M_REFDEST, M_TITLE };
 /* The contexts a value can land in */
 enum { C_TEXT, C_HTML, C_ATTR, C_UNQ, C_URL, C_URLUNQ, C_AUTOLINK, C_TITLE,
 	C_NONE, C_INVALID, C_MURKY };
@@ -805,9 +805,10 @@ dest_start(struct mdout *o, int state)
 static void
 scan_md(struct mdout *o, int c)
 {
-	int esc = o->esc;
+	int esc = o->esc, rbr = o->rbr;
 
 	o->esc = c == '\\' && !esc;
+	o->rbr = c == ']' && !esc;
 	if (c == '\n') {
 		o->bol = 1;
 		o->indent = 0;
@@ -818,15 +819,15 @@ scan_md(struct mdout *o, int c)
 		o->bol = 0;
 		o->refline = c == '[' && o->indent < 4;
 	}
+	/* "](" starts a destination wherever it is, as CommonMark may read it */
+	if (rbr && c == '(') {
+		dest_start(o, M_DEST);
+		return;
+	}
 	switch (o->md) {
 	case M_TEXT:
-	case M_BRACKET:
-		if (o->md == M_BRACKET && c == '(')
-			dest_start(o, M_DEST);
-		else if (o->md == M_BRACKET && c == ':' && o->refline)
+		if (rbr && c == ':' && o->refline)
 			dest_start(o, M_REFDEST);
-		else
-			o->md = c == ']' && !esc ? M_BRACKET : M_TEXT;
 		break;
 	case M_DEST:
 	case M_REFDEST:
@@ -1156,6 +1157,13 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 		ctx = C_INVALID;
 	if (ctx != C_NONE && o->murky)
 		ctx = C_MURKY;
+	/* no "](" or "]:" made with the template's "]", should this be text */
+	if (n && o->rbr && (*s == '(' || *s == ':') &&
+	    (ctx == C_HTML || ctx == C_ATTR || ctx == C_UNQ)) {
+		buf_puts(&o->b, *s == '(' ? "&#40;" : "&#58;");
+		s++;
+		n--;
+	}
 	switch (ctx) {
 	case C_NONE:
 		break;
@@ -1182,7 +1190,7 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 		break;
 	default:
 		/* no "](" or "]:" made with the template's "]" */
-		if (n && o->md == M_BRACKET && (*s == '(' || *s == ':'))
+		if (n && o->rbr && (*s == '(' || *s == ':'))
 			buf_putc(&o->b, '\\');
 		if (raw)
 			esc_raw(&o->b, s, n);

@@ -54,7 +54,8 @@ struct mdout {
 	int dashes;		/* in a comment: the '-' just before */
 	int rawtext;		/* in <script> or <style>: 1 + how much of its end tag is seen */
 	int md;			/* in Markdown: an M_ state of mdescape.c */
-	int esc;		/* the last byte was a backslash that escapes */
+	int esc;		/* the last byte was a backslash that escapes, */
+	int rbr;		/* or a "]" that is not escaped */
 	int depth;		/* parentheses open in a link destination */
 	int bol, indent;	/* at the start of a line, after indent spaces; */
 	int refline;		/* the line starts with "[" */

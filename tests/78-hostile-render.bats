@@ -108,6 +108,13 @@ if bad:
 		'<textarea>alert(1)&lt;/script&gt;&lt;script&gt;alert(2)</textarea>')" ]
 }
 
+@test "a value after the template's ']' cannot make '](' or ']:' in any context" {
+	printf '%s\n' '{"v":"(javascript:alert(1))","w":": javascript:alert(1)"}' > "$TMP/in"
+	printf '{{#records}}[x]{{v}}\n\n<div>\n[x]{{v}} <b title="[x]{{v}}">\n</div>\n\n[y]{{w}}\n{{/records}}\n' > "$TMP/t.mustache"
+	run2 render-md -t "$TMP/t.mustache" "$TMP/in"
+	[ "$out" = "$(printf '%s\n' '[x]\(javascript:alert(1))' '' '<div>' '[x]&#40;javascript:alert(1)) <b title="[x]&#40;javascript:alert(1))">' '</div>' '' '[y]\: javascript:alert(1)')" ]
+}
+
 @test "a value cannot begin a scheme that the template's colon ends" {
 	printf '%s\n' '{"s":"javascript","t":"https","m":"a@b.c"}' > "$TMP/in"
 	printf '{{#records}}[a]({{s}}:x) <a href="{{s}}:x">b</a> [c]({{t}}://e.org) <a href="mailto:{{m}}">d</a> <a href="{{s}}">e: f</a>{{/records}}\n' > "$TMP/t.mustache"
@@ -163,7 +170,7 @@ if bad:
 	for f in "$FIX"/fuzz/mustache-*; do
 		run2 render-md -t "$f" "$CTX/input.jsonl"
 		[ "$status" -eq 0 ]
-		! grep -n -i '](javascript:\|](data:\|](vbscript:\|<script' "$TMP/out"
+		! grep -n -i -E '(^|[^\\])\]\((javascript|data|vbscript):|<script' "$TMP/out" || false
 		cmark --unsafe "$TMP/out" | inert
 	done
 }
