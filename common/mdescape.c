@@ -1149,8 +1149,9 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 {
 	size_t from = o->b.len, lnn = o->b.len - o->line;
 	const char *ln = o->b.s ? o->b.s + o->line : "";
-	int ctx = context(o, ln, lnn);
+	int ctx = context(o, ln, lnn), bol = at_bol(ln, lnn);
 
+	/* ln is not to be used after a write: o->b may move */
 	/* in markup that CommonMark could take for text, and a link there */
 	if (ctx != C_NONE && o->tag != T_NONE && (o->md == M_DEST || o->md == M_REFDEST) &&
 	    !url_ok(o->mdurl, o->mdurllen, s, n, 0))
@@ -1195,7 +1196,7 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 		if (raw)
 			esc_raw(&o->b, s, n);
 		else
-			md_escape(&o->b, s, n, at_bol(ln, lnn));
+			md_escape(&o->b, s, n, bol);
 		break;
 	}
 	if (o->b.len > from)
