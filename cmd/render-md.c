@@ -69,6 +69,7 @@ static size_t nrecords;
 static json_t *groupmap;	/* group name -> its object in groups */
 static json_t *groups;		/* in order of first appearance */
 static json_t *anchors;		/* anchors taken */
+static json_t *anchorbase;	/* a base -> the next number to try */
 static struct mdout md;
 static struct buf tmp, pathbuf;
 
@@ -507,14 +508,17 @@ group_name(json_t *rec)
 }
 
 /* A fragment id for a group: letters, digits, . _ - and non-ASCII kept,
- * the rest '-'; made unique with -2, -3, ... */
+ * the rest '-'; made unique with -2, -3, ... Each base remembers the last
+ * number it tried: anchors are never freed, so the search goes on from
+ * there and many names with one base cost no more than one each. */
 static json_t *
 make_anchor(const char *name)
 {
 	struct buf a = { NULL, 0, 0 };
-	size_t base, k;
+	size_t base;
+	json_int_t k;
 	const unsigned char *p;
-	json_t *v;
+	json_t *v, *next;
 
 	for (p = (const unsigned char *)name; *p; p++)
 		buf_putc(&a, (char)((*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
@@ -523,9 +527,19 @@ make_anchor(const char *name)
 	if (!a.len)
 		buf_puts(&a, "group");
 	base = a.len;
-	for (k = 2; json_object_get(anchors, a.s) || !strcmp(a.s, "toc"); k++) {
-		a.len = base;
-		buf_printf(&a, "-%zu", k);
+	next = json_object_get(anchorbase, a.s);
+	k = next ? json_integer_value(next) : 2;
+	if (next || json_object_get(anchors, a.s) || !strcmp(a.s, "toc")) {
+		do {
+			a.len = base;
+			a.s[base] = '\0';
+			buf_printf(&a, "-%" JSON_INTEGER_FORMAT, k++);
+		} while (json_object_get(anchors, a.s) || !strcmp(a.s, "toc"));
+		a.s[base] = '\0';
+		json_object_set_new(anchorbase, a.s, json_integer(k));
+		a.s[base] = '-';
+	} else {
+		json_object_set_new(anchorbase, a.s, json_integer(2));
 	}
 	json_object_set_new(anchors, a.s, json_true());
 	v = json_string(a.s);
@@ -793,6 +807,7 @@ main(int argc, char *argv[])
 	groupmap = json_object();
 	groups = json_array();
 	anchors = json_object();
+	anchorbase = json_object();
 
 	root = json_object();
 	if (title && json_object_set_new(root, "title", json_string(title)))
@@ -843,6 +858,7 @@ main(int argc, char *argv[])
 	json_decref(groupmap);
 	json_decref(groups);
 	json_decref(anchors);
+	json_decref(anchorbase);
 	mst_free(tpl);
 	mst_lib_free(lib);
 	md_free(&md);

@@ -14,7 +14,7 @@ enum { FLUSHAT = 1 << 16, TICKBITS = 64 };
 /* bytes md_escape looks at more closely */
 static const unsigned char special[256] = {
 	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['~'] = 1, ['['] = 1,
-	[']'] = 1, ['|'] = 1, ['<'] = 1, ['&'] = 1, ['#'] = 1, ['$'] = 1,
+	[']'] = 1, ['|'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, ['#'] = 1, ['$'] = 1,
 	['\n'] = 1, ['\r'] = 1,
 };
 
@@ -29,14 +29,6 @@ ispunct_a(int c)
 {
 	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') ||
 	    (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
-}
-
-/* Could "<" followed by c start a tag, comment or autolink for a browser
- * or CommonMark? */
-static int
-tagstart(int c)
-{
-	return isalpha_a(c) || c == '/' || c == '!' || c == '?';
 }
 
 /* Does s[0..n) (s[0] == '&') start a character reference? */
@@ -207,7 +199,7 @@ tex(struct esc *e, size_t i, size_t end)
 			i = ticks(e, i, 0);
 			continue;
 		}
-		if (s[i] == '<' && i + 1 < end && tagstart(s[i + 1]))
+		if (s[i] == '<')
 			buf_puts(e->out, "&lt;");
 		else if (s[i] == '&' && entity(s + i, end - i))
 			buf_puts(e->out, "&amp;");
@@ -321,10 +313,13 @@ md_escape(struct buf *out, const char *s, size_t n, int bol)
 			buf_putc(out, (char)c);
 			break;
 		case '<':
-			buf_puts(out, tagstart(next) ? "&lt;" : "<");
+			buf_puts(out, "&lt;");
+			break;
+		case '>':
+			buf_puts(out, "&gt;");
 			break;
 		case '&':
-			buf_puts(out, entity(s + i, n - i) ? "&amp;" : "&");
+			buf_puts(out, "&amp;");
 			break;
 		case '#':
 			if ((i == 0 || isws(prev)) && (next == 0 || isws(next) || next == '#'))
@@ -356,9 +351,8 @@ md_escape_html(struct buf *out, const char *s, size_t n, int attr)
 
 	buf_grow(out, n + 16);
 	for (i = 0; i < n; i = j + 1) {
-		for (j = i; j < n && s[j] != '&' && s[j] != '<' && s[j] != '>' &&
-		    s[j] != '\n' && s[j] != '\r' && !(attr && (s[j] == '"' || s[j] == '\''));
-		    j++)
+		for (j = i; j < n && !strchr("&<>[]\\`\n\r", s[j]) &&
+		    !(attr && (s[j] == '"' || s[j] == '\'')); j++)
 			;
 		buf_put(out, s + i, j - i);
 		if (j == n)
@@ -369,6 +363,10 @@ md_escape_html(struct buf *out, const char *s, size_t n, int attr)
 		case '>': buf_puts(out, "&gt;"); break;
 		case '"': buf_puts(out, "&quot;"); break;
 		case '\'': buf_puts(out, "&#39;"); break;
+		case '[': buf_puts(out, "&#91;"); break;
+		case ']': buf_puts(out, "&#93;"); break;
+		case '\\': buf_puts(out, "&#92;"); break;
+		case '`': buf_puts(out, "&#96;"); break;
 		case '\r':
 			if (j + 1 < n && s[j + 1] == '\n')
 				j++;
@@ -578,25 +576,296 @@ finish_line(struct mdout *o, const char *p, size_t n)
 	o->prevblank = blank;
 }
 
-/* The tags of the template (and of raw values), to know when a value is
- * inside one. */
+/* ---- following HTML markup and Markdown links ---- */
+
+/* Where in HTML markup (mdout.tag), after the HTML tokenizer's states. */
+enum { T_NONE, T_OPEN, T_ENDOPEN, T_NAME, T_BEFOREATTR, T_ATTRNAME,
+	T_AFTERATTR, T_BEFOREVAL, T_DQ, T_SQ, T_UNQ, T_BANG, T_BANGDASH,
+	T_COMMENT, T_BOGUS };
+/* Where in Markdown (mdout.md): in a link destination, after it */
+enum { M_TEXT, M_DEST, M_REFDEST, M_TITLE };
+/* The contexts a value can land in */
+enum { C_TEXT, C_HTML, C_ATTR, C_UNQ, C_URL, C_URLUNQ, C_AUTOLINK, C_TITLE,
+	C_NONE, C_INVALID, C_MURKY };
+/* What an attribute holds */
+enum { A_TEXT, A_URL, A_CODE };
+
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int isspace_h(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
 static void
-lex(struct mdout *o, const char *s, size_t n)
+url_add(struct mdout *o, int c)
+{
+	if (o->urllen < sizeof o->url)
+		o->url[o->urllen++] = (char)c;
+}
+
+static void
+mdurl_add(struct mdout *o, int c)
+{
+	if (o->mdurllen < sizeof o->mdurl)
+		o->mdurl[o->mdurllen++] = (char)c;
+}
+
+static void
+name_add(char *s, size_t cap, size_t *n, int c)
+{
+	if (*n < cap)
+		s[*n] = (char)lower(c);
+	(*n)++;
+}
+
+static int
+name_is(const char *s, size_t n, const char *name)
+{
+	return n == strlen(name) && !memcmp(s, name, n);
+}
+
+static int
+attr_kind(const struct mdout *o)
+{
+	static const char *const url[] = {
+		"action", "archive", "background", "cite", "classid", "codebase",
+		"data", "dynsrc", "formaction", "href", "icon", "longdesc", "lowsrc",
+		"manifest", "ping", "poster", "profile", "src", "srcset", "usemap",
+		"xlink:href",
+	};
+	size_t i, n = o->anlen;
+
+	if (n > sizeof o->aname)
+		return A_TEXT;
+	if ((n > 2 && !memcmp(o->aname, "on", 2)) || name_is(o->aname, n, "style") ||
+	    name_is(o->aname, n, "srcdoc"))
+		return A_CODE;
+	for (i = 0; i < sizeof url / sizeof *url; i++)
+		if (name_is(o->aname, n, url[i]))
+			return A_URL;
+	return A_TEXT;
+}
+
+/* A start or end tag is over: <script> and <style> hold code. */
+static void
+tag_end(struct mdout *o)
+{
+	o->tag = T_NONE;
+	if (!o->closing && (name_is(o->tname, o->tnlen, "script") ||
+	    name_is(o->tname, o->tnlen, "style")))
+		o->rawtext = 1;
+}
+
+/* In <script> or <style>: look for its end tag. */
+static void
+rawtext(struct mdout *o, int c)
+{
+	size_t k = (size_t)o->rawtext - 1;
+	int want = k == 0 ? '<' : k == 1 ? '/' : o->tname[k - 2];
+
+	if (lower(c) != want) {
+		o->rawtext = c == '<' ? 2 : 1;
+		return;
+	}
+	if (++k < o->tnlen + 2) {
+		o->rawtext = (int)k + 1;
+		return;
+	}
+	o->rawtext = 0;
+	o->tag = T_NAME;
+	o->closing = 1;
+}
+
+static void
+attr_start(struct mdout *o, int c)
+{
+	o->tag = T_ATTRNAME;
+	o->anlen = 0;
+	name_add(o->aname, sizeof o->aname, &o->anlen, c);
+}
+
+static void
+tag_open(struct mdout *o)
+{
+	o->tag = T_OPEN;
+	o->urllen = 0;
+	o->urlvalue = 0;
+}
+
+/* One byte inside markup. A "<" in a tag or comment: CommonMark may take
+ * the tag for text and what follows the "<" for a tag of its own. */
+static void
+scan_tag(struct mdout *o, int c)
+{
+	if (c == '<' && o->tag != T_OPEN && o->tag != T_ENDOPEN)
+		o->murky = 1;
+	switch (o->tag) {
+	case T_OPEN:
+	case T_ENDOPEN:
+		if (isalpha_a(c)) {
+			o->closing = o->tag == T_ENDOPEN;
+			o->tag = T_NAME;
+			o->tnlen = 0;
+			name_add(o->tname, sizeof o->tname, &o->tnlen, c);
+		} else if (o->tag == T_ENDOPEN) {
+			o->tag = c == '>' ? T_NONE : T_BOGUS;
+		} else {
+			o->tag = c == '/' ? T_ENDOPEN : c == '!' ? T_BANG :
+			    c == '?' ? T_BOGUS : T_NONE;
+			if (c == '<')
+				tag_open(o);
+		}
+		break;
+	case T_NAME:
+		if (isspace_h(c) || c == '/')
+			o->tag = T_BEFOREATTR;
+		else if (c == '>')
+			tag_end(o);
+		else
+			name_add(o->tname, sizeof o->tname, &o->tnlen, c);
+		break;
+	case T_BEFOREATTR:
+	case T_AFTERATTR:
+		if (c == '>')
+			tag_end(o);
+		else if (c == '/')
+			o->tag = T_BEFOREATTR;
+		else if (c == '=' && o->tag == T_AFTERATTR)
+			o->tag = T_BEFOREVAL;
+		else if (!isspace_h(c))
+			attr_start(o, c);
+		break;
+	case T_ATTRNAME:
+		if (isspace_h(c))
+			o->tag = T_AFTERATTR;
+		else if (c == '/')
+			o->tag = T_BEFOREATTR;
+		else if (c == '>')
+			tag_end(o);
+		else if (c == '=')
+			o->tag = T_BEFOREVAL;
+		else
+			name_add(o->aname, sizeof o->aname, &o->anlen, c);
+		o->urllen = 0;
+		o->urlvalue = 0;
+		break;
+	case T_BEFOREVAL:
+		if (c == '"' || c == '\'') {
+			o->tag = c == '"' ? T_DQ : T_SQ;
+		} else if (c == '>') {
+			tag_end(o);
+		} else if (!isspace_h(c)) {
+			o->tag = T_UNQ;
+			url_add(o, c);
+		}
+		break;
+	case T_DQ:
+	case T_SQ:
+		if (c == (o->tag == T_DQ ? '"' : '\''))
+			o->tag = T_BEFOREATTR;
+		else
+			url_add(o, c);
+		break;
+	case T_UNQ:
+		if (isspace_h(c))
+			o->tag = T_BEFOREATTR;
+		else if (c == '>')
+			tag_end(o);
+		else
+			url_add(o, c);
+		break;
+	case T_BANG:
+	case T_BANGDASH:
+		o->tag = c == '>' ? T_NONE : c != '-' ? T_BOGUS :
+		    o->tag == T_BANG ? T_BANGDASH : T_COMMENT;
+		o->dashes = 2;	/* "<!-->" ends at once */
+		break;
+	case T_COMMENT:
+		if (c == '>' && o->dashes >= 2)
+			o->tag = T_NONE;
+		else if (c == '-')
+			o->dashes++;
+		else if (c != '!' || o->dashes < 2)
+			o->dashes = 0;
+		break;
+	case T_BOGUS:
+		if (c == '>')
+			o->tag = T_NONE;
+		break;
+	}
+}
+
+static void
+dest_start(struct mdout *o, int state)
+{
+	o->md = state;
+	o->mdurllen = 0;
+	o->mdurlvalue = 0;
+	o->depth = 0;
+}
+
+/* One byte of Markdown: links, their destinations and titles. */
+static void
+scan_md(struct mdout *o, int c)
+{
+	int esc = o->esc, rbr = o->rbr;
+
+	o->esc = c == '\\' && !esc;
+	o->rbr = c == ']' && !esc;
+	if (c == '\n') {
+		o->bol = 1;
+		o->indent = 0;
+		o->refline = 0;
+	} else if (o->bol && c == ' ') {
+		o->indent++;
+	} else if (o->bol) {
+		o->bol = 0;
+		o->refline = c == '[' && o->indent < 4;
+	}
+	/* "](" starts a destination wherever it is, as CommonMark may read it */
+	if (rbr && c == '(') {
+		dest_start(o, M_DEST);
+		return;
+	}
+	switch (o->md) {
+	case M_TEXT:
+		if (rbr && c == ':' && o->refline)
+			dest_start(o, M_REFDEST);
+		break;
+	case M_DEST:
+	case M_REFDEST:
+		if (isspace_h(c)) {
+			if (o->mdurllen)
+				o->md = c == '\n' && o->md == M_REFDEST ? M_TEXT : M_TITLE;
+		} else if (c == ')' && !esc && o->md == M_DEST && !o->depth--) {
+			o->md = M_TEXT;
+		} else {
+			o->depth += c == '(' && !esc;
+			if (c != '<' || o->mdurllen)	/* [x](<url>) */
+				mdurl_add(o, c);
+		}
+		break;
+	case M_TITLE:
+		if ((c == ')' && !esc) || c == '\n')
+			o->md = M_TEXT;
+		break;
+	}
+}
+
+/* Follow what is written, as markup and as Markdown both: CommonMark may
+ * not take for a tag what a browser would. */
+static void
+scan(struct mdout *o, const char *s, size_t n)
 {
 	size_t i;
+	int c;
 
 	for (i = 0; i < n; i++) {
-		if (!o->tag) {
-			if (s[i] == '<' && (i + 1 == n || tagstart((unsigned char)s[i + 1])))
-				o->tag = 1;
-		} else if (o->tag == 1) {
-			if (s[i] == '>')
-				o->tag = 0;
-			else if (s[i] == '"' || s[i] == '\'')
-				o->tag = s[i];
-		} else if (s[i] == o->tag) {
-			o->tag = 1;
-		}
+		c = (unsigned char)s[i];
+		if (o->rawtext)
+			rawtext(o, c);
+		else if (o->tag != T_NONE)
+			scan_tag(o, c);
+		else if (c == '<')
+			tag_open(o);
+		scan_md(o, c);
 	}
 }
 
@@ -609,6 +878,191 @@ at_bol(const char *p, size_t n)
 		if (!isblank_a(*p) && !strchr(">*+-.)0123456789", *p))
 			return 0;
 	return 1;
+}
+
+/* Where a value lands, given what is written; ln[0..lnn) is the line so far. */
+static int
+context(const struct mdout *o, const char *ln, size_t lnn)
+{
+	int kind;
+
+	if (o->rawtext)
+		return C_NONE;
+	switch (o->tag) {
+	case T_NONE:
+		break;
+	case T_OPEN:
+		return C_AUTOLINK;
+	case T_BANG: case T_BANGDASH: case T_COMMENT: case T_BOGUS:
+		return C_ATTR;
+	case T_BEFOREVAL: case T_UNQ: case T_DQ: case T_SQ:
+		kind = attr_kind(o);
+		if (kind == A_CODE)
+			return C_NONE;
+		if (o->tag == T_DQ || o->tag == T_SQ)
+			return kind == A_URL ? C_URL : C_ATTR;
+		return kind == A_URL ? C_URLUNQ : C_UNQ;
+	default:
+		return C_NONE;	/* a tag's or an attribute's name */
+	}
+	/* a link even in what looks like a code block: containers that are
+	 * not followed could end the block */
+	if (o->md == M_DEST || o->md == M_REFDEST)
+		return C_URL;
+	if (o->md == M_TITLE)
+		return C_TITLE;
+	if (o->fence)
+		return C_TEXT;
+	return o->html || html_start(ln, lnn, 0) ? C_HTML : C_TEXT;
+}
+
+/* Is the URL p[0..pn) followed by v[0..vn) one with no scheme (unless
+ * absolute) or with http, https or mailto? What browsers skip at the start
+ * is skipped; a ":" before any "/", "?" or "#" makes a scheme. */
+static int
+url_ok(const char *p, size_t pn, const char *v, size_t vn, int absolute)
+{
+	static const char *const ok[] = { "http", "https", "mailto" };
+	char scheme[8];
+	size_t i, k = 0, t;
+	int c;
+
+	for (i = 0; i < pn + vn; i++) {
+		c = (unsigned char)(i < pn ? p[i] : v[i - pn]);
+		if (k == 0 && c <= ' ')
+			continue;
+		if (c == ':')
+			break;
+		if (c == '/' || c == '?' || c == '#')
+			return !absolute;
+		if (k < sizeof scheme)
+			scheme[k] = (char)lower(c);
+		k++;
+	}
+	if (i == pn + vn)
+		return !absolute;
+	for (t = 0; t < sizeof ok / sizeof *ok; t++)
+		if (name_is(scheme, k, ok[t]))
+			return 1;
+	return 0;
+}
+
+/* A value in a URL: percent-encoded where it could end or change the URL
+ * or make markup, & as a reference (and = too, unquoted); "#invalid" if
+ * it would make a URL of another scheme. */
+static void
+esc_url(struct mdout *o, const char *s, size_t n, int ctx)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf *t = &o->tmp;
+	size_t i;
+	unsigned char c;
+
+	buf_reset(t);
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c <= ' ' || c == 0x7f || strchr("\"'<>\\^`{|}()[]", c)) {
+			buf_putc(t, '%');
+			buf_putc(t, hex[c >> 4]);
+			buf_putc(t, hex[c & 15]);
+		} else {
+			buf_putc(t, (char)c);
+		}
+	}
+	if (o->tag == T_NONE ? !url_ok(o->mdurl, o->mdurllen, t->s ? t->s : "", t->len, 0) :
+	    !url_ok(o->url, o->urllen, t->s ? t->s : "", t->len, ctx == C_AUTOLINK)) {
+		buf_puts(&o->b, "#invalid");
+		return;
+	}
+	for (i = 0; i < t->len; i++) {
+		if (t->s[i] == '&')
+			buf_puts(&o->b, "&amp;");
+		else if (t->s[i] == '=' && ctx == C_URLUNQ)
+			buf_puts(&o->b, "&#61;");
+		else
+			buf_putc(&o->b, t->s[i]);
+	}
+}
+
+/* Where it is not clear what is markup: letters, digits, . - _ and
+ * non-ASCII as they are, the rest as references, safe in text, in an
+ * attribute value quoted or not, and in a URL; no scheme but http, https
+ * and mailto, and nothing right after "<". */
+static void
+esc_murky(struct mdout *o, const char *s, size_t n)
+{
+	size_t i;
+	unsigned char c;
+
+	if ((o->b.len && o->b.s[o->b.len - 1] == '<') || !url_ok("", 0, s, n, 0)) {
+		buf_puts(&o->b, "#invalid");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x80 || isalnum_a(c) || c == '.' || c == '-' || c == '_')
+			buf_putc(&o->b, (char)c);
+		else
+			buf_printf(&o->b, "&#%d;", c);
+	}
+}
+
+/* An unquoted attribute value: what could end it as references. */
+static void
+esc_unquoted(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c <= ' ' || strchr("\"'=<>`&[]\\", c))
+			buf_printf(b, "&#%d;", c);
+		else
+			buf_putc(b, (char)c);
+	}
+}
+
+/* A link title: punctuation backslashed, < > & as references, on one line. */
+static void
+esc_title(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		if (c == '\r' || c == '\n')
+			buf_putc(b, ' ');
+		else if (c == '<' || c == '>' || c == '&')
+			buf_puts(b, c == '<' ? "&lt;" : c == '>' ? "&gt;" : "&amp;");
+		else if (ispunct_a(c))
+			buf_printf(b, "\\%c", c);
+		else
+			buf_putc(b, (char)c);
+	}
+}
+
+/* A raw value in Markdown text: its Markdown kept, but no HTML and no
+ * links. */
+static void
+esc_raw(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '&': buf_puts(b, "&amp;"); break;
+		case '[': buf_puts(b, "\\["); break;
+		case ']': buf_puts(b, "\\]"); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		default: buf_putc(b, s[i]); break;
+		}
+	}
 }
 
 static void
@@ -642,15 +1096,51 @@ md_init(struct mdout *o, FILE *fp)
 	memset(o, 0, sizeof *o);
 	o->fp = fp;
 	o->prevblank = 1;
+	o->bol = 1;
+}
+
+static size_t
+span(const char *s, size_t n, const char *stop)
+{
+	size_t k;
+
+	for (k = 0; k < n && s[k] && !strchr(stop, s[k]); k++)
+		;
+	return k;
+}
+
+/* Template text after a value in a URL that has no scheme yet: if the text
+ * would end one ("{{x}}:"), a "#" before it keeps the URL relative. */
+static void
+url_guard(struct mdout *o, const char *s, size_t n)
+{
+	const char *ln = o->b.s ? o->b.s + o->line : "", *stop;
+	int ctx = context(o, ln, o->b.len - o->line), bad = 0;
+
+	if (o->urlvalue && o->tag != T_NONE && (ctx == C_URL || ctx == C_URLUNQ)) {
+		stop = o->tag == T_DQ ? "\"" : o->tag == T_SQ ? "'" : " \t\n\r\f>";
+		bad = !url_ok(o->url, o->urllen, s, span(s, n, stop), 0);
+	}
+	if (o->mdurlvalue && (o->md == M_DEST || o->md == M_REFDEST)) {
+		stop = o->md == M_DEST ? " \t\n\r)" : " \t\n\r";
+		bad |= !url_ok(o->mdurl, o->mdurllen, s, span(s, n, stop), 0);
+	}
+	if (bad) {
+		buf_puts(&o->b, "#invalid");
+		scan(o, "#invalid", 8);
+	}
 }
 
 void
 md_text(struct mdout *o, const char *s, size_t n)
 {
-	size_t from = o->b.len;
+	size_t from;
 
+	if (o->urlvalue || o->mdurlvalue)
+		url_guard(o, s, n);
+	from = o->b.len;
 	buf_put(&o->b, s, n);
-	lex(o, s, n);
+	scan(o, s, n);
 	endlines(o, from);
 }
 
@@ -659,17 +1149,59 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 {
 	size_t from = o->b.len, lnn = o->b.len - o->line;
 	const char *ln = o->b.s ? o->b.s + o->line : "";
+	int ctx = context(o, ln, lnn), bol = at_bol(ln, lnn);
 
-	if (raw) {
-		buf_put(&o->b, s, n);
-		lex(o, s, n);
-	} else if (o->tag) {
-		md_escape_html(&o->b, s, n, 1);
-	} else if (!o->fence && (o->html || html_start(ln, lnn, 0))) {
-		md_escape_html(&o->b, s, n, 0);
-	} else {
-		md_escape(&o->b, s, n, at_bol(ln, lnn));
+	/* ln is not to be used after a write: o->b may move */
+	/* in markup that CommonMark could take for text, and a link there */
+	if (ctx != C_NONE && o->tag != T_NONE && (o->md == M_DEST || o->md == M_REFDEST) &&
+	    !url_ok(o->mdurl, o->mdurllen, s, n, 0))
+		ctx = C_INVALID;
+	if (ctx != C_NONE && o->murky)
+		ctx = C_MURKY;
+	/* no "](" or "]:" made with the template's "]", should this be text */
+	if (n && o->rbr && (*s == '(' || *s == ':') &&
+	    (ctx == C_HTML || ctx == C_ATTR || ctx == C_UNQ)) {
+		buf_puts(&o->b, *s == '(' ? "&#40;" : "&#58;");
+		s++;
+		n--;
 	}
+	switch (ctx) {
+	case C_NONE:
+		break;
+	case C_INVALID:
+		buf_puts(&o->b, "#invalid");
+		break;
+	case C_MURKY:
+		esc_murky(o, s, n);
+		break;
+	case C_HTML:
+	case C_ATTR:
+		md_escape_html(&o->b, s, n, ctx == C_ATTR);
+		break;
+	case C_UNQ:
+		esc_unquoted(&o->b, s, n);
+		break;
+	case C_URL:
+	case C_URLUNQ:
+	case C_AUTOLINK:
+		esc_url(o, s, n, ctx);
+		break;
+	case C_TITLE:
+		esc_title(&o->b, s, n);
+		break;
+	default:
+		/* no "](" or "]:" made with the template's "]" */
+		if (n && o->rbr && (*s == '(' || *s == ':'))
+			buf_putc(&o->b, '\\');
+		if (raw)
+			esc_raw(&o->b, s, n);
+		else
+			md_escape(&o->b, s, n, bol);
+		break;
+	}
+	if (o->b.len > from)
+		scan(o, o->b.s + from, o->b.len - from);
+	o->urlvalue = o->mdurlvalue = 1;
 	endlines(o, from);
 }
 
@@ -687,4 +1219,5 @@ void
 md_free(struct mdout *o)
 {
 	buf_free(&o->b);
+	buf_free(&o->tmp);
 }

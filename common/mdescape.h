@@ -1,11 +1,16 @@
 /* mdescape.h: writing Markdown that shows untrusted text as the literal text,
  * in CommonMark and GitHub, whatever the text holds.
  *
- * A struct mdout collects output and follows enough of CommonMark's block
- * structure to know where a value lands: inside an HTML tag of the template
- * (escaped as an HTML attribute), in a raw HTML block (escaped as HTML
- * text, on one line), or in Markdown text (escaped as Markdown). Where it
- * cannot tell, it takes Markdown: that is always safe. */
+ * A struct mdout collects output and follows, through everything written
+ * (template text and values alike), where the next value lands: in HTML
+ * markup (a tag's name, an attribute's name or value, quoted or not, a
+ * comment, <script> or <style>), in a raw HTML block, in a Markdown link
+ * destination or title, or in Markdown text; and escapes it for there.
+ * Every escape is also safe as Markdown text, so that where the tracking is
+ * wrong the value is still inert. Values in a URL context keep only an
+ * http, https or mailto scheme (or none); any other becomes "#invalid".
+ * After a "<" inside a tag of the template, where CommonMark and a browser
+ * may disagree, every value is escaped for anywhere at once. */
 #ifndef FEEDPIPE_MDESCAPE_H
 #define FEEDPIPE_MDESCAPE_H
 
@@ -19,16 +24,16 @@
  * backslash (\[ \] \| \~, \* and \_ unless they cannot be emphasis, #
  * that could open or close a heading, \ before punctuation or at the
  * end); a run of backticks that a run as long follows becomes &#96;s;
- * "<" before a letter, "/", "!" or "?" becomes "&lt;", and "&" that
- * starts an entity "&amp;"; a line start ("bol", also after a newline in
- * s) loses its block meaning (# > - + = * _ 1. ``` ~~~). TeX in $...$ or
- * $$...$$ on one line is kept as it is, but for "<", "&", "](" and
- * backticks. Words starting http://, https:// or mailto: keep their
+ * "<", ">" and "&" become "&lt;", "&gt;" and "&amp;", so that no two
+ * values can make a tag together; a line start ("bol", also after a
+ * newline in s) loses its block meaning (# > - + = * _ 1. ``` ~~~). TeX in
+ * $...$ or $$...$$ on one line is kept as it is, but for "<", "&" that
+ * starts an entity, "](" and backticks. Words starting http://, https:// or mailto: keep their
  * _ and ~. A CR or CRLF becomes LF.
  */
 void md_escape(struct buf *out, const char *s, size_t n, int bol);
-/* HTML text (attr = 0) or attribute value (attr = 1): & < > (and " ')
- * as references, line breaks as spaces. */
+/* HTML text (attr = 0) or quoted attribute value (attr = 1): & < > [ ] \
+ * ` (and " ') as references, line breaks as spaces. */
 void md_escape_html(struct buf *out, const char *s, size_t n, int attr);
 
 struct mdout {
@@ -39,14 +44,36 @@ struct mdout {
 	int prevblank;		/* the line before was blank (or there was none) */
 	char fence;		/* the current fenced code block's ` or ~, or 0 */
 	size_t fencelen;
-	int tag;		/* inside a tag of the template: 0, 1, or the quote */
+	struct buf tmp;		/* scratch */
+	int tag;		/* where in HTML markup: a T_ state of mdescape.c */
+	char tname[8];		/* the tag's name in lower case, cut short, */
+	size_t tnlen;		/* and its whole length */
+	int closing;		/* it is an end tag */
+	char aname[16];		/* the attribute's name, likewise */
+	size_t anlen;
+	int dashes;		/* in a comment: the '-' just before */
+	int rawtext;		/* in <script> or <style>: 1 + how much of its end tag is seen */
+	int md;			/* in Markdown: an M_ state of mdescape.c */
+	int esc;		/* the last byte was a backslash that escapes, */
+	int rbr;		/* or a "]" that is not escaped */
+	int depth;		/* parentheses open in a link destination */
+	int bol, indent;	/* at the start of a line, after indent spaces; */
+	int refline;		/* the line starts with "[" */
+	char url[64];		/* the URL of this destination or attribute so far */
+	size_t urllen;
+	int urlvalue;		/* a value is in it */
+	char mdurl[64];		/* the same for a Markdown link destination */
+	size_t mdurllen;
+	int mdurlvalue;
+	int murky;		/* a "<" in a tag: from here on, escape for anywhere */
 	int error;		/* a write failed: its errno */
 };
 
 void md_init(struct mdout *o, FILE *fp);
 /* Template text, as it is. */
 void md_text(struct mdout *o, const char *s, size_t n);
-/* A value: as it is if raw, else escaped for where it lands. */
+/* A value, escaped for where it lands. raw ({{{x}}}): in Markdown text
+ * only < > & [ ] \\ are escaped; elsewhere as if not raw. */
 void md_value(struct mdout *o, const char *s, size_t n, int raw);
 /* Write out what is left; -1 if a write failed (errno in error). */
 int md_flush(struct mdout *o);

@@ -181,7 +181,7 @@ via_jansson() { sed 's/^{/{"x\\u002dnote":1,/' "$1"; }
 		grep -qF 'data:text/html,&lt;script&gt;alert(13)&lt;/script&gt;' "$TMP/html"
 	done
 	# the Motivation line of the toc layout sits in an HTML block
-	grep -qF 'Motivation: a&lt;/details&gt;&lt;script&gt;alert(8)&lt;/script&gt;  [x](javascript:alert(9)) " '"'"' &amp; &lt;' "$TMP/md"
+	grep -qF 'Motivation: a&lt;/details&gt;&lt;script&gt;alert(8)&lt;/script&gt;  &#91;x&#93;(javascript:alert(9)) " '"'"' &amp; &lt;' "$TMP/md"
 }
 
 @test "hostile text stays inert in GitHub's Markdown (cmark-gfm) too" {
