@@ -18,7 +18,7 @@ ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 PROGS = feed2jsonl dedup classify render-md enrich
 COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html.c \
 	common/date.c common/item.c common/record.c common/authors.c common/sha1.c \
-	common/feed.c common/jsonfeed.c common/jsonl.c common/path.c common/jscan.c \
+	common/feed.c common/jsonfeed.c common/jstream.c common/jsonl.c common/path.c common/jscan.c \
 	common/ampfix.c common/ident.c common/boiler.c common/hashset.c \
 	common/normtitle.c common/simidx.c common/state.c common/mustache.c \
 	common/mdescape.c common/jbuild.c common/words.c common/aho.c common/jwalk.c \
@@ -26,7 +26,7 @@ COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
 	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
-	common/fields.h common/jsonl.h common/path.h common/jscan.h common/ampfix.h \
+	common/fields.h common/jstream.h common/jsonl.h common/path.h common/jscan.h common/ampfix.h \
 	common/ident.h common/boiler.h common/hashset.h common/normtitle.h \
 	common/simidx.h common/state.h common/mustache.h common/mdescape.h \
 	common/jbuild.h common/words.h common/aho.h common/jwalk.h common/rules.h \
