@@ -65,7 +65,6 @@ struct jf {
 	unsigned long skip;	/* levels deeper than MAXNEST, being skipped */
 	int started;
 	int errors;
-	char last[512];
 	/* pass 1 */
 	struct channel chan;
 	struct buf version;
@@ -95,12 +94,13 @@ static void report(struct jf *p, unsigned long line, const char *fmt, ...)
 
 	if (p->pass == 1 && p->items_end == 0 && p->spool)
 		return;		/* inside "items": the second pass says it */
+	if (p->errors > MAXERRORS) {
+		p->errors++;	/* nothing more is shown */
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (!strcmp(msg, p->last))
-		return;
-	snprintf(p->last, sizeof p->last, "%s", msg);
 	if (p->errors++ == MAXERRORS)
 		p->cb->error(p->cb->arg, line, "too many errors; the rest are not shown");
 	else if (p->errors <= MAXERRORS)
@@ -130,12 +130,14 @@ static void problems(struct jf *p, const char *what)
 	unsigned pr = p->js.prob;
 	unsigned long l = p->js.tline;
 
+	if (pr & JP_EOF)
+		return;		/* the end of the input is what is said */
 	if (pr & JP_UTF8)
 		report(p, l, "invalid UTF-8 in %s (replaced by U+FFFD)", what);
 	if (pr & JP_SURROGATE)
 		report(p, l, "lone UTF-16 surrogate in %s (replaced by U+FFFD)", what);
 	if (pr & JP_NUL)
-		report(p, l, "\\u0000 in %s (dropped)", what);
+		report(p, l, "NUL (\\u0000) in %s (dropped)", what);
 	if (pr & JP_ESCAPE)
 		report(p, l, "invalid escape in %s (replaced by U+FFFD)", what);
 	if (pr & JP_CTRL)
@@ -163,6 +165,13 @@ static struct who *who(struct jf *p)
 	return p->pass == 1 ? &p->feed : &p->item;
 }
 
+static void over_budget(struct jf *p)
+{
+	if (!who(p)->cut++)
+		report(p, p->js.tline, "%s holds more than %u MiB of text: the rest is left out",
+		       p->pass == 1 ? "the feed" : "an item", MAXITEM >> 20);
+}
+
 /* Read a string into b within the budget; its length (0: nothing kept). */
 static size_t take(struct jf *p, struct buf *b, const char *name)
 {
@@ -174,14 +183,11 @@ static size_t take(struct jf *p, struct buf *b, const char *name)
 	problems(p, "a string");
 	if (p->js.prob & JP_EOF)
 		buf_reset(b);	/* cut by the end of the input: not kept */
-	if (p->js.prob & JP_CUT) {
-		if (max == MAXFIELD)
-			report(p, p->js.tline, "\"%s\" longer than %u MiB: the rest of it is left out",
-			       name, MAXFIELD >> 20);
-		else if (!w->cut++)
-			report(p, p->js.tline, "%s holds more than %u MiB of text: the rest is left out",
-			       p->pass == 1 ? "the feed" : "an item", MAXITEM >> 20);
-	}
+	if ((p->js.prob & JP_CUT) && max == MAXFIELD)
+		report(p, p->js.tline, "\"%s\" longer than %u MiB: the rest of it is left out",
+		       name, MAXFIELD >> 20);
+	else if (p->js.prob & JP_CUT)
+		over_budget(p);
 	w->budget -= b->len;
 	return b->len;
 }
@@ -212,6 +218,7 @@ static void take_list(struct jf *p, struct strlist *l, const char *name, int ded
 	struct who *w = who(p);
 
 	if (w->budget < ENTRY_COST) {
+		over_budget(p);
 		skip_string(p);
 		return;
 	}

@@ -233,7 +233,9 @@ static void put(struct sink *k, const char *s, size_t n)
 	if (k->out->len + n > k->max) {
 		k->full = 1;
 		k->js->prob |= JP_CUT;
-		return;
+		n = k->max - k->out->len;
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;	/* s[n] continues a character: cut before it */
 	}
 	buf_put(k->out, s, n);
 }
