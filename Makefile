@@ -75,7 +75,7 @@ $(UNIT_TESTS): %: %.c libcommon.a .build-flags
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $@.c libcommon.a $(PKG_LIBS)
 
 # Fuzzing with libFuzzer (clang, libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
-FUZZ_TARGETS = feed html jsonl path date ampfix rules mustache
+FUZZ_TARGETS = feed html jsonl path date ampfix rules mustache jsonfeed
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -85,6 +85,7 @@ FUZZ_SEEDS_jsonl = tests/fixtures/dedup
 FUZZ_SEEDS_ampfix = tests/fixtures/feed2jsonl
 FUZZ_SEEDS_rules = tests/fixtures/classify
 FUZZ_SEEDS_mustache = templates
+FUZZ_SEEDS_jsonfeed = examples/feeds tests/fixtures/feed2jsonl
 
 $(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) | deps-fuzz
 	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)

@@ -293,17 +293,32 @@ static void string_value(struct jf *p, const struct frame *f)
 	skip_string(p);
 }
 
+/* The last word, printable: other bytes as \xHH, cut after 40 bytes. */
+static const char *shown(struct jf *p, char *out, size_t size)
+{
+	const unsigned char *w = (const unsigned char *)p->js.word.s;
+	size_t i, o = 0;
+
+	for (i = 0; i < p->js.word.len && i < 40 && o + 5 < size; i++)
+		if (w[i] >= 0x20 && w[i] < 0x7F)
+			out[o++] = (char)w[i];
+		else
+			o += (size_t)snprintf(out + o, size - o, "\\x%02X", w[i]);
+	snprintf(out + o, size - o, "%s", i < p->js.word.len ? "..." : "");
+	return out;
+}
+
 /* A number: an item's numeric id is kept as the text it was written as. */
 static void number_value(struct jf *p, const struct frame *f)
 {
-	int id = f->ctx == X_ITEM && f->key == K_ID;
+	int id = f->ctx == X_ITEM && f->key == K_ID && !(p->js.prob & JP_NUMBER);
 	struct slot_text *t;
-	unsigned pr = p->js.prob;
+	char s[200];
 
-	if (pr)
-		report(p, p->js.tline, "%s number %.40s%s%s",
-		       pr & JP_RANGE ? "out-of-range" : "invalid", p->js.word.s,
-		       p->js.word.len > 40 ? "..." : "", id ? " (kept as text)" : "");
+	if (p->js.prob)
+		report(p, p->js.tline, "%s number %s%s",
+		       p->js.prob & JP_RANGE ? "out-of-range" : "invalid", shown(p, s, sizeof s),
+		       id ? " (kept as text)" : "");
 	if (id && (t = item_slot(&p->it, S_GUID))) {
 		buf_reset(&t->text);
 		buf_put(&t->text, p->js.word.s, p->js.word.len);
@@ -314,20 +329,11 @@ static void number_value(struct jf *p, const struct frame *f)
 
 static void bad_word(struct jf *p)
 {
-	const unsigned char *w = (const unsigned char *)p->js.word.s;
-	char shown[80];
-	size_t i, o = 0;
+	char s[200];
 
-	for (i = 0; i < p->js.word.len && o < 60; i++)
-		if (w[i] >= 0x20 && w[i] < 0x7F)
-			shown[o++] = (char)w[i];
-		else
-			o += (size_t)snprintf(shown + o, sizeof shown - o, "\\x%02X", w[i]);
-	shown[o] = '\0';
 	if (p->in_item && p->item_syntax++)
 		return;
-	report(p, p->js.tline, "JSON syntax error: unexpected '%s%s'", shown,
-	       i < p->js.word.len ? "..." : "");
+	report(p, p->js.tline, "JSON syntax error: unexpected '%s'", shown(p, s, sizeof s));
 }
 
 static void who_reset(struct who *w)

@@ -175,7 +175,9 @@ static enum jtok word(struct jstream *js, int c)
 		js->pos++;
 	}
 	if (c == '-' || (c >= '0' && c <= '9')) {
-		js->prob = total > JSTREAM_WORDMAX ? JP_RANGE : number_check(w->s, w->len);
+		js->prob = number_check(w->s, w->len);
+		if (total > JSTREAM_WORDMAX && !js->prob)
+			js->prob = JP_RANGE;	/* a valid start, too long to hold */
 		return JT_NUMBER;
 	}
 	if (!strcmp(w->s, "true"))
