@@ -69,7 +69,10 @@ struct jf {
 	struct channel chan;
 	struct buf version;
 	struct who feed;
-	FILE *spool;
+	FILE *spool;		/* the copy of "items", unless the input can seek */
+	long long base;		/* the input's offset in fp if it can, else -1 */
+	long long items_from, items_to;	/* where "items" is, items_to -1: to EOF */
+	int region;		/* "items" found: copied or its place known */
 	unsigned long items_line;
 	int items_end;		/* how the copy ended: 0 open, ']', '}' (cut), EOF */
 	int items_seen;
@@ -92,7 +95,7 @@ static void report(struct jf *p, unsigned long line, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
-	if (p->pass == 1 && p->items_end == 0 && p->spool)
+	if (p->pass == 1 && p->items_end == 0 && p->region)
 		return;		/* inside "items": the second pass says it */
 	if (p->errors > MAXERRORS) {
 		p->errors++;	/* nothing more is shown */
@@ -378,16 +381,34 @@ static void emit_item(struct jf *p)
 	p->cb->item(p->cb->arg, &p->it, p->ch);
 }
 
+/* Note where "items" starts, or copy it aside if the input cannot seek. */
 static void start_copy(struct jf *p)
 {
-	if (p->spool)
+	if (p->region)
 		return;
-	if (!(p->spool = tmpfile())) {
+	p->items_line = p->js.tline;
+	p->items_from = jstream_tell(&p->js) - 1;
+	if (p->base >= 0) {
+		p->region = 1;
+	} else if (!(p->spool = tmpfile())) {
 		report(p, p->js.tline, "no temporary file for the items: %s", strerror(errno));
+	} else {
+		p->region = 1;
+		jstream_copy(&p->js, p->spool, 1);
+	}
+}
+
+static void end_copy(struct jf *p, int how)
+{
+	if (how == EOF) {
+		p->items_to = -1;
+		jstream_copy_end(&p->js, 0);
+		p->items_end = EOF;
 		return;
 	}
-	p->items_line = p->js.tline;
-	jstream_copy(&p->js, p->spool, 1);
+	p->items_to = jstream_tell(&p->js) - (how == 'x');
+	jstream_copy_end(&p->js, how == 'x');
+	p->items_end = how == 'x' ? '}' : how;
 }
 
 /* The context of a value opened with type inside container f. */
@@ -440,10 +461,9 @@ static void pop(struct jf *p, int how)
 {
 	struct frame *f = &p->stack[--p->depth];
 
-	if (f->ctx == X_ITEMS && p->pass == 1 && p->spool && !p->items_end) {
-		jstream_copy_end(&p->js, how == 'x');
-		p->items_end = how == 'x' ? '}' : how;
-	} else if (f->ctx == X_ITEM) {
+	if (f->ctx == X_ITEMS && p->pass == 1 && p->region && !p->items_end)
+		end_copy(p, how);
+	else if (f->ctx == X_ITEM) {
 		if (how != EOF)
 			emit_item(p);
 		p->in_item = 0;
@@ -590,10 +610,9 @@ static void at_eof(struct jf *p)
 {
 	unsigned long l = p->js.tline;
 
-	if (p->pass == 1 && p->spool && !p->items_end) {
-		jstream_copy_end(&p->js, 0);
-		p->items_end = EOF;
-	} else if (p->pass == 2 && p->items_end == '}') {
+	if (p->pass == 1 && p->region && !p->items_end)
+		end_copy(p, EOF);
+	else if (p->pass == 2 && p->items_end == '}') {
 		syntax(p, "',' or ']'", JT_OBJEND);
 	} else if (p->pass == 2 && p->items_end == EOF && p->in_item) {
 		report(p, l, "premature end of document inside item %zu; complete items kept",
@@ -647,17 +666,26 @@ static void put(struct buf *b, const struct buf *v)
 		buf_put(b, v->s, v->len);
 }
 
-/* The copied "items" array, item by item. */
-static void items_pass(struct jf *p)
+/* The "items" array, from the copy or from where it is in the input. */
+static void items_pass(struct jf *p, FILE *fp)
 {
 	struct frame *f;
+	int bad;
 
-	if (fflush(p->spool) == EOF || ferror(p->spool))
-		report(p, p->items_line, "cannot keep the items in a temporary file: %s",
-		       strerror(errno));
-	rewind(p->spool);
+	if (p->spool) {
+		bad = fflush(p->spool) == EOF || ferror(p->spool);
+		rewind(p->spool);
+	} else {
+		bad = fseeko(fp, (off_t)(p->base + p->items_from), SEEK_SET) != 0;
+	}
+	if (bad) {
+		report(p, p->items_line, "cannot read the items again: %s", strerror(errno));
+		return;
+	}
 	jstream_free(&p->js);
-	jstream_init(&p->js, p->spool, NULL, 0, p->items_line);
+	jstream_init(&p->js, p->spool ? p->spool : fp, NULL, 0, p->items_line);
+	if (!p->spool && p->items_to >= 0)
+		jstream_limit(&p->js, p->items_to - p->items_from);
 	p->pass = 2;
 	p->skip = 0;
 	p->depth = 1;
@@ -680,6 +708,11 @@ int feed_parse_json(FILE *fp, const char *head, size_t nhead, struct channel *ch
 	p->ch = ch;
 	p->pass = 1;
 	who_reset(&p->feed);
+	p->base = ftello(fp);
+	if (p->base >= 0 && fseeko(fp, (off_t)p->base, SEEK_SET) == 0)
+		p->base -= (long long)nhead;	/* where head was read from */
+	else
+		p->base = -1;
 	jstream_init(&p->js, fp, head, nhead, 1);
 	run(p);
 	if (ferror(fp))
@@ -695,8 +728,8 @@ int feed_parse_json(FILE *fp, const char *head, size_t nhead, struct channel *ch
 		p->feed_authors = who_authors(&p->feed);
 		if (!p->items_seen && !p->truncated)
 			report(p, 0, "JSON feed without an \"items\" array");
-		else if (p->spool)
-			items_pass(p);
+		else if (p->region)
+			items_pass(p, fp);
 	}
 	if (p->spool)
 		fclose(p->spool);

@@ -21,6 +21,7 @@ void jstream_init(struct jstream *js, FILE *fp, const char *head, size_t n,
 		memcpy(js->buf, head, n);
 	js->len = n;
 	js->line = js->tline = line;
+	js->limit = -1;
 	if (n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3))
 		js->pos = 3;
 }
@@ -41,12 +42,18 @@ static int fill(struct jstream *js, size_t need)
 	if (js->copy && js->pos > js->copy_from)
 		fwrite(js->buf + js->copy_from, 1, js->pos - js->copy_from, js->copy);
 	memmove(js->buf, js->buf + js->pos, js->len - js->pos);
+	js->off += (long long)js->pos;
 	js->len -= js->pos;
 	js->pos = js->copy_from = 0;
 	while (!js->eof && js->len < need) {
-		n = fread(js->buf + js->len, 1, CHUNK - js->len, js->fp);
+		n = CHUNK - js->len;
+		if (js->limit >= 0 && (long long)n > js->limit)
+			n = (size_t)js->limit;
+		n = n ? fread(js->buf + js->len, 1, n, js->fp) : 0;
 		if (n == 0)
 			js->eof = 1;
+		if (js->limit >= 0)
+			js->limit -= (long long)n;
 		js->len += n;
 	}
 	return js->len >= need;

@@ -36,6 +36,8 @@ struct jstream {
 	unsigned long tline;	/* where the last token started */
 	FILE *copy;		/* bytes read are copied here from copy_from */
 	size_t copy_from;
+	long long off;		/* input offset of buf[0] */
+	long long limit;	/* bytes fp may still give, or -1 */
 	int eof;
 	struct buf word;	/* the text of the last number or bad token */
 	unsigned prob;
@@ -50,6 +52,16 @@ enum jtok jstream_next(struct jstream *js);
 /* The rest of a string (from after its quote) decoded and appended to out
  * (NULL: only checked), whole characters while they fit in max bytes. */
 void jstream_string(struct jstream *js, struct buf *out, size_t max);
+/* The input offset of the next byte. */
+static inline long long jstream_tell(const struct jstream *js)
+{
+	return js->off + (long long)js->pos;
+}
+/* Read no more than n bytes from fp (after what the buffer holds). */
+static inline void jstream_limit(struct jstream *js, long long n)
+{
+	js->limit = n;
+}
 /* Copy what is read to to, starting back bytes before the current position
  * (back no more than the last token's length), until jstream_copy_end,
  * which leaves out the last back bytes read. */
