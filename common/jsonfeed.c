@@ -1,8 +1,9 @@
 /*
  * jsonfeed.c: JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1),
- * streamed. The first pass reads the top level and copies the "items"
- * array aside, so that fields after it still count; the second turns the
- * copy into items one at a time. Memory is bounded by one item's text.
+ * streamed. The first pass reads the top level and notes where the "items"
+ * array is (or copies it to a temporary file if the input cannot seek), so
+ * that fields after it still count; the second reads the array again, one
+ * item at a time. Memory is bounded by one item's text.
  * Both passes run the same tolerant parser, so they agree on where
  * brackets close however broken the input is.
  */
