@@ -18,7 +18,7 @@ ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 PROGS = feed2jsonl dedup classify render-md enrich
 COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html.c \
 	common/date.c common/item.c common/record.c common/authors.c common/sha1.c \
-	common/feed.c common/jsonfeed.c common/jsonl.c common/path.c common/jscan.c \
+	common/feed.c common/jsonfeed.c common/jstream.c common/jsonl.c common/path.c common/jscan.c \
 	common/ampfix.c common/recode.c common/ident.c common/boiler.c common/hashset.c \
 	common/normtitle.c common/simidx.c common/state.c common/mustache.c \
 	common/mdescape.c common/jbuild.c common/words.c common/aho.c common/jwalk.c \
@@ -26,7 +26,7 @@ COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
 	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
-	common/fields.h common/jsonl.h common/path.h common/jscan.h common/ampfix.h common/recode.h \
+	common/fields.h common/jstream.h common/jsonl.h common/path.h common/jscan.h common/ampfix.h common/recode.h \
 	common/ident.h common/boiler.h common/hashset.h common/normtitle.h \
 	common/simidx.h common/state.h common/mustache.h common/mdescape.h \
 	common/jbuild.h common/words.h common/aho.h common/jwalk.h common/rules.h \
@@ -75,7 +75,7 @@ $(UNIT_TESTS): %: %.c libcommon.a .build-flags
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $@.c libcommon.a $(PKG_LIBS)
 
 # Fuzzing with libFuzzer (clang, libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
-FUZZ_TARGETS = feed html jsonl path date ampfix rules mustache llm
+FUZZ_TARGETS = feed jsonfeed html jsonl path date ampfix rules mustache llm
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -85,14 +85,7 @@ FUZZ_SEEDS_jsonl = tests/fixtures/dedup
 FUZZ_SEEDS_ampfix = tests/fixtures/feed2jsonl
 FUZZ_SEEDS_rules = tests/fixtures/classify
 FUZZ_SEEDS_mustache = templates
-FUZZ_SEEDS_llm = tests/fixtures/enrich/answers
-
-# every target also builds with the normal compiler as fuzz/replay-TARGET,
-# which make check runs on the inputs a fuzzer once crashed on
-FUZZ_REPLAY = $(FUZZ_TARGETS:%=fuzz/replay-%)
-
-$(FUZZ_REPLAY): fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c libcommon.a .build-flags
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libcommon.a $(PKG_LIBS)
+FUZZ_TARGETS = feed jsonfeed html jsonl path date ampfix rules mustache llm
 
 $(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) | deps-fuzz
 	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)

@@ -62,6 +62,13 @@ requests() {
 	[ -e "$TMP/cache/gone.feed" ] && [ ! -s "$TMP/cache/gone.feed" ]
 }
 
+@test "a feed over FETCH_MAX_SIZE is refused like a failed one" {
+	FETCH_MAX_SIZE=100 run2 "$TOP/examples/fetch" test "$BASE/feed.xml" "$TMP/cache"
+	[ "$status" -eq 0 ]
+	[ "$err" = "fetch: test: $BASE/feed.xml: (63) Maximum file size exceeded (kept the copy from last time)" ]
+	[ ! -s "$TMP/cache/test.feed" ]
+}
+
 @test "usage error exits 2" {
 	run2 "$TOP/examples/fetch" onlyname
 	[ "$status" -eq 2 ]
