@@ -85,7 +85,15 @@ FUZZ_SEEDS_jsonl = tests/fixtures/dedup
 FUZZ_SEEDS_ampfix = tests/fixtures/feed2jsonl
 FUZZ_SEEDS_rules = tests/fixtures/classify
 FUZZ_SEEDS_mustache = templates
-FUZZ_TARGETS = feed jsonfeed html jsonl path date ampfix rules mustache llm
+FUZZ_SEEDS_jsonfeed = examples/feeds tests/fixtures/feed2jsonl
+FUZZ_SEEDS_llm = tests/fixtures/enrich/answers
+
+# every target also builds with the normal compiler as fuzz/replay-TARGET,
+# which make check runs on the inputs a fuzzer once crashed on
+FUZZ_REPLAY = $(FUZZ_TARGETS:%=fuzz/replay-%)
+
+$(FUZZ_REPLAY): fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c libcommon.a .build-flags
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libcommon.a $(PKG_LIBS)
 
 $(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) | deps-fuzz
 	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS)
