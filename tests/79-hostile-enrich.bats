@@ -7,30 +7,15 @@
 # and the lock never follow a symlink.
 
 load helper
+load enrich
 
 E="$FIX/enrich"
 KEY='sk-feedpipe-TEST-7f3a91c2-never-print-me'
 X185=$(printf 'x%.0s' $(seq 185))
 
-setup() {
-	[ -x "$TOP/enrich" ] || skip "enrich is not built"
-	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/feedpipe.XXXXXX")
-	unset OPENAI_API_KEY OPENAI_BASE_URL FEEDPIPE_API_KEY FEEDPIPE_API_BASE FEEDPIPE_MODEL
-	export XDG_CACHE_HOME="$TMP/xdg"
-	SERVER=
-}
-
-teardown() {
-	[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true
-	rm -rf "$TMP"
-}
-
+# the server of tests/enrich.bash, and the key enrich must never show
 serve() {
-	python3 "$TOP/tests/llmserver.py" "$@" > "$TMP/port" &
-	SERVER=$!
-	for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-	PORT=$(cat "$TMP/port")
-	export FEEDPIPE_API_BASE="http://127.0.0.1:$PORT/v1" FEEDPIPE_MODEL=test-model
+	serve_plain "$@"
 	export FEEDPIPE_API_KEY="$KEY"
 }
 
