@@ -496,6 +496,8 @@ llm_parse_response(const char *body, size_t n, unsigned fields,
 	size_t i;
 	int ret = -1, f;
 
+	if (errlen)
+		err[0] = '\0';	/* scrubbed at the end, also when all went well */
 	a->tokens = -1;
 	buf_reset(&a->model);
 	buf_reset(&a->note);

@@ -64,13 +64,14 @@ check_response(const char *body, const char *want)
 	char err[256];
 
 	memset(&a, 0, sizeof(a));
+	memset(err, 'x', sizeof(err));	/* no NUL: the parser must not read it */
 	llm_secret_init(&sec, KEY);
 	if (llm_parse_response(body, strlen(body), LLM_ALL, &sec, &a, err,
 	    sizeof(err)))
 		buf_printf(&got, "!%s", err);
 	else
-		buf_printf(&got, "%s|%s", buf_str(&a.text[LLM_TITLE]),
-		    buf_str(&a.model));
+		buf_printf(&got, "%s|%s%s", buf_str(&a.text[LLM_TITLE]),
+		    buf_str(&a.model), err[0] ? "|err not empty" : "");
 	if (a.note.len)
 		buf_printf(&got, "|%s", a.note.s);
 	if (strcmp(buf_str(&got), want)) {
