@@ -111,7 +111,7 @@ deps:
 	@./tools/deps
 
 # the test suite with every program under valgrind (about 15 minutes)
-valgrind-check: deps deps-valgrind all $(UNIT_TESTS)
+valgrind-check: deps deps-valgrind all $(UNIT_TESTS) $(FUZZ_REPLAY)
 	tests/valgrind-check
 
 # huge inputs in bounded memory: a 2 GiB feed, 100 MiB lines, 10M records
