@@ -6,15 +6,9 @@ load helper
 
 V='"version":"https://jsonfeed.org/version/1.1"'
 
-# Run feed2jsonl in a fixture directory and compare stdout, stderr, status.
+# A case in fixtures/feed2jsonl/jsonfeed-hostile-NAME (tests/helper.bash).
 check_case() {
-	local dir="$FIX/feed2jsonl/jsonfeed-hostile-$1"
-	cd "$dir"
-	run2 feed2jsonl input
-	cd - >/dev/null
-	same "$TMP/out" "$dir/expected"
-	same "$TMP/err" "$dir/stderr"
-	[ "$status" -eq "$(cat "$dir/status")" ]
+	check_feed_case "jsonfeed-hostile-$1"
 }
 
 @test "lone surrogates become U+FFFD, pairs are kept" { check_case surrogate; }
