@@ -6,9 +6,15 @@
   /fail        always 500
   /flaky       503 for the first two requests, then the feed
   /stats       the number of requests per path, as JSON
+  /d/NAME      with a directory argument, the file NAME in it, with an ETag
+               from its content and Last-Modified from its time; 304 to an
+               If-None-Match or If-Modified-Since that match; 404 when the
+               file is not there (the tests change and remove files between
+               runs)
+  /headers     the headers of the last request to each path, as JSON
 Prints the port it listens on, then serves until killed.
 """
-import email.utils, http.server, json, socketserver, sys
+import email.utils, hashlib, http.server, json, os, socketserver, sys
 
 FEED = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Test feed</title><link>http://127.0.0.1/</link>
@@ -18,6 +24,8 @@ FEED = b"""<?xml version="1.0"?>
 ETAG = '"v1"'
 MODIFIED = email.utils.formatdate(1736985600, usegmt=True)  # 2025-01-16
 counts = {}
+headers = {}
+DIR = sys.argv[1] if len(sys.argv) > 1 else None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -32,10 +40,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def serve_file(self, name):
+        path = os.path.join(DIR, name)
+        if '/' in name or not os.path.isfile(path):
+            return self.send(404, b'not found')
+        with open(path, 'rb') as f:
+            body = f.read()
+        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+        modified = email.utils.formatdate(int(os.path.getmtime(path)), usegmt=True)
+        if self.headers.get('If-None-Match') == etag or \
+                self.headers.get('If-Modified-Since') == modified:
+            return self.send(304)
+        self.send(200, body, [('ETag', etag), ('Last-Modified', modified),
+                              ('Content-Type', 'application/rss+xml')])
+
     def do_GET(self):
         counts[self.path] = counts.get(self.path, 0) + 1
         if self.path == '/stats':
             return self.send(200, json.dumps(counts).encode())
+        if self.path == '/headers':
+            return self.send(200, json.dumps(headers).encode())
+        headers[self.path] = dict(self.headers.items())
+        if DIR and self.path.startswith('/d/'):
+            return self.serve_file(self.path[3:])
         if self.path == '/fail':
             return self.send(500, b'broken')
         if self.path == '/flaky' and counts[self.path] <= 2:
