@@ -1,6 +1,9 @@
 # feedpipe: small filters that turn research feeds into Markdown digests.
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
+# the daily digest's rules and scripts, and an example digest directory
+SHAREDIR = $(PREFIX)/share/feedpipe
+DAILY_LIB = examples/fetch examples/day examples/counts.mustache examples/sources.mustache
 CC = cc
 CFLAGS = -O2 -g
 PKG_CONFIG = pkg-config
@@ -142,12 +145,19 @@ install: all
 	cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f $(MAN5) $(DESTDIR)$(MANPREFIX)/man5/
 	cp -f $(MAN7) $(DESTDIR)$(MANPREFIX)/man7/
+	mkdir -p $(DESTDIR)$(SHAREDIR)/example/feeds
+	cp -f $(DAILY_LIB) $(DESTDIR)$(SHAREDIR)/
+	sed 's|^BIN ?= \.\.$$|BIN ?= $(PREFIX)/bin|' examples/daily.mk > $(DESTDIR)$(SHAREDIR)/daily.mk
+	sed 's|^FEEDPIPE = .*|FEEDPIPE = $(SHAREDIR)|' examples/Makefile > $(DESTDIR)$(SHAREDIR)/example/Makefile
+	cp -f examples/feeds.tsv examples/rules examples/demo.tsv $(DESTDIR)$(SHAREDIR)/example/
+	cp -f examples/feeds/* $(DESTDIR)$(SHAREDIR)/example/feeds/
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/man1/}; done
 	for m in $(MAN5); do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/man5/}; done
 	rm -f $(DESTDIR)$(MANPREFIX)/man7/feedpipe.7
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
 	$(MAKE) -s -C examples clean

@@ -1,24 +1,26 @@
 #!/usr/bin/env bats
-# examples/Makefile, the daily digest, against a feed server on 127.0.0.1:
-# fetch, convert, dedup with the safe mark-after-success pattern, classify,
-# render; a failed feed is reported and the rest goes on.
+# The daily digest as a user runs it: a copy of examples/ and `make` on
+# several days, against a feed server on 127.0.0.1 whose feeds change, fail
+# and go away between runs.
 
 load helper
 
 setup() {
 	command -v curl >/dev/null || skip "curl not installed"
-	for p in dedup classify render-md; do [ -x "$TOP/$p" ] || skip "$p not built"; done
+	for p in feed2jsonl dedup classify render-md; do [ -x "$TOP/$p" ] || skip "$p not built"; done
 	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/feedpipe.XXXXXX")
-	python3 "$TOP/tests/feedserver.py" > "$TMP/port" &
+	mkdir "$TMP/srv"
+	python3 "$TOP/tests/feedserver.py" "$TMP/srv" > "$TMP/port" &
 	SERVER=$!
 	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 	BASE="http://127.0.0.1:$(cat "$TMP/port")"
-	mkdir "$TMP/daily"
-	cp "$TOP/examples/Makefile" "$TOP/examples/fetch" "$TOP/examples/rules" "$TMP/daily/"
-	printf '# name\turl\ngood\t%s/feed.xml\nbroken\t%s/fail\n' "$BASE" "$BASE" > "$TMP/daily/feeds.tsv"
-	export FETCH_RETRIES=0 FETCH_RETRY_DELAY=1
-	unset FEEDPIPE_API_BASE OPENAI_BASE_URL
-	MK="make -s -C $TMP/daily BIN=$BINDIR DATE=2025-01-16"
+	cp -r "$TOP/examples" "$TMP/daily"
+	D=$TMP/daily
+	rm -rf "$D/out" "$D/cache" "$D/work" "$D/state" "$D/records" "$D/reports" "$D/digests"
+	sources journal arxiv-cs
+	export FETCH_RETRIES=0 FETCH_RETRY_DELAY=1 FETCH_CONNECT_TIMEOUT=2
+	unset FEEDPIPE_API_BASE OPENAI_BASE_URL FEEDPIPE_MODEL STRICT
+	STAMP=1736985600
 }
 
 teardown() {
@@ -26,32 +28,200 @@ teardown() {
 	rm -rf "$TMP"
 }
 
-@test "a day's run: digests written, the broken feed reported, papers marked seen" {
-	run2 $MK
-	[ "$status" -eq 0 ]
-	[[ "$err" == *"fetch: broken: $BASE/fail: (22) The requested URL returned error: 500"* ]]
-	[[ "$out" == *"enrich: skipped"* ]]
-	[[ "$out" == *"digest: digests/2025-01-16.md digests/2025-01-16-ML.md"* ]]
-	grep -q '\[One\](http://example.org/1)' "$TMP/daily/digests/2025-01-16.md"
-	grep -q 'url:http://example.org/1' "$TMP/daily/state/seen.tsv"
+# sources NAME...: feeds.tsv lists these feeds of the server
+sources() {
+	{ printf '# name\turl\n'; for n; do printf '%s\t%s/d/%s.xml\n' "$n" "$BASE" "$n"; done; } > "$D/feeds.tsv"
 }
 
-@test "the next day: the feed is not downloaded again and nothing is new" {
-	$MK >/dev/null 2>&1
-	run2 $MK DATE=2025-01-17
+# serve NAME TITLE...: the server's feed NAME holds these papers from now on
+serve() {
+	local name=$1 t
+	shift
+	{
+		printf '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>%s</title><link>http://127.0.0.1/</link>\n' "$name"
+		for t; do
+			printf '<item><title>%s</title><link>http://example.org/%s</link><description>On %s.</description></item>\n' \
+				"$t" "${t// /-}" "$t"
+		done
+		printf '</channel></rss>\n'
+	} > "$TMP/srv/$name.xml"
+	STAMP=$((STAMP + 60))
+	touch -d "@$STAMP" "$TMP/srv/$name.xml"
+}
+
+# day DATE [make arguments]: the run of that day
+day() {
+	local date=$1
+	shift
+	run2 make -s -C "$D" BIN="$BINDIR" CLASSES=ML DATE="$date" "$@"
+}
+
+# the Sources section of a day's digest
+sources_of() {
+	sed -n '/^# Sources$/,$p' "$D/digests/$1.md"
+}
+
+@test "a day's run: digests, index, report and state written; papers marked seen only at the end" {
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-16
 	[ "$status" -eq 0 ]
-	[[ "$err" == *"fetch: good: not modified"* ]]
-	[ ! -s "$TMP/daily/work/2025-01-17/new.jsonl" ]
-	! grep -q 'example.org/1' "$TMP/daily/digests/2025-01-17.md"
+	[ "$out" = "digest: digests/2025-01-16.md digests/2025-01-16-ML.md" ]
+	[ "$(tail -n 1 "$TMP/err")" = "feedpipe: 2025-01-16: 2 sources: 2 fetched, 0 not modified, 0 failed; 2 new papers, 2 in the day's digest" ]
+	[[ "$err" == *"enrich: skipped"* ]]
+	grep -q '\[Magnetic order\](http://example.org/Magnetic-order)' "$D/digests/2025-01-16.md"
+	grep -qx '# Deep learning one' "$D/digests/2025-01-16-ML.md"
+	[ "$(cat "$D/digests/index.md")" = "$(printf '# Digests\n\n- [2025-01-16](2025-01-16.md): 2 papers · [ML](2025-01-16-ML.md)')" ]
+	[ "$(sources_of 2025-01-16)" = "$(printf '# Sources\n\n- journal: 1 new paper (1 item in the feed)\n- arxiv-cs: 1 new paper (1 item in the feed)')" ]
+	grep -q 'url:http://example.org/Deep-learning-one' "$D/state/seen.tsv"
+	[ "$(wc -l < "$D/records/2025-01-16.jsonl")" -eq 2 ]
+	[ ! -e "$D/work/2025-01-16" ] || [ -z "$(ls "$D/work/2025-01-16")" ]
+	# the run report, for jq
+	jq -se 'length == 2 and .[0].source == "journal" and .[0].fetch == "fetched" and .[0].http == 200
+		and .[0].items == 1 and .[0].new == 1 and .[0].problems == 0 and .[0].error == null
+		and (.[0].copy | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$"))
+		and .[1].date == "2025-01-16" and (.[1].run | length) > 0' "$D"/reports/2025-01-16/*.jsonl
+}
+
+@test "two runs on one day with a feed that changed in between: the digest holds both runs' papers" {
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-16
+	[ "$status" -eq 0 ]
+	# arXiv replaces its feed: the morning's paper is no longer in it
+	serve arxiv-cs "Deep learning two"
+	day 2025-01-16
+	[ "$status" -eq 0 ]
+	[ "$(tail -n 1 "$TMP/err")" = "feedpipe: 2025-01-16: 2 sources: 1 fetched, 1 not modified, 0 failed; 1 new paper, 3 in the day's digest" ]
+	for t in "Magnetic order" "Deep learning one" "Deep learning two"; do
+		grep -q "\[$t\]" "$D/digests/2025-01-16.md"
+	done
+	[ "$(grep -c '^# Deep learning' "$D/digests/2025-01-16-ML.md")" -eq 2 ]
+	[ "$(sources_of 2025-01-16)" = "$(printf '# Sources\n\n- journal: 1 new paper (1 item in the feed)\n- arxiv-cs: 2 new papers (1 item in the feed)')" ]
+	[ "$(ls "$D/reports/2025-01-16" | wc -l)" -eq 2 ]
+}
+
+@test "a re-run with nothing new changes nothing, byte for byte and time for time" {
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-16
+	mkdir "$TMP/before"
+	cp -rp "$D/digests" "$D/records" "$TMP/before/"
+	touch "$TMP/mark"
+	sleep 1
+	day 2025-01-16
+	[ "$status" -eq 0 ]
+	[ "$(tail -n 1 "$TMP/err")" = "feedpipe: 2025-01-16: 2 sources: 0 fetched, 2 not modified, 0 failed; 0 new papers, 2 in the day's digest" ]
+	diff -r "$TMP/before/digests" "$D/digests"
+	diff -r "$TMP/before/records" "$D/records"
+	[ -z "$(find "$D/digests" "$D/records" -type f -newer "$TMP/mark")" ]
+}
+
+@test "a run after two missed days shows every paper not shown before" {
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-16
+	serve journal "Magnetic order" "Spin waves" "Domain walls"
+	serve arxiv-cs "Deep learning three"
+	day 2025-01-19
+	[ "$status" -eq 0 ]
+	for t in "Spin waves" "Domain walls" "Deep learning three"; do
+		grep -q "\[$t\]" "$D/digests/2025-01-19.md"
+	done
+	! grep -q 'Magnetic order\|Deep learning one' "$D/digests/2025-01-19.md"
+	[ "$(sed -n 3,4p "$D/digests/index.md")" = "$(printf -- '- [2025-01-19](2025-01-19.md): 3 papers · [ML](2025-01-19-ML.md)\n- [2025-01-16](2025-01-16.md): 2 papers · [ML](2025-01-16-ML.md)')" ]
+}
+
+@test "one source 404s: named first in the digest's Sources, the run succeeds; STRICT=1 fails it" {
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	sources journal gone arxiv-cs
+	day 2025-01-16
+	[ "$status" -eq 0 ]
+	[[ "$err" == *"fetch: gone: HTTP 404 (no earlier copy)"* ]]
+	[[ "$err" == *"feedpipe: 2025-01-16: 3 sources: 2 fetched, 0 not modified, 1 failed; 2 new papers, 2 in the day's digest"$'\n'"  failed  gone: HTTP 404 (no earlier copy)" ]]
+	[ "$(sources_of 2025-01-16)" = "$(printf '# Sources\n\n- **gone: failed**: HTTP 404; no earlier copy\n- journal: 1 new paper (1 item in the feed)\n- arxiv-cs: 1 new paper (1 item in the feed)')" ]
+	serve arxiv-cs "Deep learning two"
+	day 2025-01-17 STRICT=1
+	[ "$status" -ne 0 ]
+	[[ "$err" == *"feedpipe: 2025-01-17: a source failed (STRICT is set)"* ]]
+	grep -q '\[Deep learning two\]' "$D/digests/2025-01-17.md"
+	grep -q 'url:http://example.org/Deep-learning-two' "$D/state/seen.tsv"
+}
+
+@test "a source failing days in a row, and one quiet too long, are flagged with the day they last delivered" {
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-16 STALE_DAYS=2
+	rm "$TMP/srv/arxiv-cs.xml"
+	day 2025-01-17 STALE_DAYS=2
+	day 2025-01-18 STALE_DAYS=2
+	[ "$status" -eq 0 ]
+	copy=$(date -u -r "$D/cache/arxiv-cs.feed" +%Y-%m-%dT%H:%M:%SZ)
+	[ "$(sources_of 2025-01-18)" = "$(printf '# Sources\n\n- **arxiv-cs: failed**: HTTP 404; used the copy of %s; failing since 2025-01-17; last new paper 2025-01-16\n- **journal: nothing new for 2 days** (1 item in the feed); last new paper 2025-01-16' "$copy")" ]
+	# the day before, neither was flagged yet
+	[ "$(sources_of 2025-01-17)" = "$(printf '# Sources\n\n- **arxiv-cs: failed**: HTTP 404; used the copy of %s; last new paper 2025-01-16\n- journal: nothing new (1 item in the feed); last new paper 2025-01-16' "$copy")" ]
+}
+
+@test "no network at all: a clear message, non-zero, and no empty digest written over anything" {
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-16
+	cp "$D/digests/2025-01-16.md" "$TMP/before.md"
+	kill "$SERVER"
+	wait "$SERVER" 2>/dev/null || true
+	day 2025-01-16
+	[ "$status" -ne 0 ]
+	[[ "$err" == *"feedpipe: 2025-01-16: none of the 2 sources could be fetched and nothing is new; no digest written"* ]]
+	[[ "$err" == *"  failed  journal: (7) Failed to connect to 127.0.0.1 port"* ]]
+	cmp "$TMP/before.md" "$D/digests/2025-01-16.md"
+	day 2025-01-17
+	[ "$status" -ne 0 ]
+	[ ! -e "$D/digests/2025-01-17.md" ]
+	[ ! -e "$D/digests/2025-01-17-ML.md" ]
+	[ "$(grep -c '^2025-01-17.*	failed	' "$D/state/sources.tsv")" -eq 2 ]
+}
+
+@test "a weekend day: sources fine, nothing new, a digest that says so and why" {
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-17
+	day 2025-01-18
+	[ "$status" -eq 0 ]
+	[ "$(sed -n '1,/^# Sources/p' "$D/digests/2025-01-18.md")" = "$(printf "# 2025-01-18\n\nNo new papers today, a Saturday: arXiv announces no new papers on Saturdays and Sundays.\n\n\n<div id='sources'></div>\n\n# Sources")" ]
+	[ "$(cat "$D/digests/2025-01-18-ML.md")" = "$(printf '# ML (2025-01-18)\n\nNo new papers in ML today.')" ]
+	grep -q '^- \[2025-01-18\](2025-01-18.md): 0 papers' "$D/digests/index.md"
+	# a weekday with nothing new: the reason is the feeds
+	day 2025-01-20
+	[ "$(sed -n 3p "$D/digests/2025-01-20.md")" = "No new papers today: no feed changed since it was last read." ]
 }
 
 @test "when a later step fails, nothing is marked seen and the next run offers the papers again" {
-	echo 'broken rule without a colon' > "$TMP/daily/rules"
-	run2 $MK
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	echo 'broken rule without a colon' > "$D/rules"
+	day 2025-01-16
 	[ "$status" -ne 0 ]
-	! grep -q 'example.org/1' "$TMP/daily/state/seen.tsv" 2>/dev/null
-	cp "$TOP/examples/rules" "$TMP/daily/rules"
-	run2 $MK
+	! grep -q 'example.org' "$D/state/seen.tsv" 2>/dev/null
+	cp "$TOP/examples/rules" "$D/rules"
+	day 2025-01-16
 	[ "$status" -eq 0 ]
-	grep -q '\[One\](http://example.org/1)' "$TMP/daily/digests/2025-01-16.md"
+	grep -q '\[Deep learning one\]' "$D/digests/2025-01-16.md"
+	[ "$(wc -l < "$D/records/2025-01-16.jsonl")" -eq 2 ]
+}
+
+@test "installed, not copied: a digest directory of a few lines uses the installed rules" {
+	make -s -C "$TOP" install PREFIX="$TMP/inst" MANPREFIX="$TMP/inst/man" > /dev/null
+	[ -x "$TMP/inst/share/feedpipe/fetch" ]
+	mkdir "$TMP/mine"
+	cp "$TMP/inst/share/feedpipe/example/Makefile" "$TMP/inst/share/feedpipe/example/rules" "$TMP/mine/"
+	grep -q "^FEEDPIPE = $TMP/inst/share/feedpipe\$" "$TMP/mine/Makefile"
+	cp "$D/feeds.tsv" "$TMP/mine/"
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	run2 make -s -C "$TMP/mine" DATE=2025-01-16 CLASSES=ML
+	[ "$status" -eq 0 ]
+	grep -q '\[Deep learning one\]' "$TMP/mine/digests/2025-01-16.md"
+	# the installed rules run the installed programs
+	grep -q "^BIN ?= $TMP/inst/bin\$" "$TMP/inst/share/feedpipe/daily.mk"
 }

@@ -48,8 +48,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = f.read()
         etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
         modified = email.utils.formatdate(int(os.path.getmtime(path)), usegmt=True)
-        if self.headers.get('If-None-Match') == etag or \
-                self.headers.get('If-Modified-Since') == modified:
+        inm, ims = self.headers.get('If-None-Match'), self.headers.get('If-Modified-Since')
+        if (inm == etag) if inm is not None else (ims == modified):
             return self.send(304)
         self.send(200, body, [('ETag', etag), ('Last-Modified', modified),
                               ('Content-Type', 'application/rss+xml')])
