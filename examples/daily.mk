@@ -53,7 +53,7 @@ export BIN DATE RUN WORK FEEDS RULES CLASSES CACHE STATE SOURCES DIGESTS \
 	RECORDS REPORTS STALE_DAYS STRICT
 
 day: $(WORK)/marked
-	@rm -rf $(WORK)
+	@rm -rf $(WORK); rmdir $(dir $(WORK)) 2>/dev/null || :
 	@$(FEEDPIPE_LIB)/day finish
 
 # 1. fetch: every run asks; an unchanged feed is not downloaded again, a feed
