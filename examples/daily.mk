@@ -84,7 +84,13 @@ $(WORK)/report.jsonl: $(WORK)/new.jsonl
 $(WORK)/tagged.jsonl: $(WORK)/report.jsonl
 	@$(P)classify -r $(RULES) $(WORK)/new.jsonl > $@.tmp && mv $@.tmp $@
 
-$(WORK)/enriched.jsonl: $(WORK)/tagged.jsonl
+# the day's records so far, then this run's papers: enrich answers again
+# only what an earlier run of the day could not (a dead endpoint, a budget)
+$(WORK)/day.jsonl: $(WORK)/tagged.jsonl
+	@if [ -s $(RECORDS)/$(DATE).jsonl ]; then $(P)dedup $(RECORDS)/$(DATE).jsonl $<; \
+	else cat $<; fi > $@.tmp && mv $@.tmp $@
+
+$(WORK)/enriched.jsonl: $(WORK)/day.jsonl
 	@if [ -n "$(API)" ] && [ -s $< ]; then \
 		$(P)enrich -j $(ENRICH_JOBS) --lang $(LANG_AI) $< > $@.tmp; [ $$? -le 1 ] && mv $@.tmp $@; \
 	else \
@@ -92,8 +98,8 @@ $(WORK)/enriched.jsonl: $(WORK)/tagged.jsonl
 		cp $< $@; \
 	fi
 
-# 6. the day's records gain this run's papers, and the day's digests, the
-# sources section and the index are drawn again from them
+# 6. the day's records become these, and the day's digests, the sources
+# section and the index are drawn again from them
 $(WORK)/rendered: $(WORK)/enriched.jsonl
 	@$(FEEDPIPE_LIB)/day render
 	@touch $@

@@ -163,6 +163,17 @@ sources_of() {
 	[ "$(sources_of 2025-01-17)" = "$(printf '# Sources\n\n- **arxiv-cs: failed**: HTTP 404; used the copy of %s; last new paper 2025-01-16\n- journal: nothing new (1 item in the feed); last new paper 2025-01-16' "$copy")" ]
 }
 
+@test "a source that answers with what is no feed fails; one read with problems says so" {
+	serve journal "Magnetic order"
+	printf '<html><body>Please log in</body></html>\n' > "$TMP/srv/arxiv-cs.xml"
+	printf '<rss version="2.0"><channel><title>x</title><item><title>Broken &nope; entity</title><link>http://example.org/b</link></item></channel></rss>\n' > "$TMP/srv/partial.xml"
+	sources journal arxiv-cs partial
+	day 2025-01-16
+	[ "$status" -eq 0 ]
+	[ "$(sources_of 2025-01-16)" = "$(printf "# Sources\n\n- **arxiv-cs: failed**: unreadable: line 1: not a feed (the root element is &lt;html&gt;)\n- journal: 1 new paper (1 item in the feed)\n- partial: 1 new paper (1 item in the feed); 1 problem reading it, the first: line 1: entity 'nope' not defined (kept as text)")" ]
+	[[ "$err" == *"feedpipe: 2025-01-16: 3 sources: 2 fetched, 0 not modified, 1 failed; 2 new papers, 2 in the day's digest"$'\n'"  failed  arxiv-cs: unreadable: line 1: not a feed (the root element is <html>)"$'\n'"  1 problem  partial: line 1: entity 'nope' not defined (kept as text)" ]]
+}
+
 @test "no network at all: a clear message, non-zero, and no empty digest written over anything" {
 	serve journal "Magnetic order"
 	serve arxiv-cs "Deep learning one"
