@@ -48,6 +48,17 @@ API := $(and $(FEEDPIPE_MODEL),$(or $(FEEDPIPE_API_BASE),$(OPENAI_BASE_URL),$(FE
 FEEDPIPE_LIB := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 P = $(if $(BIN),$(BIN)/)
 NAMES := $(shell awk -F'\t' '!/^\#/ && NF >= 2 { print $$1 }' $(FEEDS) 2>/dev/null)
+# a feed name becomes a file name and a make target
+FEEDS_PROBLEM := $(shell awk -F'\t' '/^\#/ || /^[ \t]*$$/ { next } \
+	NF < 2 || $$2 == "" { print FILENAME ":" NR ": no tab and URL after the name"; exit } \
+	$$1 !~ /^[A-Za-z0-9][A-Za-z0-9._+-]*$$/ { print FILENAME ":" NR ": \047" $$1 "\047: a name is letters, digits and . _ + -"; exit } \
+	seen[$$1]++ { print FILENAME ":" NR ": \047" $$1 "\047 is listed twice"; exit }' $(FEEDS) 2>&1)
+ifeq ($(wildcard $(FEEDS)),)
+FEEDS_PROBLEM := $(FEEDS): not there (a feed a line: a name, a tab, its URL)
+endif
+ifneq ($(FEEDS_PROBLEM),)
+$(error $(FEEDS_PROBLEM))
+endif
 
 export BIN DATE RUN WORK FEEDS RULES CLASSES CACHE STATE SOURCES DIGESTS \
 	RECORDS REPORTS STALE_DAYS STRICT

@@ -221,6 +221,23 @@ sources_of() {
 	[ "$(wc -l < "$D/records/2025-01-16.jsonl")" -eq 2 ]
 }
 
+@test "a feeds.tsv make cannot use is refused before anything runs" {
+	printf 'my feed\thttp://x\n' > "$D/feeds.tsv"
+	day 2025-01-16
+	[ "$status" -eq 2 ]
+	[[ "$err" == *"*** feeds.tsv:1: 'my feed': a name is letters, digits and . _ + -.  Stop." ]]
+	printf 'a\thttp://x\nb\n' > "$D/feeds.tsv"
+	day 2025-01-16
+	[[ "$err" == *"*** feeds.tsv:2: no tab and URL after the name.  Stop." ]]
+	printf 'a\thttp://x\na\thttp://y\n' > "$D/feeds.tsv"
+	day 2025-01-16
+	[[ "$err" == *"*** feeds.tsv:2: 'a' is listed twice.  Stop." ]]
+	rm "$D/feeds.tsv"
+	day 2025-01-16
+	[[ "$err" == *"*** feeds.tsv: not there (a feed a line: a name, a tab, its URL).  Stop." ]]
+	[ ! -e "$D/digests" ] && [ ! -e "$D/state" ]
+}
+
 @test "installed, not copied: a digest directory of a few lines uses the installed rules" {
 	make -s -C "$TOP" install PREFIX="$TMP/inst" MANPREFIX="$TMP/inst/man" > /dev/null
 	[ -x "$TMP/inst/share/feedpipe/fetch" ]
