@@ -158,6 +158,19 @@ a digest directory" ]
 	[ ! -e "$FAKE_MAKE_LOG" ]
 }
 
+@test "publish: with no one to commit as, it says so before make" {
+	git config --global user.useConfigOnly true
+	git config --global --unset user.name
+	git config --global --unset user.email
+	run2 env -u EMAIL "$SCHED/publish" -d 2025-01-16
+	[ "$status" -ne 0 ]
+	[[ "$err" == *"publish: who commits? set PUBLISH_NAME and PUBLISH_EMAIL, or git's user.name and user.email"* ]]
+	[ ! -e "$FAKE_MAKE_LOG" ]
+	PUBLISH_NAME=bot PUBLISH_EMAIL=bot@example.org run2 env -u EMAIL "$SCHED/publish" -d 2025-01-16
+	[ "$status" -eq 0 ]
+	[ "$(git -C "$TMP/remote.git" log -1 --format='%an <%ae>' main)" = "bot <bot@example.org>" ]
+}
+
 @test "publish and the stand-in make are POSIX sh and shellcheck-clean" {
 	command -v shellcheck >/dev/null || skip "shellcheck not installed"
 	shellcheck -s sh "$SCHED/publish" "$FIX/schedule/make"
