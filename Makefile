@@ -151,6 +151,9 @@ install: all
 	sed 's|^FEEDPIPE = .*|FEEDPIPE = $(SHAREDIR)|' examples/Makefile > $(DESTDIR)$(SHAREDIR)/example/Makefile
 	cp -f examples/feeds.tsv examples/rules examples/demo.tsv $(DESTDIR)$(SHAREDIR)/example/
 	cp -f examples/feeds/* $(DESTDIR)$(SHAREDIR)/example/feeds/
+	cp -f examples/.gitignore $(DESTDIR)$(SHAREDIR)/example/
+	mkdir -p $(DESTDIR)$(SHAREDIR)/schedule
+	cp -f examples/schedule/* $(DESTDIR)$(SHAREDIR)/schedule/
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
