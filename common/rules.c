@@ -541,10 +541,16 @@ word_term(struct lex *lx, struct buf *body)
 static void
 stem_term(struct rules *r, struct term *t)
 {
+	struct stem *st = r->langs[t->lang].stem;
+	const char *w;
+	size_t pos = 0, len;
+
 	buf_reset(&r->stemmed);
-	stem_words(r->langs[t->lang].stem, &r->stemmed, r->fold.s, r->fold.len);
+	stem_words(st, &r->stemmed, r->fold.s, r->fold.len);
 	t->patlen = r->stemmed.len;
 	t->pat = estrndup(r->stemmed.s, t->patlen);
+	while ((w = words_next(t->pat, t->patlen, &pos, &len)))
+		stem_keep(st, w, len);
 }
 
 static int
@@ -872,7 +878,7 @@ rules_match(struct rules *r, size_t field, const char *s, size_t n)
 		if (!(r->langs[i].fields & bit))
 			continue;
 		buf_reset(&r->stemmed);
-		stem_words(r->langs[i].stem, &r->stemmed, r->fold.s, r->fold.len);
+		stem_text(r->langs[i].stem, &r->stemmed, r->fold.s, r->fold.len);
 		r->curlang = (long)i;
 		aho_scan(r->aho, r->stemmed.s, r->stemmed.len, on_hit, r);
 	}

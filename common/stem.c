@@ -5,22 +5,34 @@
 
 #include <libstemmer.h>
 
+#include "hashset.h"
 #include "stem.h"
 #include "util.h"
 #include "words.h"
 
 /* A record's words are mostly the same few thousand: a direct-mapped
- * cache remembers the stems of short words (a miss only costs a stemming,
- * so there is no worst case to defend against). */
-enum { SLOTS = 1 << 12, CWORD = 23 };
+ * cache remembers what became of short words. A miss costs one stemming,
+ * so words made to collide slow it down by a constant factor at most. */
+enum { SLOTS = 1 << 12, CWORD = 24, OTHER = 0xff };
 
 struct slot {
-	unsigned char wlen, slen;	/* wlen 0: empty */
-	char w[CWORD], s[CWORD];
+	uint64_t w[CWORD / 8];	/* the word, zero-padded */
+	unsigned char wlen, slen;	/* wlen 0: empty; slen OTHER: not kept */
+	char s[CWORD];
+};
+
+/* A word of folded text: where, its length, its first CWORD bytes
+ * zero-padded, a hash of them all. */
+struct word {
+	const char *p;
+	size_t n;
+	uint64_t c[CWORD / 8];
+	uint64_t h;
 };
 
 struct stem {
 	struct sb_stemmer *sb;
+	struct hset kept;	/* the stems terms use */
 	struct slot *cache;
 };
 
@@ -42,6 +54,7 @@ stem_new(const char *name)
 		return NULL;
 	st = ecalloc(1, sizeof(*st));
 	st->sb = sb;
+	hset_init(&st->kept, 64);
 	return st;
 }
 
@@ -62,34 +75,109 @@ stem_one(struct stem *st, const char *w, size_t n, size_t *len)
 	return (const char *)s;
 }
 
+void
+stem_words(struct stem *st, struct buf *out, const char *f, size_t n)
+{
+	const char *w, *s;
+	size_t pos = 0, len, slen;
+
+	if (!out->len)
+		buf_putc(out, ' ');
+	while ((w = words_next(f, n, &pos, &len))) {
+		s = stem_one(st, w, len, &slen);
+		buf_put(out, s, slen);
+		buf_putc(out, ' ');
+	}
+}
+
+void
+stem_keep(struct stem *st, const char *s, size_t n)
+{
+	hset_add(&st->kept, 0, s, n, 0, HSET_COPY, NULL);
+	free(st->cache);	/* what it says of other words may change */
+	st->cache = NULL;
+}
+
+/* The next eight bytes at p, or those up to end and a ' ' */
+static uint64_t
+load8(const char *p, const char *end)
+{
+	uint64_t x = 0;
+	size_t i, left = (size_t)(end - p);
+
+	if (left >= 8) {
+		memcpy(&x, p, 8);
+		return x;
+	}
+	for (i = 0; i < left; i++)
+		x |= (uint64_t)(unsigned char)p[i] << 8 * i;
+	return x | (uint64_t)' ' << 8 * left;
+}
+
+/* The word at p, up to the next ' ' or end: eight bytes at a time (a ' '
+ * is found as a zero byte of x ^ "        "), hashed as they go. */
+static void
+scan_word(const char *p, const char *end, struct word *w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t x, t, z;
+	size_t k;
+
+	w->p = p;
+	w->n = 0;
+	w->h = 0;
+	w->c[0] = w->c[1] = w->c[2] = 0;
+	do {
+		x = load8(p, end);
+		t = x ^ ones * ' ';
+		z = (t - ones) & ~t & ones << 7;
+		k = z ? (size_t)__builtin_ctzll(z) / 8 : 8;
+		if (k < 8)
+			x &= k ? ~(uint64_t)0 >> (64 - 8 * k) : 0;
+		if (w->n < CWORD)
+			w->c[w->n / 8] = x;
+		w->h = (w->h ^ x) * 0x9e3779b97f4a7c15ULL;
+		w->n += k;
+		p += k;
+	} while (k == 8);
+	w->h >>= 64 - 16;	/* the best-mixed bits */
+}
+
+/* The stem of the word, or NULL if no term uses it. */
 static const char *
-cached(struct stem *st, const char *w, size_t n, uint32_t h, size_t *len)
+kept(struct stem *st, const struct word *w, size_t *len)
 {
 	struct slot *sl;
 	const char *s;
 
-	if (n > CWORD)
-		return stem_one(st, w, n, len);
-	sl = &st->cache[h & (SLOTS - 1)];
-	if (sl->wlen != n || memcmp(sl->w, w, n)) {
-		s = stem_one(st, w, n, len);
-		if (*len > CWORD)
+	if (w->n > CWORD) {
+		s = stem_one(st, w->p, w->n, len);
+		return hset_find(&st->kept, 0, s, *len) >= 0 ? s : NULL;
+	}
+	sl = &st->cache[w->h & (SLOTS - 1)];
+	if (sl->wlen != w->n || sl->w[0] != w->c[0] || sl->w[1] != w->c[1] ||
+	    sl->w[2] != w->c[2]) {
+		s = stem_one(st, w->p, w->n, len);
+		if (hset_find(&st->kept, 0, s, *len) < 0)
+			*len = OTHER;
+		else if (*len > CWORD)
 			return s;
-		sl->wlen = (unsigned char)n;
-		memcpy(sl->w, w, n);
+		sl->wlen = (unsigned char)w->n;
+		memcpy(sl->w, w->c, sizeof(sl->w));
 		sl->slen = (unsigned char)*len;
-		memcpy(sl->s, s, *len);
+		if (*len != OTHER)
+			memcpy(sl->s, s, *len);
 	}
 	*len = sl->slen;
-	return sl->s;
+	return sl->slen == OTHER ? NULL : sl->s;
 }
 
 void
-stem_words(struct stem *st, struct buf *out, const char *f, size_t n)
+stem_text(struct stem *st, struct buf *out, const char *f, size_t n)
 {
-	const char *p = f, *end = f + n, *w, *s;
+	const char *p = f, *end = f + n, *s;
+	struct word w;
 	size_t len;
-	uint32_t h;
 
 	if (!st->cache)
 		st->cache = ecalloc(SLOTS, sizeof(*st->cache));
@@ -100,10 +188,18 @@ stem_words(struct stem *st, struct buf *out, const char *f, size_t n)
 			p++;
 			continue;
 		}
-		/* the word's end and its hash (FNV-1a) in one pass */
-		for (w = p, h = 2166136261u; p < end && *p != ' '; p++)
-			h = (h ^ (unsigned char)*p) * 16777619u;
-		s = cached(st, w, (size_t)(p - w), h ^ h >> 16, &len);
+		scan_word(p, end, &w);
+		p += w.n;
+		if (!(s = kept(st, &w, &len))) {
+			/* ". " for a run of other words, which keeps the
+			 * words of a phrase apart */
+			if (out->len < 2 || out->s[out->len - 2] != '.') {
+				buf_grow(out, 2);
+				out->s[out->len++] = '.';
+				out->s[out->len++] = ' ';
+			}
+			continue;
+		}
 		buf_grow(out, len + 1);
 		memcpy(out->s + out->len, s, len);
 		out->len += len;
@@ -130,6 +226,7 @@ stem_free(struct stem *st)
 	if (!st)
 		return;
 	sb_stemmer_delete(st->sb);
+	hset_free(&st->kept);
 	free(st->cache);
 	free(st);
 }
