@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <pcre2.h>
 
@@ -13,6 +14,7 @@
 #include "buf.h"
 #include "path.h"
 #include "rules.h"
+#include "stem.h"
 #include "util.h"
 #include "words.h"
 
@@ -37,6 +39,7 @@ struct term {
 	char *pat;		/* folded, with the word bounds it wants */
 	size_t patlen;
 	size_t pid;		/* its pattern in the automaton */
+	long lang;		/* matched on words stemmed so, or -1: as folded */
 	double weight;
 	int veto;
 	long re;		/* index in res, or -1 */
@@ -65,6 +68,13 @@ struct regex {
 	size_t term;
 };
 
+/* a Snowball language the rules use */
+struct lang {
+	char *name;
+	struct stem *stem;
+	uint64_t fields;	/* where its terms are looked for */
+};
+
 struct rules {
 	struct tag *tags;
 	size_t ntags, captags;
@@ -79,20 +89,25 @@ struct rules {
 	size_t nres;
 	char **srcs;		/* names given to rules_add */
 	size_t nsrcs;
+	struct lang *langs;
+	size_t nlangs;
 	/* parsing */
 	long cur_tag, cur_fset;
+	long cur_lang;		/* index in langs, or -1: no stemming */
 	/* matching */
 	struct aho *aho;
 	long *patterm;		/* pattern -> first term, then next in term list */
 	long *nextterm;
-	uint64_t ac_fields, re_fields;
+	uint64_t ac_fields, re_fields;	/* fields with folded or regex terms */
+	uint64_t stem_fields;	/* fields with stemmed terms, any language */
 	pcre2_match_context *mctx;
 	unsigned long limits;
 	unsigned gen;
 	size_t *hit;		/* terms hit this record */
 	size_t nhit, caphit;
 	size_t curfield;
-	struct buf fold, subj;
+	long curlang;		/* the text being scanned: stemmed so, or folded */
+	struct buf fold, subj, stemmed;
 	struct rules_result *result;
 	struct rules_hit *hits;
 	struct rules_hit *vhits;
@@ -364,6 +379,73 @@ header(struct rules *r, struct lex *lx, const char *src, unsigned long line)
 	return 0;
 }
 
+/* The index in r->langs of the language called name (made on first use),
+ * -1 for "none" (no stemming), -2 if there is no such language. */
+static long
+lang_index(struct rules *r, const char *name)
+{
+	struct stem *st;
+	size_t i;
+
+	if (!strcasecmp(name, "none"))
+		return -1;
+	for (i = 0; i < r->nlangs; i++)
+		if (!strcasecmp(r->langs[i].name, name))
+			return (long)i;
+	if (!(st = stem_new(name)))
+		return -2;
+	r->langs = erealloc(r->langs, (r->nlangs + 1) * sizeof(*r->langs));
+	r->langs[r->nlangs].name = estrdup(name);
+	r->langs[r->nlangs].stem = st;
+	r->langs[r->nlangs].fields = 0;
+	return (long)r->nlangs++;
+}
+
+/* "%language german": the language of the terms that follow it in this
+ * source. 0 if the line is no directive (a tag may start with '%'). */
+static int
+directive(struct rules *r, struct lex *lx)
+{
+	static const char kw[] = "%language";
+	struct buf list = { NULL, 0, 0 };
+	const char *name;
+	char *s;
+	size_t n = sizeof(kw) - 1;
+	long li;
+
+	if ((size_t)(lx->end - lx->p) < n || memcmp(lx->p, kw, n) ||
+	    (lx->p + n < lx->end && !isblank_(lx->p[n]) && lx->p[n] != '#'))
+		return 0;
+	lx->p += n;
+	skipws(lx);
+	name = lx->p;
+	while (lx->p < lx->end && !isblank_(*lx->p) && *lx->p != '#')
+		lx->p++;
+	s = estrndup(name, (size_t)(lx->p - name));
+	li = *s ? lang_index(r, s) : -2;
+	skipws(lx);
+	if (li == -2) {
+		stem_languages(&list);
+		if (*s)
+			lexerr(lx, name, "unknown language '%s' (there are %s "
+			    "and none)", s, buf_str(&list));
+		else
+			lexerr(lx, name, "%%language wants a language: %s or "
+			    "none", buf_str(&list));
+	} else if (!atend(lx)) {
+		lexerr(lx, lx->p, "expected the end of the line after the "
+		    "language");
+		li = -2;
+	}
+	free(s);
+	buf_free(&list);
+	if (li == -2)
+		return -1;
+	r->cur_lang = li;
+	r->cur_tag = -1;	/* an indented line would mix languages in a rule */
+	return 1;
+}
+
 static struct term *
 new_term(struct rules *r)
 {
@@ -376,6 +458,7 @@ new_term(struct rules *r)
 	t = &r->terms[r->nterms++];
 	memset(t, 0, sizeof(*t));
 	t->re = -1;
+	t->lang = -1;
 	return t;
 }
 
@@ -454,6 +537,22 @@ word_term(struct lex *lx, struct buf *body)
 	return 0;
 }
 
+/* A word or a phrase without stars, folded in r->fold: its words' stems */
+static void
+stem_term(struct rules *r, struct term *t)
+{
+	struct stem *st = r->langs[t->lang].stem;
+	const char *w;
+	size_t pos = 0, len;
+
+	buf_reset(&r->stemmed);
+	stem_words(st, &r->stemmed, r->fold.s, r->fold.len);
+	t->patlen = r->stemmed.len;
+	t->pat = estrndup(r->stemmed.s, t->patlen);
+	while ((w = words_next(t->pat, t->patlen, &pos, &len)))
+		stem_keep(st, w, len);
+}
+
 static int
 term(struct rules *r, struct lex *lx)
 {
@@ -462,8 +561,7 @@ term(struct rules *r, struct lex *lx)
 	struct term *t;
 	size_t n;
 	long ft, fs;
-	int pre = 0, suf = 0, rc = -1;
-
+	int pre = 0, suf = 0, exact = 0, rc = -1;
 
 	if (r->cur_fset < 0 && (r->cur_fset = r->default_fset) < 0) {
 		if ((ft = field_index(r, "title", lx, start)) < 0 ||
@@ -480,7 +578,15 @@ term(struct rules *r, struct lex *lx)
 		t->veto = 1;
 		lx->p++;
 	}
-	if (*lx->p == '/') {
+	if (*lx->p == '=' && lx->p + 1 < lx->end && !isblank_(lx->p[1])) {
+		exact = 1;
+		lx->p++;
+	}
+	if (*lx->p == '/' && exact) {
+		lexerr(lx, start, "'=' is for words and phrases (a /regex/ "
+		    "is never stemmed)");
+		goto out;
+	} else if (*lx->p == '/') {
 		if (regex_term(r, lx, t, start))
 			goto out;
 	} else {
@@ -503,8 +609,13 @@ term(struct rules *r, struct lex *lx)
 			    "/regex/)", (int)(lx->p - start), start);
 			goto out;
 		}
-		t->patlen = r->fold.len - (size_t)suf - (size_t)pre;
-		t->pat = estrndup(r->fold.s + suf, t->patlen);
+		t->lang = exact || pre || suf ? -1 : r->cur_lang;
+		if (t->lang >= 0)
+			stem_term(r, t);
+		else {
+			t->patlen = r->fold.len - (size_t)suf - (size_t)pre;
+			t->pat = estrndup(r->fold.s + suf, t->patlen);
+		}
 	}
 	if (t->veto && lx->p < lx->end && *lx->p == '^') {
 		lexerr(lx, lx->p, "a negative term has no weight");
@@ -550,10 +661,12 @@ rules_add(struct rules *r, const char *name, const char *text, size_t n,
 	const char *p = text, *end = text + n, *nl, *src, *z;
 	struct lex lx;
 	size_t len;
+	int rc;
 
 	r->srcs = erealloc(r->srcs, (r->nsrcs + 1) * sizeof(*r->srcs));
 	src = r->srcs[r->nsrcs++] = estrdup(name);
 	r->cur_tag = -1;
+	r->cur_lang = lang_index(r, "english");
 	lx.err = err;
 	lx.errlen = errlen;
 	for (*lineno = 1; p < end; p = nl + 1, ++*lineno) {
@@ -573,6 +686,10 @@ rules_add(struct rules *r, const char *name, const char *text, size_t n,
 			if (r->cur_tag < 0)
 				return lexerr(&lx, lx.p, "an indented line "
 				    "continues a rule, but no rule came before");
+		} else if ((rc = directive(r, &lx)) != 0) {
+			if (rc < 0)
+				return -1;
+			continue;
 		} else if (header(r, &lx, src, *lineno)) {
 			return -1;
 		}
@@ -629,7 +746,11 @@ rules_compile(struct rules *r, double deflt, int has_deflt, char *err,
 			r->re_fields |= r->fsets[t->fset].mask;
 			continue;
 		}
-		r->ac_fields |= r->fsets[t->fset].mask;
+		if (t->lang < 0)
+			r->ac_fields |= r->fsets[t->fset].mask;
+		else
+			r->langs[t->lang].fields |= r->fsets[t->fset].mask;
+		r->stem_fields |= t->lang < 0 ? 0 : r->fsets[t->fset].mask;
 		if (last[t->pid] < 0)
 			r->patterm[t->pid] = (long)i;
 		else
@@ -730,7 +851,8 @@ on_hit(void *arg, size_t id, size_t end)
 
 	(void)end;
 	for (ti = r->patterm[id]; ti >= 0; ti = r->nextterm[ti])
-		if (r->fsets[r->terms[ti].fset].mask & bit)
+		if (r->terms[ti].lang == r->curlang &&
+		    (r->fsets[r->terms[ti].fset].mask & bit))
 			mark(r, (size_t)ti, r->curfield);
 }
 
@@ -744,10 +866,21 @@ rules_match(struct rules *r, size_t field, const char *s, size_t n)
 	int rc;
 
 	r->curfield = field;
-	if (r->ac_fields & bit) {
+	if ((r->ac_fields | r->stem_fields) & bit) {
 		buf_reset(&r->fold);
 		words_fold(&r->fold, s, n);
-		aho_scan(r->aho, r->fold.s, r->fold.len, on_hit, r);
+		r->curlang = -1;
+		if (r->ac_fields & bit)
+			aho_scan(r->aho, r->fold.s, r->fold.len, on_hit, r);
+	}
+	/* stemmed text once per language, scanned for that language's terms */
+	for (i = 0; i < r->nlangs && (r->stem_fields & bit); i++) {
+		if (!(r->langs[i].fields & bit))
+			continue;
+		buf_reset(&r->stemmed);
+		stem_text(r->langs[i].stem, &r->stemmed, r->fold.s, r->fold.len);
+		r->curlang = (long)i;
+		aho_scan(r->aho, r->stemmed.s, r->stemmed.len, on_hit, r);
 	}
 	if (!(r->re_fields & bit))
 		return;
@@ -887,6 +1020,11 @@ rules_free(struct rules *r)
 	}
 	for (i = 0; i < r->nsrcs; i++)
 		free(r->srcs[i]);
+	for (i = 0; i < r->nlangs; i++) {
+		free(r->langs[i].name);
+		stem_free(r->langs[i].stem);
+	}
+	free(r->langs);
 	pcre2_match_context_free(r->mctx);
 	aho_free(r->aho);
 	free(r->tags);
@@ -904,5 +1042,6 @@ rules_free(struct rules *r)
 	free(r->touched);
 	buf_free(&r->fold);
 	buf_free(&r->subj);
+	buf_free(&r->stemmed);
 	free(r);
 }

@@ -8,7 +8,10 @@
  *
  * Words, prefixes (w*), suffixes (*w), infixes (*w*) and phrases of every
  * rule are matched in one pass over each field's folded text (words.h,
- * aho.h); only /regex/ terms run one by one, with PCRE2. */
+ * aho.h); words and phrases without stars on the stems of its words, one
+ * more pass per language ("%language german"; English by default; stem.h),
+ * unless written =word or ="a phrase". Only /regex/ terms run one by one,
+ * with PCRE2. */
 #ifndef FEEDPIPE_RULES_H
 #define FEEDPIPE_RULES_H
 

@@ -19,7 +19,7 @@ tags_of() {
 
 @test "a word matches whole words only, in any case" {
 	tags_of -e 'w: learning'
-	[ "$got" = "t:1=w" ]
+	[ "$got" = "t:1=w t:2=w" ]
 }
 
 @test "prefix*, *suffix and *infix*" {
@@ -110,7 +110,7 @@ tags_of() {
 @test "comments: whole lines, and after a term; blank lines and comments do not end a rule" {
 	printf '# topics\nML: learning # the usual\n\n  # more\n\t"neural network"\t# after a blank line\n' > "$TMP/rules"
 	tags_of -r "$TMP/rules"
-	[ "$got" = "t:1=ML t:4=ML" ]
+	[ "$got" = "t:1=ML t:2=ML t:4=ML" ]
 }
 
 @test "the whole record as a field: every string in it" {
