@@ -41,10 +41,14 @@ static const struct layout {
 	  "{{/records}}\n"
 	},
 	{ "toc-record",
-	  "{{! One record of the \"toc\" layout. The line after <summary> is in an\n"
+	  "{{! One record of the \"toc\" layout; a translated title is a heading\n"
+	  "    under the title. The line after <summary> is in an\n"
 	  "    HTML block, so the Motivation there is escaped as HTML; without one\n"
 	  "    a blank line ends the block and the rest is Markdown. }}\n"
 	  "### [{{n}}] {{#link}}[{{title}}]({{link}}){{/link}}{{^link}}{{title}}{{/link}}\n"
+	  "{{#ai.title}}\n"
+	  "#### {{ai.title}}\n"
+	  "{{/ai.title}}\n"
 	  "{{#authors_text}}\n"
 	  "*{{authors_text}}*\n"
 	  "{{/authors_text}}\n"
