@@ -5,9 +5,10 @@ static const struct layout {
 	const char *src;
 } layouts[] = {
 	{ "list-record",
-	  "{{! One record of the \"list\" layout; the enrichment (ai) before the\n"
+	  "{{! One record of the \"list\" layout; a record without a title is\n"
+	  "    \"(untitled)\"; the enrichment (ai) before the\n"
 	  "    summary, in the order of the toc layout. }}\n"
-	  "# {{title}}\n"
+	  "# {{title}}{{^title}}(untitled){{/title}}\n"
 	  "\n"
 	  "{{#ai.title}}\n"
 	  "## {{ai.title}}\n"
@@ -62,11 +63,12 @@ static const struct layout {
 	  "{{/records}}\n"
 	},
 	{ "toc-record",
-	  "{{! One record of the \"toc\" layout; a translated title is a heading\n"
+	  "{{! One record of the \"toc\" layout; a record without a title is\n"
+	  "    \"(untitled)\", a translated title is a heading\n"
 	  "    under the title. The line after <summary> is in an\n"
 	  "    HTML block, so the Motivation there is escaped as HTML; without one\n"
 	  "    a blank line ends the block and the rest is Markdown. }}\n"
-	  "### [{{n}}] {{#link}}[{{title}}]({{link}}){{/link}}{{^link}}{{title}}{{/link}}\n"
+	  "### [{{n}}] {{#link}}[{{title}}{{^title}}(untitled){{/title}}]({{link}}){{/link}}{{^link}}{{title}}{{^title}}(untitled){{/title}}{{/link}}\n"
 	  "{{#ai.title}}\n"
 	  "#### {{ai.title}}\n"
 	  "{{/ai.title}}\n"
