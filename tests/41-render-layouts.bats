@@ -127,3 +127,15 @@ need_cmark() {
 	cmark-gfm --unsafe -e autolink "$TMP/out" > "$TMP/gfm"
 	same "$TMP/gfm" "$LFIX/autolink/expected.html"
 }
+
+@test "the man page's recipe: {{> list}} with a list-record.mustache that writes Link: <{{link}}>" {
+	mkdir "$TMP/t"
+	printf '{{> list}}\n' > "$TMP/t/main.mustache"
+	sed 's/^Link: {{link}}$/Link: <{{link}}>/' "$TOP/templates/list-record.mustache" > "$TMP/t/list-record.mustache"
+	run2 render-md -t "$TMP/t/main.mustache" "$LFIX/autolink/input.jsonl"
+	[ "$status" -eq 0 ]
+	sed 's/^Link: \(.*\)$/Link: <\1>/' "$LFIX/autolink/expected-list.md" > "$TMP/want"
+	same "$TMP/out" "$TMP/want"
+	need_cmark cmark
+	[ "$(cmark "$TMP/out" | grep -c '^<p>Link: <a href="https://')" -eq 5 ]
+}
