@@ -81,7 +81,8 @@ usage(FILE *fp, int status)
 	    "  -l, --layout NAME     built-in layout: list (default) or toc\n"
 	    "  -t, --template FILE   a Mustache template instead (partials beside it)\n"
 	    "  -g, --group-by PATH   group by this field; repeat for fallbacks\n"
-	    "                        (default .arxiv.primary, .categories[0], .feed.name)\n"
+	    "                        (default .arxiv.primary, .feed.name, .feed.title;\n"
+	    "                        then \"Other\")\n"
 	    "  -o, --order A,B,...   these groups first, in this order\n"
 	    "  -T, --title TEXT      the digest's title\n"
 	    "  -d, --date DATE       the digest's date\n"
@@ -736,7 +737,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const defaults[] = { ".arxiv.primary", ".categories[0]", ".feed.name" };
+	static const char *const defaults[] = { ".arxiv.primary", ".feed.name", ".feed.title" };
 	static char outbuf[1 << 16], dash[] = "-", *stdin_only[] = { dash };
 	struct mst_sink sink = { sink_text, sink_value, &md };
 	struct mst_lazy lazy;
@@ -770,7 +771,7 @@ main(int argc, char *argv[])
 		}
 	}
 	if (!ngroupby)
-		for (; ngroupby < 3; ngroupby++)
+		for (; ngroupby < sizeof defaults / sizeof *defaults; ngroupby++)
 			groupby[ngroupby] = path_parse(defaults[ngroupby], NULL, 0);
 
 	if (tplfile) {

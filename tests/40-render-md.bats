@@ -241,7 +241,7 @@ via_jansson() { sed 's/^{/{"x\\u002dnote":1,/' "$1"; }
 		'With $\ell_2$, $\mathbb{R}^d$, $O(n \log n)$, $$\int_0^1 f(x)\,dx$$ and $p > 0.5$; costs $5 and $10.')" ]
 }
 
-@test "groups: .arxiv.primary, then .categories[0], then .feed.name; first appearance; one numbering" {
+@test "groups: .arxiv.primary, then .feed.name, then .feed.title; first appearance; one numbering" {
 	rec 'a' '"arxiv":{"primary":"cs.LG"},"categories":["x"]' > "$TMP/in"
 	rec 'b' '"categories":["math.OC"],"feed":{"name":"f"}' >> "$TMP/in"
 	rec 'c' '"feed":{"name":"blog"}' >> "$TMP/in"
@@ -249,7 +249,7 @@ via_jansson() { sed 's/^{/{"x\\u002dnote":1,/' "$1"; }
 	rec 'e' '"arxiv":{"primary":"cs.LG"}' >> "$TMP/in"
 	run2 render-md -l toc "$TMP/in"
 	[ "$(grep '^- \|^###' "$TMP/out")" = "$(printf '%s\n' \
-		'- [cs.LG](#cs.LG) [Total: 2]' '- [math.OC](#math.OC) [Total: 1]' \
+		'- [cs.LG](#cs.LG) [Total: 2]' '- [f](#f) [Total: 1]' \
 		'- [blog](#blog) [Total: 1]' '- [Other](#Other) [Total: 1]' \
 		'### [1] a' '### [2] e' '### [3] b' '### [4] c' '### [5] d')" ]
 	run2 render-md -l toc --order blog,nosuch,Other "$TMP/in"
