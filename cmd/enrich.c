@@ -1072,7 +1072,7 @@ reached(void)
 
 /* A record given up on because its requests never reached the server. */
 static void
-unreachable(struct slot *sl, const char *reason)
+give_up_unconnected(struct slot *sl, const char *reason)
 {
 	buf_reset(&sl->ai);
 	sl->state = S_DONE;
@@ -1102,7 +1102,7 @@ unreachable(struct slot *sl, const char *reason)
  * again fewer times than others: a refused connection fails in a moment,
  * and a server that is down stays down for a while. */
 static void
-not_connected(struct slot *sl, const char *reason, const char *why)
+retry_unconnected(struct slot *sl, const char *reason, const char *why)
 {
 	int limit = retries < CONN_RETRIES ? retries : CONN_RETRIES;
 
@@ -1115,7 +1115,7 @@ not_connected(struct slot *sl, const char *reason, const char *why)
 	buf_reset(&tmp);
 	buf_printf(&tmp, "%s (gave up after %d attempts)", reason,
 	    sl->attempts);
-	unreachable(sl, tmp.s);
+	give_up_unconnected(sl, tmp.s);
 }
 
 /* The endpoint is down: the requests in flight are given up too. */
@@ -1260,7 +1260,7 @@ complete(struct slot *sl, CURLcode rc)
 	if (unconn) {
 		buf_puts(&why, rc == CURLE_OPERATION_TIMEDOUT ? down.s :
 		    sl->curlerr[0] ? sl->curlerr : cu.easy_strerror(rc));
-		not_connected(sl, why.s, down.s);
+		retry_unconnected(sl, why.s, down.s);
 		buf_free(&why);
 		buf_free(&down);
 		return;
@@ -1648,6 +1648,7 @@ main(int argc, char *argv[])
 		nfiles = 1;
 	}
 	run();
+	release_held();		/* a streak too short to stop the run */
 	if (progress) {
 		show_progress(1);
 		fputc('\n', stderr);
@@ -1660,7 +1661,6 @@ main(int argc, char *argv[])
 		    nskipped, nskipped == 1 ? "" : "s", stopped ? stopped : "");
 		bad = 1;
 	}
-	release_held();		/* a streak too short to stop the run */
 	if (verbose)
 		weprintf("%lu records: %lu already had ai, %lu from the cache, "
 		    "%lu asked, %lu failed, %lu not asked; %ld requests, %ld "
