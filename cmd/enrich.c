@@ -46,6 +46,8 @@ enum {
 #define DEFAULT_BASE "https://api.openai.com/v1"
 #define MAX_BACKOFF 60.0
 #define MAX_RETRY_AFTER 600.0	/* longer: give up rather than wait */
+#define CONN_RETRIES 2	/* at most, for a request that cannot connect */
+#define CONN_STOP 3	/* requests in a row that could not connect: stop */
 
 /* options and settings */
 static const char *api_base, *model, *lang = "zh", *cachedir;
@@ -69,6 +71,21 @@ static double hold_until;	/* a 429 asked for a pause of every request */
 static int bad, progress, cache_warned;
 static double last_progress;
 static uint64_t rnd;
+
+/* Requests that gave up without ever reaching the server. Fewer than
+ * CONN_STOP in a row are reported each, as any failure; CONN_STOP in a
+ * row mean the endpoint is down: no more requests, one message. */
+static struct {
+	int streak;		/* in a row, the last one now */
+	int dead;		/* CONN_STOP reached */
+	unsigned long n;	/* records passed through for it */
+	struct buf why;		/* the last reason */
+	struct {		/* the streak's messages, until we know */
+		const char *file;
+		unsigned long lineno;
+		struct buf text;
+	} held[CONN_STOP - 1];
+} conn;
 
 enum { S_FREE, S_WAIT, S_ACTIVE, S_DONE };
 enum { AI_APPEND, AI_REPLACE, AI_REBUILD };	/* how ai goes into the line */
@@ -115,6 +132,8 @@ static int nfiles, curfile = -1, input_done;
 static struct buf tmp, msg, keybuf, entry;
 
 static void setup_curl(void);
+static void abandon_active(void);
+static double connect_timeout(void);
 
 static void
 usage(FILE *fp, int status)
@@ -192,6 +211,15 @@ slot_id(const struct slot *sl)
 	return sl->id.len ? sl->id.s : "(no id)";
 }
 
+/* "enrich: FILE:LINE: s" */
+static void
+say_at(const char *file, unsigned long lineno, const char *s)
+{
+	if (progress)
+		fputs("\r\033[K", stderr);
+	wlineprintf(file, lineno, "%s", scrub(s));
+}
+
 /* "enrich: FILE:LINE: ID: what" */
 static void
 say(const struct slot *sl, const char *fmt, ...)
@@ -214,9 +242,7 @@ say(const struct slot *sl, const char *fmt, ...)
 	vsnprintf(m.s + m.len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	m.len += (size_t)n;
-	if (progress)
-		fputs("\r\033[K", stderr);
-	wlineprintf(sl->file, sl->lineno, "%s", scrub(m.s));
+	say_at(sl->file, sl->lineno, m.s);
 	buf_free(&m);
 }
 
@@ -906,7 +932,7 @@ start(struct slot *sl)
 	cu.easy_setopt(e, CURLOPT_ERRORBUFFER, sl->curlerr);
 	cu.easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout_s * 1000));
 	cu.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)(timeout_s < 30 ? timeout_s * 1000 : 30000));
+	    (long)(connect_timeout() * 1000));
 	cu.easy_setopt(e, CURLOPT_USERAGENT, "feedpipe-enrich/" FEEDPIPE_VERSION);
 	cu.easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	cu.easy_setopt(e, CURLOPT_NOPROGRESS, 1L);
@@ -946,6 +972,8 @@ start_requests(void)
 	double t = now();
 	size_t i;
 
+	if (conn.dead && nactive)
+		abandon_active();
 	for (i = 0; i < count; i++) {
 		sl = &win[(head + i) % nwin];
 		if (sl->state != S_WAIT)
@@ -1021,6 +1049,93 @@ retry(struct slot *sl, const char *reason, double after)
 	sl->state = S_WAIT;
 }
 
+/* The streak's messages, held until a request reaches the server or the
+ * input ends: the records' failures were their own after all. */
+static void
+release_held(void)
+{
+	int i;
+
+	for (i = 0; i < conn.streak; i++)
+		say_at(conn.held[i].file, conn.held[i].lineno,
+		    conn.held[i].text.s);
+	conn.streak = 0;
+}
+
+/* A request reached the server, whatever it answered. */
+static void
+reached(void)
+{
+	if (!conn.dead)
+		release_held();
+}
+
+/* A record given up on because its requests never reached the server. */
+static void
+give_up_unconnected(struct slot *sl, const char *reason)
+{
+	buf_reset(&sl->ai);
+	sl->state = S_DONE;
+	nfailed++;
+	bad = 1;
+	if (conn.dead) {
+		conn.n++;
+		return;
+	}
+	if (++conn.streak < CONN_STOP) {
+		buf_reset(&conn.held[conn.streak - 1].text);
+		buf_printf(&conn.held[conn.streak - 1].text, "%s: %s",
+		    slot_id(sl), reason);
+		conn.held[conn.streak - 1].file = sl->file;
+		conn.held[conn.streak - 1].lineno = sl->lineno;
+		return;
+	}
+	/* the held messages are dropped: one, at the end, says it for all */
+	conn.dead = 1;
+	conn.n = (unsigned long)conn.streak;
+	conn.streak = 0;
+	if (!stopped)
+		stopped = "the endpoint cannot be reached";
+}
+
+/* A request that did not reach the server (why: how it failed) is tried
+ * again fewer times than others: a refused connection fails in a moment,
+ * and a server that is down stays down for a while. */
+static void
+retry_unconnected(struct slot *sl, const char *reason, const char *why)
+{
+	int limit = retries < CONN_RETRIES ? retries : CONN_RETRIES;
+
+	buf_reset(&conn.why);
+	buf_puts(&conn.why, why);
+	if (sl->attempts <= limit) {
+		retry(sl, reason, -1);
+		return;
+	}
+	buf_reset(&tmp);
+	buf_printf(&tmp, "%s (gave up after %d attempts)", reason,
+	    sl->attempts);
+	give_up_unconnected(sl, tmp.s);
+}
+
+/* The endpoint is down: the requests in flight are given up too. */
+static void
+abandon_active(void)
+{
+	struct slot *sl;
+
+	while (nactive) {
+		sl = active[--nactive];
+		cu.multi_remove_handle(multi, sl->easy);
+		cu.easy_cleanup(sl->easy);
+		sl->easy = NULL;
+		buf_reset(&sl->ai);
+		sl->state = S_DONE;
+		nfailed++;
+		conn.n++;
+	}
+}
+
 /* What an answer cost: as the server says, else a quarter of the bytes;
  * added to ntokens without overflow. */
 static long
@@ -1086,24 +1201,71 @@ retry_after_given(CURL *e)
 	    ra > 0;
 }
 
+static double
+connect_timeout(void)
+{
+	return timeout_s < 30 ? timeout_s : 30;
+}
+
+/* Did the request fail before it reached the server: no address, no
+ * connection, or a timeout with nothing sent? Then 1, and why. */
+static int
+unconnected(CURL *e, CURLcode rc, struct buf *why)
+{
+	long sent = -1, oserr = 0;
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		if (cu.easy_getinfo(e, CURLINFO_REQUEST_SIZE, &sent) !=
+		    CURLE_OK || sent != 0)
+			return 0;
+		buf_printf(why, "no connection within %g s", connect_timeout());
+		return 1;
+	default:
+		return 0;
+	}
+	/* "Connection refused" says more than "Couldn't connect to server" */
+	if (cu.easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr) == CURLE_OK &&
+	    oserr > 0)
+		buf_puts(why, strerror((int)oserr));
+	else
+		buf_puts(why, cu.easy_strerror(rc));
+	return 1;
+}
+
 static void
 complete(struct slot *sl, CURLcode rc)
 {
 	long status = 0, i;
 	curl_off_t ra = -1;
-	struct buf why = { 0 };
+	struct buf why = { 0 }, down = { 0 };
+	int unconn;
 
 	/* before anything reads, keeps, cuts or prints the answer */
 	llm_scrub(&secret, &sl->resp);
 	cu.easy_getinfo(sl->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (retry_after_given(sl->easy))
 		cu.easy_getinfo(sl->easy, CURLINFO_RETRY_AFTER, &ra);
+	unconn = rc != CURLE_OK && unconnected(sl->easy, rc, &down);
 	cu.multi_remove_handle(multi, sl->easy);
 	cu.easy_cleanup(sl->easy);
 	sl->easy = NULL;
 	for (i = 0; active[i] != sl; i++)
 		;
 	active[i] = active[--nactive];
+	if (unconn) {
+		buf_puts(&why, rc == CURLE_OPERATION_TIMEDOUT ? down.s :
+		    sl->curlerr[0] ? sl->curlerr : cu.easy_strerror(rc));
+		retry_unconnected(sl, why.s, down.s);
+		buf_free(&why);
+		buf_free(&down);
+		return;
+	}
+	reached();
 	if (rc != CURLE_OK) {
 		if (rc == CURLE_OPERATION_TIMEDOUT)
 			buf_printf(&why, "no answer within %g s", timeout_s);
@@ -1418,6 +1580,24 @@ setup_curl(void)
 		eprintf("curl_slist_append failed");
 }
 
+/* "enrich: HOST: cannot connect (why); N records passed through
+ * unchanged": the host and port of the URL, without any user:password@ */
+static void
+say_dead(void)
+{
+	const char *p = strstr(url.s, "://") + 3, *end, *at;
+	unsigned long n = conn.n + nskipped;
+
+	end = p + strcspn(p, "/?#");
+	for (at = end; at > p && at[-1] != '@'; at--)
+		;
+	buf_reset(&tmp);
+	buf_put(&tmp, at, (size_t)(end - at));
+	buf_printf(&tmp, ": cannot connect (%s); %lu record%s passed through "
+	    "unchanged", conn.why.s, n, n == 1 ? "" : "s");
+	weprintf("%s", scrub(tmp.s));
+}
+
 /* No core dump, no ptrace by others of our user: either would show the
  * key. */
 static void
@@ -1468,11 +1648,15 @@ main(int argc, char *argv[])
 		nfiles = 1;
 	}
 	run();
+	release_held();		/* a streak too short to stop the run */
 	if (progress) {
 		show_progress(1);
 		fputc('\n', stderr);
 	}
-	if (nskipped) {
+	if (conn.dead) {
+		say_dead();
+		bad = 1;
+	} else if (nskipped) {
 		weprintf("%lu record%s passed through without a request: %s",
 		    nskipped, nskipped == 1 ? "" : "s", stopped ? stopped : "");
 		bad = 1;
@@ -1509,6 +1693,9 @@ main(int argc, char *argv[])
 	buf_free(&url);
 	buf_free(&defcache);
 	buf_free(&stopwhy);
+	buf_free(&conn.why);
+	for (i = 0; i < CONN_STOP - 1; i++)
+		buf_free(&conn.held[i].text);
 	if (fshut(stdout, "<stdout>"))
 		return EXIT_FATAL;
 	return bad ? EXIT_BADINPUT : EXIT_OK;

@@ -38,21 +38,24 @@ Hostile servers (AUTH is the request's Authorization header):
 
 Options: --delay MS (every answer), --tokens N (default 100), --no-schema
 (400 to response_format json_schema), --no-json-mode (400 to json_object
-too).
+too), --die-after N (exit, the port closed, right after the Nth answer
+of 200 is sent: a server that dies mid-run).
 """
-import argparse, base64, email.utils, http.server, json, re, socket, socketserver, sys, threading, time
+import argparse, base64, email.utils, http.server, json, os, re, socket, socketserver, sys, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument('--delay', type=int, default=0)
 ap.add_argument('--tokens', type=int, default=100)
 ap.add_argument('--no-schema', action='store_true')
 ap.add_argument('--no-json-mode', action='store_true')
+ap.add_argument('--die-after', type=int, default=0)
 opts = ap.parse_args()
 
 lock = threading.Lock()
 stats = {'requests': 0, 'by_title': {}, 'formats': {}, 'auth': None,
          'max_active': 0}
 active = 0
+answers = 0
 
 
 def fields_asked(req, system):
@@ -202,7 +205,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # the key's characters only as \\u escapes: in the model, and in
             # the content's JSON (so doubled in the body)
             body = body.replace(auth, esc)
+        if opts.die_after:
+            return self.send_last(body.encode())
         self.send(200, body.encode())
+
+    def send_last(self, body):
+        # under the lock: no answer goes out after the Nth
+        global answers
+        with lock:
+            answers += 1
+            self.send(200, body)
+            if answers >= opts.die_after:
+                os._exit(0)
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
