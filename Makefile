@@ -35,7 +35,7 @@ COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html
 	common/jbuild.h common/words.h common/aho.h common/jwalk.h common/rules.h \
 	common/nbayes.h common/llm.h common/cache.h common/scripts.h
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix \
-	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode
+	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode tests/unit/test-html
 MAN1 = $(PROGS:%=man/man1/%.1)
 MAN5 = man/man5/feedpipe.5 man/man5/feedpipe-rules.5
 MAN7 = man/man7/feedpipe.7

@@ -160,11 +160,27 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-/* One side of a fraction: "(a+b)", but a single term as it is. */
-static void put_fraction_side(struct buf *out, const char *s, size_t n)
+/* Is s[0..n) in parentheses, the first one closing at the end: "(a)(b)" is not. */
+static int is_parenthesized(const char *s, size_t n)
+{
+	size_t i;
+	int open = 0;
+
+	if (n < 2 || s[0] != '(' || s[n - 1] != ')')
+		return 0;
+	for (i = 0; i < n - 1; i++) {
+		open += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+		if (!open)
+			return 0;
+	}
+	return 1;
+}
+
+/* A fraction's side or a script's base: "(a+b)", but one term as it is. */
+static void put_term(struct buf *out, const char *s, size_t n)
 {
 	trim(&s, &n);
-	if (script_is_atom(s, n)) {
+	if (!n || script_is_atom(s, n) || is_parenthesized(s, n)) {
 		buf_put(out, s, n);
 		return;
 	}
@@ -207,17 +223,17 @@ static void put_mathml(struct buf *out, enum layout layout, const char *text,
 	if (need)
 		buf_put(out, text, part[0]);	/* anything before the first child */
 	switch (layout) {
-	case L_MSUP: buf_put(out, p[0], n[0]); script_append(out, p[1], n[1], SCRIPT_SUPER); break;
-	case L_MSUB: buf_put(out, p[0], n[0]); script_append(out, p[1], n[1], SCRIPT_SUB); break;
+	case L_MSUP: put_term(out, p[0], n[0]); script_append(out, p[1], n[1], SCRIPT_SUPER); break;
+	case L_MSUB: put_term(out, p[0], n[0]); script_append(out, p[1], n[1], SCRIPT_SUB); break;
 	case L_MSUBSUP:
-		buf_put(out, p[0], n[0]);
+		put_term(out, p[0], n[0]);
 		script_append(out, p[1], n[1], SCRIPT_SUB);
 		script_append(out, p[2], n[2], SCRIPT_SUPER);
 		break;
 	case L_MFRAC:
-		put_fraction_side(out, p[0], n[0]);
+		put_term(out, p[0], n[0]);
 		buf_putc(out, '/');
-		put_fraction_side(out, p[1], n[1]);
+		put_term(out, p[1], n[1]);
 		break;
 	case L_MROOT: script_append(out, p[1], n[1], SCRIPT_SUPER); put_root(out, p[0], n[0]); break;
 	case L_MSQRT: put_root(out, text, len); break;

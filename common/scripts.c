@@ -147,7 +147,8 @@ int script_is_atom(const char *s, size_t n)
 
 	while ((cp = next_cp(s, n, &at))) {
 		utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
-		if (cp == '.' || is_form(cp, SCRIPT_SUPER) || is_form(cp, SCRIPT_SUB))
+		if (cp == '.' || cp == '^' || cp == '_' || cp == '{' || cp == '}' ||
+		    is_form(cp, SCRIPT_SUPER) || is_form(cp, SCRIPT_SUB))
 			continue;
 		if (c < UTF8PROC_CATEGORY_LU || c > UTF8PROC_CATEGORY_NO)
 			return 0;

@@ -23,7 +23,8 @@ void script_append(struct buf *out, const char *s, size_t n, enum script kind);
 
 /*
  * Is s[0..n) one term, that needs no parentheses around it as a side of
- * "a/b"? Letters, digits, '.', and super/subscript characters only.
+ * "a/b" or as a base with a script? Letters, digits, '.', super/subscript
+ * characters and the ^_{} of scripts written out ("τ_{c}") only.
  */
 int script_is_atom(const char *s, size_t n);
 
