@@ -27,7 +27,7 @@ COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html
 	common/ampfix.c common/recode.c common/ident.c common/boiler.c common/hashset.c \
 	common/normtitle.c common/simidx.c common/state.c common/mustache.c \
 	common/mdescape.c common/jbuild.c common/words.c common/aho.c common/jwalk.c \
-	common/rules.c common/stem.c common/nbayes.c common/llm.c common/cache.c $(COMMON_EXTRA)
+	common/rules.c common/stem.c common/nbayes.c common/llm.c common/cache.c common/scripts.c $(COMMON_EXTRA)
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
 	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
@@ -35,9 +35,9 @@ COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html
 	common/ident.h common/boiler.h common/hashset.h common/normtitle.h \
 	common/simidx.h common/state.h common/mustache.h common/mdescape.h \
 	common/jbuild.h common/words.h common/aho.h common/jwalk.h common/rules.h \
-	common/stem.h common/nbayes.h common/llm.h common/cache.h
+	common/stem.h common/nbayes.h common/llm.h common/cache.h common/scripts.h
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix \
-	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode
+	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode tests/unit/test-html
 MAN1 = $(PROGS:%=man/man1/%.1)
 MAN5 = man/man5/feedpipe.5 man/man5/feedpipe-rules.5
 MAN7 = man/man7/feedpipe.7

@@ -237,7 +237,7 @@ static const char *const html_tags[] = {
 	"html", "head", "title", "meta", "link", "input", "form", "label",
 	"button", "select", "textarea", "blink", "marquee", "applet", "frame",
 	"frameset", "noscript", "base", "del", "ins", "mark", "kbd", "var",
-	"samp", "dfn", "address", "figcaption", "picture", "wbr",
+	"samp", "dfn", "address", "figcaption", "picture", "wbr", "mml:math",
 };
 
 static int is_html_tag_at(const char *s, size_t n)
