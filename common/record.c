@@ -141,7 +141,29 @@ static const char *item_base(const struct slot_text *t, const struct channel *ch
 	return ch->link.len ? ch->link.s : NULL;
 }
 
-static void pick_link(struct rec *r, const struct item *it, const struct channel *ch)
+/* Tracking parameters removed, the rest as it was (see ident_clean_link). */
+static void clean_link(struct buf *link)
+{
+	struct buf c = { 0 };
+
+	if (!link->len)
+		return;
+	ident_clean_link(&c, link->s);
+	buf_reset(link);
+	buf_put(link, c.s, c.len);
+	buf_free(&c);
+}
+
+/* The channel's link, resolved and cleaned like an item's. */
+static void feed_link(struct buf *out, const struct channel *ch)
+{
+	if (ch->link.len)
+		resolve_link(out, ch->link.s, ch->link.len, NULL);
+	clean_link(out);
+}
+
+/* Never an enclosure (S_ENCLOSURE) nor Atom's self, edit or replies links. */
+static void find_link(struct rec *r, const struct item *it, const struct channel *ch)
 {
 	static const enum slot order[] = { S_LINK, S_ALINK, S_JSONEXTURL };
 	const struct slot_text *t;
@@ -165,6 +187,12 @@ static void pick_link(struct rec *r, const struct item *it, const struct channel
 		resolve_link(&r->link, t->text.s, t->text.len, NULL);
 	else if ((t = get(it, S_ALINK_ANY)))
 		resolve_link(&r->link, t->text.s, t->text.len, item_base(t, ch));
+}
+
+static void pick_link(struct rec *r, const struct item *it, const struct channel *ch)
+{
+	find_link(r, it, ch);
+	clean_link(&r->link);
 }
 
 /* ---- arXiv ---- */
@@ -452,8 +480,7 @@ static void put_feed(struct jw *w, const struct channel *ch, const struct record
 
 	if (ch->title.len)
 		plain_text(&title, ch->title.s, ch->title.len, (enum textkind)ch->title_kind, 1);
-	if (ch->link.len)
-		resolve_link(&link, ch->link.s, ch->link.len, NULL);
+	feed_link(&link, ch);
 	if (title.len || link.len || (opts->source && *opts->source)) {
 		jw_key(w, F_FEED);
 		jw_object(w);
@@ -575,8 +602,7 @@ void channel_to_json(struct buf *out, const struct channel *ch)
 		plain_text(&title, ch->title.s, ch->title.len, (enum textkind)ch->title_kind, 1);
 	if (ch->description.len)
 		plain_text(&desc, ch->description.s, ch->description.len, TK_SNIFF, 0);
-	if (ch->link.len)
-		resolve_link(&link, ch->link.s, ch->link.len, NULL);
+	feed_link(&link, ch);
 	jw_init(&w, out);
 	jw_object(&w);
 	jw_key(&w, F_FEED);

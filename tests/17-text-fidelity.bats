@@ -16,6 +16,10 @@ check() {
 	[ "$status" -eq 0 ]
 }
 
+@test "links: tracking parameters removed (PubMed's fc, ff, v only on PubMed), the rest byte for byte" {
+	check tracking
+}
+
 @test "Atom: an enclosure, self, edit or replies link is never the item's link" {
 	check atom-links
 	! grep -q 'mp3\|/api/\|comments' "$TMP/out"
