@@ -15,4 +15,14 @@
 void boiler_strip(struct buf *summary, struct strlist *authors, struct buf *journal,
                   struct buf *doi);
 
+/*
+ * A PubMed text: a citation paragraph ("Harmful Algae. 2021 Nov;109:102107.
+ * doi: ... Epub ..."), maybe "ABSTRACT", the abstract, and a last paragraph
+ * "PMID:N | ...". If s has that shape it becomes the abstract alone, and
+ * the citation (up to its DOI, Epub date or status), DOI and PMID fill
+ * journal, doi and pmid when they are empty; 1 (PubMed's "N/A." abstract
+ * is none). Otherwise s is kept; 0.
+ */
+int boiler_pubmed(struct buf *s, struct buf *journal, struct buf *doi, struct buf *pmid);
+
 #endif

@@ -191,3 +191,30 @@ void ident_clean_link(struct buf *out, const char *u)
 	put_query(out, host, strcspn(host, "/?#:"), q + 1, end, 1);
 	buf_puts(out, end);
 }
+
+/* "pmid:34815020", "pubmed:34815020" or "PMID: 34815020": the number. */
+int ident_find_pmid(struct buf *out, const char *s, size_t n)
+{
+	static const char *const marks[] = { "pmid:", "pubmed:" };
+	size_t i, k, j;
+
+	while (n && is_space((unsigned char)*s))
+		s++, n--;
+	while (n && is_space((unsigned char)s[n - 1]))
+		n--;
+	for (i = 0; i < sizeof marks / sizeof *marks; i++) {
+		k = strlen(marks[i]);
+		if (n <= k || ascii_ncasecmp(s, marks[i], k))
+			continue;
+		while (k < n && s[k] == ' ')
+			k++;
+		for (j = k; j < n && is_digit((unsigned char)s[j]); j++)
+			;
+		if (j == n && j > k && j - k <= 10 && s[k] != '0') {
+			buf_reset(out);
+			buf_put(out, s + k, j - k);
+			return 1;
+		}
+	}
+	return 0;
+}

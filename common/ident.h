@@ -19,5 +19,7 @@ int ident_doi_in_url(struct buf *out, const char *u);
 void ident_normalise_url(struct buf *out, const char *u);
 /* The link u without tracking parameters; the rest byte for byte. */
 void ident_clean_link(struct buf *out, const char *u);
+/* A whole "pmid:N" / "pubmed:N" identifier: N into out; 1 if found. */
+int ident_find_pmid(struct buf *out, const char *s, size_t n);
 
 #endif

@@ -22,7 +22,7 @@
 
 /* A record's values before they are written. */
 struct rec {
-	struct buf title, link, summary, doi, journal, guid, id;
+	struct buf title, link, summary, doi, pmid, journal, guid, id;
 	struct buf arxiv_id, arxiv_primary;
 	long arxiv_version;
 	struct strlist authors, categories;
@@ -36,6 +36,7 @@ static void rec_free(struct rec *r)
 	buf_free(&r->link);
 	buf_free(&r->summary);
 	buf_free(&r->doi);
+	buf_free(&r->pmid);
 	buf_free(&r->journal);
 	buf_free(&r->guid);
 	buf_free(&r->id);
@@ -54,6 +55,7 @@ static void rec_reset(struct rec *r)
 	buf_reset(&r->link);
 	buf_reset(&r->summary);
 	buf_reset(&r->doi);
+	buf_reset(&r->pmid);
 	buf_reset(&r->journal);
 	buf_reset(&r->guid);
 	buf_reset(&r->id);
@@ -278,6 +280,21 @@ static void pick_doi(struct rec *r, const struct item *it)
 			return;
 }
 
+/* PubMed: "pmid:N" in dc:identifier, "pubmed:N" as the guid. */
+static void pick_pmid(struct rec *r, const struct item *it)
+{
+	const struct slot_text *t;
+	size_t i;
+
+	if (r->pmid.len)
+		return;
+	for (i = 0; i < it->identifiers.n; i++)
+		if (ident_find_pmid(&r->pmid, it->identifiers.v[i], strlen(it->identifiers.v[i])))
+			return;
+	if ((t = get(it, S_GUID)))
+		ident_find_pmid(&r->pmid, t->text.s, t->text.len);
+}
+
 /* ---- summary ---- */
 
 static const char *const ellipses[] = { "...", "\xE2\x80\xA6", "[\xE2\x80\xA6]" };
@@ -327,10 +344,36 @@ static void pick_summary(struct buf *out, const struct item *it)
 	buf_free(&alt);
 }
 
+/*
+ * PubMed's content:encoded (citation, "ABSTRACT", abstract, "PMID:N |"),
+ * whether or not it became the summary: its abstract is the whole one.
+ */
+static int pubmed_summary(struct rec *r, const struct item *it)
+{
+	const struct slot_text *t;
+	struct buf alt = { 0 };
+
+	if (boiler_pubmed(&r->summary, &r->journal, &r->doi, &r->pmid))
+		return 1;
+	if (!(t = get(it, S_CONTENT)))
+		return 0;
+	slot_plain(&alt, t, 0);
+	if (!boiler_pubmed(&alt, &r->journal, &r->doi, &r->pmid)) {
+		buf_free(&alt);
+		return 0;
+	}
+	/* the description is the same abstract, cut short; or "N/A." */
+	buf_reset(&r->summary);
+	buf_put(&r->summary, alt.s, alt.len);
+	buf_free(&alt);
+	return 1;
+}
+
 static void clean_summary(struct rec *r, const struct item *it)
 {
 	pick_summary(&r->summary, it);
-	boiler_strip(&r->summary, &r->authors, &r->journal, &r->doi);
+	if (!pubmed_summary(r, it))
+		boiler_strip(&r->summary, &r->authors, &r->journal, &r->doi);
 }
 
 /* ---- authors, journal, dates ---- */
@@ -417,6 +460,8 @@ static void make_id(struct rec *r)
 			char c = r->doi.s[i];
 			buf_putc(&r->id, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
 		}
+	} else if (r->pmid.len) {
+		buf_printf(&r->id, "pmid:%s", r->pmid.s);
 	} else if (r->link.len) {
 		buf_puts(&r->id, "url:");
 		ident_normalise_url(&r->id, r->link.s);
@@ -526,6 +571,7 @@ static void write_record(struct buf *out, const struct rec *r, const struct item
 	put_date(&w, F_UPDATED, r->has_updated, r->updated);
 	put_list(&w, F_CATEGORIES, &r->categories);
 	put_text(&w, F_DOI, &r->doi);
+	put_text(&w, F_PMID, &r->pmid);
 	put_text(&w, F_JOURNAL, &r->journal);
 	if (r->arxiv_id.len) {
 		jw_key(&w, F_ARXIV);
@@ -582,6 +628,7 @@ void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
 	pick_doi(r, it);
 	pick_journal(r, it);
 	pick_dates(r, it);
+	pick_pmid(r, it);
 	make_id(r);
 	write_record(out, r, it, ch, opts);
 }

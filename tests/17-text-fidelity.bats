@@ -16,6 +16,21 @@ check() {
 	[ "$status" -eq 0 ]
 }
 
+@test "PubMed: citation to journal, PMID to pmid (and the id without a DOI), abstract alone" {
+	check pubmed
+}
+
+@test "PubMed's real feeds: no citation, ABSTRACT heading or PMID tail left in a summary" {
+	[ -d "$SHARED/corpus/real/pubmed" ] || skip "no ../shared/corpus"
+	for f in "$SHARED"/corpus/real/pubmed/*.xml; do
+		feed2jsonl "$f" >> "$TMP/all"
+	done
+	jq -e -s 'length == 30 and all(.[];
+		(.summary // "" | test("^ABSTRACT|PMID:|doi: 10\\.|^[A-Z][A-Za-z ]+\\. 20[0-9][0-9] ") | not) and
+		(.pmid | test("^[0-9]+$")) and (.journal | test("\\. 20[0-9][0-9]")) and
+		(.link | test("utm_|[?&](fc|ff|v)=") | not))' "$TMP/all"
+}
+
 @test "links: tracking parameters removed (PubMed's fc, ff, v only on PubMed), the rest byte for byte" {
 	check tracking
 }
