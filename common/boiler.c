@@ -245,6 +245,30 @@ int boiler_pubmed(struct buf *s, struct buf *journal, struct buf *doi, struct bu
 	return 1;
 }
 
+/* ---- Wiley's citation stub ---- */
+
+int boiler_citation_stub(const struct buf *s, struct buf *cite)
+{
+	static const char early[] = ", EarlyView.";
+	size_t n = s->len, k = sizeof early - 1;
+	const char *v;
+
+	if (!n || n > 300 || memchr(s->s, '\n', n) || s->s[n - 1] != '.')
+		return 0;
+	if (n > k && !memcmp(s->s + n - k, early, k)) {
+		buf_reset(cite);
+		buf_put(cite, s->s, n - k);
+		return 1;
+	}
+	if ((v = strstr(s->s, ", Volume ")) && v > s->s && v[9] >= '0' && v[9] <= '9' &&
+	    strstr(v, ", Issue ")) {
+		buf_reset(cite);
+		buf_put(cite, s->s, n - 1);
+		return 1;
+	}
+	return 0;
+}
+
 void boiler_strip(struct buf *summary, struct strlist *authors, struct buf *journal,
                   struct buf *doi)
 {

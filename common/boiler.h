@@ -25,4 +25,11 @@ void boiler_strip(struct buf *summary, struct strlist *authors, struct buf *jour
  */
 int boiler_pubmed(struct buf *s, struct buf *journal, struct buf *doi, struct buf *pmid);
 
+/*
+ * Wiley's description when it is only a citation: "TAXON, EarlyView." or
+ * "Journal, Volume 35, Issue 3, ...". 1 with the citation in cite (without
+ * ", EarlyView" and the final period), else 0.
+ */
+int boiler_citation_stub(const struct buf *s, struct buf *cite);
+
 #endif

@@ -23,6 +23,7 @@
 /* A record's values before they are written. */
 struct rec {
 	struct buf title, link, summary, doi, pmid, journal, guid, id;
+	struct buf stub;	/* Wiley's citation stub, a journal of last resort */
 	struct buf arxiv_id, arxiv_primary;
 	long arxiv_version;
 	struct strlist authors, categories;
@@ -37,6 +38,7 @@ static void rec_free(struct rec *r)
 	buf_free(&r->summary);
 	buf_free(&r->doi);
 	buf_free(&r->pmid);
+	buf_free(&r->stub);
 	buf_free(&r->journal);
 	buf_free(&r->guid);
 	buf_free(&r->id);
@@ -56,6 +58,7 @@ static void rec_reset(struct rec *r)
 	buf_reset(&r->summary);
 	buf_reset(&r->doi);
 	buf_reset(&r->pmid);
+	buf_reset(&r->stub);
 	buf_reset(&r->journal);
 	buf_reset(&r->guid);
 	buf_reset(&r->id);
@@ -309,8 +312,9 @@ static int ends_with(const struct buf *b, const char *s)
 /*
  * The abstract: a description, unless it is only a stub (Wiley's
  * "Journal, Volume ..."; PubMed's truncated text) and a fuller text exists.
+ * Wiley's citation stub goes to cite.
  */
-static void pick_summary(struct buf *out, const struct item *it)
+static void pick_summary(struct buf *out, const struct item *it, struct buf *cite)
 {
 	static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
 	                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
@@ -319,19 +323,21 @@ static void pick_summary(struct buf *out, const struct item *it)
 	const struct slot_text *t, *best = NULL;
 	struct buf alt = { 0 };
 	size_t i;
-	int stub;
+	int stub, citation;
 
 	for (i = 0; i < sizeof order / sizeof *order && !out->len; i++)
 		if ((best = get(it, order[i])))
 			slot_plain(out, best, 0);
 	if (!best)
 		return;
+	/* a short abstract is not twice a citation's length, yet it wins */
+	citation = boiler_citation_stub(out, cite);
 	for (i = 0; i < sizeof fuller / sizeof *fuller; i++) {
 		if (!(t = get(it, fuller[i])) || t == best)
 			continue;
 		buf_reset(&alt);
 		slot_plain(&alt, t, 0);
-		stub = out->len < 200 && alt.len > 2 * out->len;
+		stub = (citation && alt.len) || (out->len < 200 && alt.len > 2 * out->len);
 		for (size_t k = 0; k < sizeof ellipses / sizeof *ellipses; k++)
 			if (ends_with(out, ellipses[k]) && alt.len > out->len)
 				stub = 1;
@@ -371,7 +377,7 @@ static int pubmed_summary(struct rec *r, const struct item *it)
 
 static void clean_summary(struct rec *r, const struct item *it)
 {
-	pick_summary(&r->summary, it);
+	pick_summary(&r->summary, it, &r->stub);
 	if (!pubmed_summary(r, it))
 		boiler_strip(&r->summary, &r->authors, &r->journal, &r->doi);
 }
@@ -417,6 +423,8 @@ static void pick_journal(struct rec *r, const struct item *it)
 		}
 		return;
 	}
+	if (r->stub.len)
+		buf_put(&r->journal, r->stub.s, r->stub.len);
 }
 
 static int first_date(const struct item *it, const enum slot *order, size_t n, time_t *t)

@@ -35,6 +35,10 @@ check() {
 	check tracking
 }
 
+@test "Wiley: the abstract in dc:description wins over a citation stub, which may be the journal" {
+	check wiley-stub
+}
+
 @test "Atom: an enclosure, self, edit or replies link is never the item's link" {
 	check atom-links
 	! grep -q 'mp3\|/api/\|comments' "$TMP/out"
