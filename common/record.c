@@ -455,7 +455,36 @@ static void pick_dates(struct rec *r, const struct item *it)
 
 /* ---- id ---- */
 
-static void make_id(struct rec *r)
+/*
+ * An item without title, link or guid is known by what else it has; each
+ * part is labelled so that text cannot pass for another part. Nothing that
+ * changes from day to day (the fetch time, the order in the feed) is used.
+ */
+static void content_key(struct buf *b, const struct rec *r, const struct item *it)
+{
+	const struct slot_text *t = get(it, S_ENCLOSURE);
+	char date[DATE_BUFSZ];
+	size_t i;
+
+	if (t) {
+		buf_puts(b, "enclosure ");
+		text_trimmed(b, t->text.s, t->text.len);
+		buf_putc(b, '\n');
+	}
+	if (r->has_published) {
+		date_format(r->published, date);
+		buf_printf(b, "published %s\n", date);
+	}
+	for (i = 0; i < r->authors.n; i++)
+		buf_printf(b, "author %s\n", r->authors.v[i]);
+	if (r->summary.len) {
+		buf_puts(b, "summary ");
+		buf_put(b, r->summary.s, r->summary.len);
+		buf_putc(b, '\n');
+	}
+}
+
+static void make_id(struct rec *r, const struct item *it)
 {
 	char hex[41];
 	size_t i;
@@ -477,8 +506,10 @@ static void make_id(struct rec *r)
 		buf_printf(&r->id, "guid:%s", r->guid.s);
 	} else {
 		struct buf b = { 0 };
-		buf_puts(&b, buf_str(&r->title));
-		buf_puts(&b, buf_str(&r->link));
+		if (r->title.len)
+			buf_puts(&b, r->title.s);	/* as always: keeps old ids */
+		else
+			content_key(&b, r, it);
 		sha1_hex(buf_str(&b), b.len, hex);
 		buf_printf(&r->id, "sha1:%s", hex);
 		buf_free(&b);
@@ -637,7 +668,7 @@ void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
 	pick_journal(r, it);
 	pick_dates(r, it);
 	pick_pmid(r, it);
-	make_id(r);
+	make_id(r, it);
 	write_record(out, r, it, ch, opts);
 }
 

@@ -39,6 +39,21 @@ check() {
 	check wiley-stub
 }
 
+@test "items without title, link or guid: ids from their content, the same on the next day" {
+	check untitled
+	check untitled next-day.xml next-day.expected.jsonl
+	# the three of the first day are among the next day's four, same ids
+	jq -r .id "$T/untitled/expected.jsonl" | sort > "$TMP/day1"
+	jq -r .id "$T/untitled/next-day.expected.jsonl" | sort > "$TMP/day2"
+	[ "$(comm -12 "$TMP/day1" "$TMP/day2" | wc -l)" -eq 3 ]
+}
+
+@test "dedup: three untitled distinct items all survive" {
+	feed2jsonl "$T/untitled/input.xml" | dedup > "$TMP/out"
+	[ "$(wc -l < "$TMP/out")" -eq 3 ]
+	[ "$(jq -r .id "$TMP/out" | sort -u | wc -l)" -eq 3 ]
+}
+
 @test "Atom: an enclosure, self, edit or replies link is never the item's link" {
 	check atom-links
 	! grep -q 'mp3\|/api/\|comments' "$TMP/out"
