@@ -15,6 +15,16 @@ struct found {
 	struct buf *doi;
 };
 
+static int is_digit4(const char *p)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
 static int starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
@@ -151,6 +161,112 @@ static void strip_trailing_doi(struct buf *s, struct found *r)
 	s->len = (size_t)(last - s->s);
 	s->s[s->len] = '\0';
 	strip_leading_space(s);
+}
+
+/* ---- PubMed ---- */
+
+/* "Harmful Algae. 2021 Nov;109:102107. doi: ..." : a name, ". ", a year. */
+static int is_pubmed_citation(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n > 500 || memchr(p, '\n', n))
+		return 0;
+	for (i = 1; i + 6 < n; i++)
+		if (p[i] == '.' && p[i + 1] == ' ' && (p[i + 2] == '1' || p[i + 2] == '2') &&
+		    is_digit4(p + i + 2) && strchr(" ;:.(", p[i + 6]))
+			return 1;
+	return 0;
+}
+
+/* "PMID:34815020 |", maybe "PMC:PMC... |" and "DOI:..." after it. */
+static size_t pubmed_tail(const char *p, size_t n, size_t *digits)
+{
+	size_t i = 5;
+
+	if (n < 6 || memcmp(p, "PMID:", 5))
+		return 0;
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i == 5 || (i < n && p[i] != ' '))
+		return 0;
+	*digits = i - 5;
+	return 5;
+}
+
+/* The citation without what is not the journal's: DOI, Epub date, status. */
+static size_t pubmed_journal_len(const char *p, size_t n)
+{
+	static const char *const ends[] = { ". doi:", ". Epub ", ". Online ahead of print",
+	                                    ". eCollection" };
+	size_t i, len = n;
+	const char *q;
+
+	for (i = 0; i < sizeof ends / sizeof *ends; i++)
+		if ((q = text_memfind(p, n, ends[i])) && (size_t)(q - p) < len)
+			len = (size_t)(q - p);
+	while (len && (p[len - 1] == '.' || p[len - 1] == ' '))
+		len--;
+	return len;
+}
+
+int boiler_pubmed(struct buf *s, struct buf *journal, struct buf *doi, struct buf *pmid)
+{
+	size_t first, last, body, at, digits;
+	const char *p, *q;
+
+	if (!s->len)
+		return 0;
+	first = para_end(s, 0);
+	if (first >= s->len || !is_pubmed_citation(s->s, first))
+		return 0;
+	for (last = s->len; last > first && memcmp(s->s + last - 2, "\n\n", 2); last--)
+		;
+	if (!(at = pubmed_tail(s->s + last, s->len - last, &digits)))
+		return 0;
+	if (!journal->len)
+		buf_put(journal, s->s, pubmed_journal_len(s->s, first));
+	if (!doi->len && (q = text_memfind(s->s, first, "doi: ")))
+		ident_find_doi(doi, q, first - (size_t)(q - s->s));
+	if (!pmid->len)
+		buf_put(pmid, s->s + last + at, digits);
+	/* the abstract is what lies between, without its "ABSTRACT" heading */
+	body = first + 2;
+	p = s->s + body;
+	if (starts_with(p, "ABSTRACT\n\n"))
+		body += 10;
+	if (body > last - 2)
+		body = last - 2;
+	cut(s, last - 2, s->len);
+	cut(s, 0, body);
+	strip_leading_space(s);
+	if (!strcmp(s->s, "N/A.") || !strcmp(s->s, "N/A"))
+		cut(s, 0, s->len);	/* PubMed's word for no abstract */
+	return 1;
+}
+
+/* ---- Wiley's citation stub ---- */
+
+int boiler_citation_stub(const struct buf *s, struct buf *cite)
+{
+	static const char early[] = ", EarlyView.";
+	size_t n = s->len, k = sizeof early - 1;
+	const char *v;
+
+	if (!n || n > 300 || memchr(s->s, '\n', n) || s->s[n - 1] != '.')
+		return 0;
+	if (n > k && !memcmp(s->s + n - k, early, k)) {
+		buf_reset(cite);
+		buf_put(cite, s->s, n - k);
+		return 1;
+	}
+	if ((v = strstr(s->s, ", Volume ")) && v > s->s && v[9] >= '0' && v[9] <= '9' &&
+	    strstr(v, ", Issue ")) {
+		buf_reset(cite);
+		buf_put(cite, s->s, n - 1);
+		return 1;
+	}
+	return 0;
 }
 
 void boiler_strip(struct buf *summary, struct strlist *authors, struct buf *journal,

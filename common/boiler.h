@@ -15,4 +15,21 @@
 void boiler_strip(struct buf *summary, struct strlist *authors, struct buf *journal,
                   struct buf *doi);
 
+/*
+ * A PubMed text: a citation paragraph ("Harmful Algae. 2021 Nov;109:102107.
+ * doi: ... Epub ..."), maybe "ABSTRACT", the abstract, and a last paragraph
+ * "PMID:N | ...". If s has that shape it becomes the abstract alone, and
+ * the citation (up to its DOI, Epub date or status), DOI and PMID fill
+ * journal, doi and pmid when they are empty; 1 (PubMed's "N/A." abstract
+ * is none). Otherwise s is kept; 0.
+ */
+int boiler_pubmed(struct buf *s, struct buf *journal, struct buf *doi, struct buf *pmid);
+
+/*
+ * Wiley's description when it is only a citation: "TAXON, EarlyView." or
+ * "Journal, Volume 35, Issue 3, ...". 1 with the citation in cite (without
+ * ", EarlyView" and the final period), else 0.
+ */
+int boiler_citation_stub(const struct buf *s, struct buf *cite);
+
 #endif

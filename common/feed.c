@@ -35,7 +35,7 @@ enum ns {
 enum action {
 	A_NONE, A_ROOT, A_CHANNEL, A_ITEM, A_TEXT, A_GUID, A_CREATOR, A_AUTHOR,
 	A_NAME, A_CATEGORY, A_ACATEGORY, A_ALINK, A_IDENT, A_PRIMARY, A_GROUP,
-	A_SKIP, A_ICATEGORY,
+	A_SKIP, A_ICATEGORY, A_ENCLOSURE,
 };
 
 /* What an element fills at channel level. */
@@ -61,6 +61,7 @@ static const struct tag tags[] = {
 	{ NS_RSS, "category", A_CATEGORY, -1, C_NONE },
 	{ NS_RSS, "channel", A_CHANNEL, -1, C_NONE },
 	{ NS_RSS, "description", A_TEXT, S_DESC, C_DESC },
+	{ NS_RSS, "enclosure", A_ENCLOSURE, -1, C_NONE },
 	{ NS_RSS, "fullitem", A_TEXT, S_BODY, C_NONE },
 	{ NS_RSS, "guid", A_GUID, S_GUID, C_NONE },
 	{ NS_RSS, "item", A_ITEM, -1, C_NONE },
@@ -511,8 +512,16 @@ static void atom_link(struct state *st, const xmlChar **attrs, int nattr, int ch
 			slot = S_ALINKDOI;
 		else if (!rel || (rlen == 9 && !memcmp(rel, "alternate", 9)))
 			slot = S_ALINK;
-		else
+		else if (rlen == 9 && !memcmp(rel, "enclosure", 9))
+			slot = S_ENCLOSURE;
+		else if ((rlen == 7 && !memcmp(rel, "related", 7)) || (rlen == 3 && !memcmp(rel, "via", 3)))
 			slot = S_ALINK_ANY;
+		else
+			slot = -1;	/* self, edit, replies, ...: not the item's page */
+		if (slot < 0) {
+			free(href);
+			return;
+		}
 		s = &st->item.slot[slot];
 		if (!s->set) {
 			buf_reset(&s->text);
@@ -758,6 +767,16 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	case A_ALINK:
 		atom_link(st, attrs, nattr, 0);
 		break;
+	case A_ENCLOSURE: {
+		char *url = attr_dup(attrs, nattr, NS_OTHER, st, "url");
+		struct slot_text *s = &st->item.slot[S_ENCLOSURE];
+		if (url && *url && !s->set) {
+			buf_puts(&s->text, url);
+			s->set = 1;
+		}
+		free(url);
+		break;
+	}
 	case A_AUTHOR:
 		st->author_depth = st->depth;
 		break;

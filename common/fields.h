@@ -12,6 +12,7 @@
 #define F_UPDATED "updated"
 #define F_CATEGORIES "categories"
 #define F_DOI "doi"
+#define F_PMID "pmid"
 #define F_JOURNAL "journal"
 #define F_ARXIV "arxiv"
 #define F_ARXIV_ID "id"

@@ -98,23 +98,66 @@ int ident_doi_in_url(struct buf *out, const char *u)
 	return 0;
 }
 
-static int tracking_param(const char *p, size_t n)
-{
-	static const char *const names[] = { "utm_", "af=", "rss=", "dgcid=", "rft_dat=" };
-	size_t i;
+/* Tracking parameters: on every host, or only on one (PubMed's fc, ff, v). */
+static const struct { const char *name; int prefix; const char *host; } tracking[] = {
+	{ "utm_", 1, NULL },		/* Google Analytics, everywhere */
+	{ "af", 0, NULL },		/* Atypon (Wiley, T&F, ...): af=R */
+	{ "rss", 0, NULL },		/* HighWire (bioRxiv, Science, OUP): rss=1 */
+	{ "dgcid", 0, NULL },		/* ScienceDirect: dgcid=rss_sd_all */
+	{ "rft_dat", 0, NULL },		/* Cambridge's OpenURL referrer data */
+	{ "fc", 0, "pubmed.ncbi.nlm.nih.gov" },	/* feed created */
+	{ "ff", 0, "pubmed.ncbi.nlm.nih.gov" },	/* feed fetched */
+	{ "v", 0, "pubmed.ncbi.nlm.nih.gov" },	/* feed generator version */
+};
 
-	for (i = 0; i < sizeof names / sizeof *names; i++)
-		if (n >= strlen(names[i]) && !strncmp(p, names[i], strlen(names[i])))
+/* The parameter p[0..n) ("name=value") is tracking on host[0..hn). */
+static int tracking_param(const char *host, size_t hn, const char *p, size_t n)
+{
+	size_t i, k, name = 0;
+
+	while (name < n && p[name] != '=')
+		name++;
+	for (i = 0; i < sizeof tracking / sizeof *tracking; i++) {
+		k = strlen(tracking[i].name);
+		if (tracking[i].prefix ? name < k : name != k)
+			continue;
+		if (strncmp(p, tracking[i].name, k))
+			continue;
+		if (!tracking[i].host ||
+		    (hn == strlen(tracking[i].host) && !ascii_ncasecmp(host, tracking[i].host, hn)))
 			return 1;
+	}
 	return 0;
+}
+
+/*
+ * The query q[0..end) without tracking parameters, '?' first, '&' between.
+ * keep_empty keeps empty parameters ("a&&b"), so that a link with nothing
+ * to remove comes out byte for byte.
+ */
+static void put_query(struct buf *out, const char *host, size_t hn, const char *q,
+                      const char *end, int keep_empty)
+{
+	int first = 1;
+
+	while (q < end) {
+		size_t len = strcspn(q, "&#");
+		if (q + len > end)
+			len = (size_t)(end - q);
+		if ((len || keep_empty) && !tracking_param(host, hn, q, len)) {
+			buf_putc(out, first ? '?' : '&');
+			buf_put(out, q, len);
+			first = 0;
+		}
+		q += len + (q + len < end);
+	}
 }
 
 /* Lower-case scheme and host, no fragment, no tracking parameters. */
 void ident_normalise_url(struct buf *out, const char *u)
 {
-	const char *host = strstr(u, "://"), *q, *p, *end;
+	const char *host = strstr(u, "://"), *p, *end;
 	size_t i, n;
-	int first = 1;
 
 	if (!host) {
 		buf_puts(out, u);
@@ -130,15 +173,48 @@ void ident_normalise_url(struct buf *out, const char *u)
 	if (p[n] != '?')
 		return;
 	end = p + n + 1 + strcspn(p + n + 1, "#");
-	for (q = p + n + 1; q < end;) {
-		size_t len = strcspn(q, "&#");
-		if (q + len > end)
-			len = (size_t)(end - q);
-		if (len && !tracking_param(q, len)) {
-			buf_putc(out, first ? '?' : '&');
-			buf_put(out, q, len);
-			first = 0;
-		}
-		q += len + (q + len < end);
+	put_query(out, host, (size_t)(strcspn(host, "/?#:")), p + n + 1, end, 0);
+}
+
+/* The link as given but for its tracking parameters. */
+void ident_clean_link(struct buf *out, const char *u)
+{
+	const char *host = strstr(u, "://"), *q, *end;
+
+	if (!host || !(q = strchr(host, '?')) || (strchr(host, '#') && strchr(host, '#') < q)) {
+		buf_puts(out, u);
+		return;
 	}
+	host += 3;
+	buf_put(out, u, (size_t)(q - u));
+	end = q + 1 + strcspn(q + 1, "#");
+	put_query(out, host, strcspn(host, "/?#:"), q + 1, end, 1);
+	buf_puts(out, end);
+}
+
+/* "pmid:34815020", "pubmed:34815020" or "PMID: 34815020": the number. */
+int ident_find_pmid(struct buf *out, const char *s, size_t n)
+{
+	static const char *const marks[] = { "pmid:", "pubmed:" };
+	size_t i, k, j;
+
+	while (n && is_space((unsigned char)*s))
+		s++, n--;
+	while (n && is_space((unsigned char)s[n - 1]))
+		n--;
+	for (i = 0; i < sizeof marks / sizeof *marks; i++) {
+		k = strlen(marks[i]);
+		if (n <= k || ascii_ncasecmp(s, marks[i], k))
+			continue;
+		while (k < n && s[k] == ' ')
+			k++;
+		for (j = k; j < n && is_digit((unsigned char)s[j]); j++)
+			;
+		if (j == n && j > k && j - k <= 10 && s[k] != '0') {
+			buf_reset(out);
+			buf_put(out, s + k, j - k);
+			return 1;
+		}
+	}
+	return 0;
 }

@@ -14,7 +14,12 @@ int ident_find_arxiv(const char *s, struct buf *id, long *version);
 int ident_find_doi(struct buf *out, const char *s, size_t n);
 /* A DOI in a URL, only on doi.org or after "/doi/"; 1 if found. */
 int ident_doi_in_url(struct buf *out, const char *u);
-/* A URL with its scheme and host lower-cased, no fragment, no tracking. */
+/* A URL with its scheme and host lower-cased, no fragment, no tracking
+ * parameters (utm_*, af, rss, dgcid, rft_dat; fc, ff, v on PubMed). */
 void ident_normalise_url(struct buf *out, const char *u);
+/* The link u without tracking parameters; the rest byte for byte. */
+void ident_clean_link(struct buf *out, const char *u);
+/* A whole "pmid:N" / "pubmed:N" identifier: N into out; 1 if found. */
+int ident_find_pmid(struct buf *out, const char *s, size_t n);
 
 #endif

@@ -22,6 +22,7 @@ enum slot {
 	S_PUBNAME, S_DCSOURCE, S_ARXIVJREF, S_PRISMVOLUME,
 	S_ARXIVANNOUNCE, S_ARXIVPRIMARY,
 	S_RSSAUTHOR,
+	S_ENCLOSURE,	/* RSS enclosure url, Atom rel="enclosure": never the link */
 	S_NSLOTS
 };
 

@@ -22,7 +22,8 @@
 
 /* A record's values before they are written. */
 struct rec {
-	struct buf title, link, summary, doi, journal, guid, id;
+	struct buf title, link, summary, doi, pmid, journal, guid, id;
+	struct buf stub;	/* Wiley's citation stub, a journal of last resort */
 	struct buf arxiv_id, arxiv_primary;
 	long arxiv_version;
 	struct strlist authors, categories;
@@ -36,6 +37,8 @@ static void rec_free(struct rec *r)
 	buf_free(&r->link);
 	buf_free(&r->summary);
 	buf_free(&r->doi);
+	buf_free(&r->pmid);
+	buf_free(&r->stub);
 	buf_free(&r->journal);
 	buf_free(&r->guid);
 	buf_free(&r->id);
@@ -54,6 +57,8 @@ static void rec_reset(struct rec *r)
 	buf_reset(&r->link);
 	buf_reset(&r->summary);
 	buf_reset(&r->doi);
+	buf_reset(&r->pmid);
+	buf_reset(&r->stub);
 	buf_reset(&r->journal);
 	buf_reset(&r->guid);
 	buf_reset(&r->id);
@@ -141,7 +146,29 @@ static const char *item_base(const struct slot_text *t, const struct channel *ch
 	return ch->link.len ? ch->link.s : NULL;
 }
 
-static void pick_link(struct rec *r, const struct item *it, const struct channel *ch)
+/* Tracking parameters removed, the rest as it was (see ident_clean_link). */
+static void clean_link(struct buf *link)
+{
+	struct buf c = { 0 };
+
+	if (!link->len)
+		return;
+	ident_clean_link(&c, link->s);
+	buf_reset(link);
+	buf_put(link, c.s, c.len);
+	buf_free(&c);
+}
+
+/* The channel's link, resolved and cleaned like an item's. */
+static void feed_link(struct buf *out, const struct channel *ch)
+{
+	if (ch->link.len)
+		resolve_link(out, ch->link.s, ch->link.len, NULL);
+	clean_link(out);
+}
+
+/* Never an enclosure (S_ENCLOSURE) nor Atom's self, edit or replies links. */
+static void find_link(struct rec *r, const struct item *it, const struct channel *ch)
 {
 	static const enum slot order[] = { S_LINK, S_ALINK, S_JSONEXTURL };
 	const struct slot_text *t;
@@ -165,6 +192,12 @@ static void pick_link(struct rec *r, const struct item *it, const struct channel
 		resolve_link(&r->link, t->text.s, t->text.len, NULL);
 	else if ((t = get(it, S_ALINK_ANY)))
 		resolve_link(&r->link, t->text.s, t->text.len, item_base(t, ch));
+}
+
+static void pick_link(struct rec *r, const struct item *it, const struct channel *ch)
+{
+	find_link(r, it, ch);
+	clean_link(&r->link);
 }
 
 /* ---- arXiv ---- */
@@ -250,6 +283,21 @@ static void pick_doi(struct rec *r, const struct item *it)
 			return;
 }
 
+/* PubMed: "pmid:N" in dc:identifier, "pubmed:N" as the guid. */
+static void pick_pmid(struct rec *r, const struct item *it)
+{
+	const struct slot_text *t;
+	size_t i;
+
+	if (r->pmid.len)
+		return;
+	for (i = 0; i < it->identifiers.n; i++)
+		if (ident_find_pmid(&r->pmid, it->identifiers.v[i], strlen(it->identifiers.v[i])))
+			return;
+	if ((t = get(it, S_GUID)))
+		ident_find_pmid(&r->pmid, t->text.s, t->text.len);
+}
+
 /* ---- summary ---- */
 
 static const char *const ellipses[] = { "...", "\xE2\x80\xA6", "[\xE2\x80\xA6]" };
@@ -264,8 +312,9 @@ static int ends_with(const struct buf *b, const char *s)
 /*
  * The abstract: a description, unless it is only a stub (Wiley's
  * "Journal, Volume ..."; PubMed's truncated text) and a fuller text exists.
+ * Wiley's citation stub goes to cite.
  */
-static void pick_summary(struct buf *out, const struct item *it)
+static void pick_summary(struct buf *out, const struct item *it, struct buf *cite)
 {
 	static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
 	                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
@@ -274,19 +323,21 @@ static void pick_summary(struct buf *out, const struct item *it)
 	const struct slot_text *t, *best = NULL;
 	struct buf alt = { 0 };
 	size_t i;
-	int stub;
+	int stub, citation;
 
 	for (i = 0; i < sizeof order / sizeof *order && !out->len; i++)
 		if ((best = get(it, order[i])))
 			slot_plain(out, best, 0);
 	if (!best)
 		return;
+	/* a short abstract is not twice a citation's length, yet it wins */
+	citation = boiler_citation_stub(out, cite);
 	for (i = 0; i < sizeof fuller / sizeof *fuller; i++) {
 		if (!(t = get(it, fuller[i])) || t == best)
 			continue;
 		buf_reset(&alt);
 		slot_plain(&alt, t, 0);
-		stub = out->len < 200 && alt.len > 2 * out->len;
+		stub = (citation && alt.len) || (out->len < 200 && alt.len > 2 * out->len);
 		for (size_t k = 0; k < sizeof ellipses / sizeof *ellipses; k++)
 			if (ends_with(out, ellipses[k]) && alt.len > out->len)
 				stub = 1;
@@ -299,10 +350,36 @@ static void pick_summary(struct buf *out, const struct item *it)
 	buf_free(&alt);
 }
 
+/*
+ * PubMed's content:encoded (citation, "ABSTRACT", abstract, "PMID:N |"),
+ * whether or not it became the summary: its abstract is the whole one.
+ */
+static int pubmed_summary(struct rec *r, const struct item *it)
+{
+	const struct slot_text *t;
+	struct buf alt = { 0 };
+
+	if (boiler_pubmed(&r->summary, &r->journal, &r->doi, &r->pmid))
+		return 1;
+	if (!(t = get(it, S_CONTENT)))
+		return 0;
+	slot_plain(&alt, t, 0);
+	if (!boiler_pubmed(&alt, &r->journal, &r->doi, &r->pmid)) {
+		buf_free(&alt);
+		return 0;
+	}
+	/* the description is the same abstract, cut short; or "N/A." */
+	buf_reset(&r->summary);
+	buf_put(&r->summary, alt.s, alt.len);
+	buf_free(&alt);
+	return 1;
+}
+
 static void clean_summary(struct rec *r, const struct item *it)
 {
-	pick_summary(&r->summary, it);
-	boiler_strip(&r->summary, &r->authors, &r->journal, &r->doi);
+	pick_summary(&r->summary, it, &r->stub);
+	if (!pubmed_summary(r, it))
+		boiler_strip(&r->summary, &r->authors, &r->journal, &r->doi);
 }
 
 /* ---- authors, journal, dates ---- */
@@ -346,6 +423,8 @@ static void pick_journal(struct rec *r, const struct item *it)
 		}
 		return;
 	}
+	if (r->stub.len)
+		buf_put(&r->journal, r->stub.s, r->stub.len);
 }
 
 static int first_date(const struct item *it, const enum slot *order, size_t n, time_t *t)
@@ -376,7 +455,36 @@ static void pick_dates(struct rec *r, const struct item *it)
 
 /* ---- id ---- */
 
-static void make_id(struct rec *r)
+/*
+ * An item without title, link or guid is known by what else it has; each
+ * part is labelled so that text cannot pass for another part. Nothing that
+ * changes from day to day (the fetch time, the order in the feed) is used.
+ */
+static void content_key(struct buf *b, const struct rec *r, const struct item *it)
+{
+	const struct slot_text *t = get(it, S_ENCLOSURE);
+	char date[DATE_BUFSZ];
+	size_t i;
+
+	if (t) {
+		buf_puts(b, "enclosure ");
+		text_trimmed(b, t->text.s, t->text.len);
+		buf_putc(b, '\n');
+	}
+	if (r->has_published) {
+		date_format(r->published, date);
+		buf_printf(b, "published %s\n", date);
+	}
+	for (i = 0; i < r->authors.n; i++)
+		buf_printf(b, "author %s\n", r->authors.v[i]);
+	if (r->summary.len) {
+		buf_puts(b, "summary ");
+		buf_put(b, r->summary.s, r->summary.len);
+		buf_putc(b, '\n');
+	}
+}
+
+static void make_id(struct rec *r, const struct item *it)
 {
 	char hex[41];
 	size_t i;
@@ -389,6 +497,8 @@ static void make_id(struct rec *r)
 			char c = r->doi.s[i];
 			buf_putc(&r->id, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
 		}
+	} else if (r->pmid.len) {
+		buf_printf(&r->id, "pmid:%s", r->pmid.s);
 	} else if (r->link.len) {
 		buf_puts(&r->id, "url:");
 		ident_normalise_url(&r->id, r->link.s);
@@ -396,8 +506,10 @@ static void make_id(struct rec *r)
 		buf_printf(&r->id, "guid:%s", r->guid.s);
 	} else {
 		struct buf b = { 0 };
-		buf_puts(&b, buf_str(&r->title));
-		buf_puts(&b, buf_str(&r->link));
+		if (r->title.len)
+			buf_puts(&b, r->title.s);	/* as always: keeps old ids */
+		else
+			content_key(&b, r, it);
 		sha1_hex(buf_str(&b), b.len, hex);
 		buf_printf(&r->id, "sha1:%s", hex);
 		buf_free(&b);
@@ -452,8 +564,7 @@ static void put_feed(struct jw *w, const struct channel *ch, const struct record
 
 	if (ch->title.len)
 		plain_text(&title, ch->title.s, ch->title.len, (enum textkind)ch->title_kind, 1);
-	if (ch->link.len)
-		resolve_link(&link, ch->link.s, ch->link.len, NULL);
+	feed_link(&link, ch);
 	if (title.len || link.len || (opts->source && *opts->source)) {
 		jw_key(w, F_FEED);
 		jw_object(w);
@@ -499,6 +610,7 @@ static void write_record(struct buf *out, const struct rec *r, const struct item
 	put_date(&w, F_UPDATED, r->has_updated, r->updated);
 	put_list(&w, F_CATEGORIES, &r->categories);
 	put_text(&w, F_DOI, &r->doi);
+	put_text(&w, F_PMID, &r->pmid);
 	put_text(&w, F_JOURNAL, &r->journal);
 	if (r->arxiv_id.len) {
 		jw_key(&w, F_ARXIV);
@@ -555,7 +667,8 @@ void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
 	pick_doi(r, it);
 	pick_journal(r, it);
 	pick_dates(r, it);
-	make_id(r);
+	pick_pmid(r, it);
+	make_id(r, it);
 	write_record(out, r, it, ch, opts);
 }
 
@@ -575,8 +688,7 @@ void channel_to_json(struct buf *out, const struct channel *ch)
 		plain_text(&title, ch->title.s, ch->title.len, (enum textkind)ch->title_kind, 1);
 	if (ch->description.len)
 		plain_text(&desc, ch->description.s, ch->description.len, TK_SNIFF, 0);
-	if (ch->link.len)
-		resolve_link(&link, ch->link.s, ch->link.len, NULL);
+	feed_link(&link, ch);
 	jw_init(&w, out);
 	jw_object(&w);
 	jw_key(&w, F_FEED);
