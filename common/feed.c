@@ -123,26 +123,61 @@ static const struct tag tags[] = {
 	{ NS_ITUNES, "summary", A_TEXT, S_ITUNESSUMMARY, C_DESC },
 };
 
-static const struct { const char *uri; enum ns ns; int prefix; } namespaces[] = {
-	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT, 0 },
-	{ "http://purl.org/rss/1.0/", NS_RSS, 0 },
-	{ "http://my.netscape.com/rdf/simple/0.9/", NS_RSS, 0 },
-	{ "http://backend.userland.com/rss", NS_RSS, 1 },
-	{ "http://blogs.law.harvard.edu/tech/rss", NS_RSS, 0 },
-	{ "http://www.w3.org/2005/Atom", NS_ATOM, 0 },
-	{ "http://purl.org/atom/ns#", NS_ATOM, 0 },
-	{ "http://purl.org/dc/elements/1.1/", NS_DC, 0 },
-	{ "http://purl.org/dc/terms/", NS_DCTERMS, 0 },
-	{ "http://prismstandard.org/namespaces/", NS_PRISM, 1 },
-	{ "http://arxiv.org/schemas/atom", NS_ARXIV, 0 },
-	{ "http://search.yahoo.com/mrss/", NS_MEDIA, 0 },
-	{ "http://search.yahoo.com/mrss", NS_MEDIA, 0 },
-	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF, 0 },
-	{ "http://www.w3.org/XML/1998/namespace", NS_XML, 0 },
-	{ "http://www.w3.org/1999/xhtml", NS_XHTML, 0 },
-	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES, 0 },
-	{ "http://www.itunes.com/DTDs/Podcast-1.0.dtd", NS_ITUNES, 0 },
+/* How a namespace URI is matched: exactly, as a prefix, ignoring case. */
+enum match { M_EXACT, M_PREFIX, M_NOCASE };
+
+static const struct { const char *uri; enum ns ns; enum match match; } namespaces[] = {
+	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT, M_EXACT },
+	{ "http://purl.org/rss/1.0/", NS_RSS, M_EXACT },
+	{ "http://my.netscape.com/rdf/simple/0.9/", NS_RSS, M_EXACT },
+	{ "http://backend.userland.com/rss", NS_RSS, M_PREFIX },
+	{ "http://blogs.law.harvard.edu/tech/rss", NS_RSS, M_EXACT },
+	{ "http://www.w3.org/2005/Atom", NS_ATOM, M_EXACT },
+	{ "http://purl.org/atom/ns#", NS_ATOM, M_EXACT },
+	{ "http://purl.org/dc/elements/1.1/", NS_DC, M_EXACT },
+	{ "http://purl.org/dc/terms/", NS_DCTERMS, M_EXACT },
+	{ "http://prismstandard.org/namespaces/", NS_PRISM, M_PREFIX },
+	{ "http://arxiv.org/schemas/atom", NS_ARXIV, M_EXACT },
+	{ "http://search.yahoo.com/mrss/", NS_MEDIA, M_EXACT },
+	{ "http://search.yahoo.com/mrss", NS_MEDIA, M_EXACT },
+	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF, M_EXACT },
+	{ "http://www.w3.org/XML/1998/namespace", NS_XML, M_EXACT },
+	{ "http://www.w3.org/1999/xhtml", NS_XHTML, M_EXACT },
+	/* Apple's spec has had it in three cases, and an example.com copy */
+	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES, M_NOCASE },
+	{ "http://example.com/DTDs/Podcast-1.0.dtd", NS_ITUNES, M_EXACT },
 };
+
+/*
+ * Prefixes feeds use without declaring them, and the namespace each always
+ * stands for. Sorted by prefix: looked up with bsearch.
+ */
+static const struct known_prefix { const char *prefix, *uri; } known_prefixes[] = {
+	{ "admin", "http://webns.net/mvcb/" },
+	{ "arxiv", "http://arxiv.org/schemas/atom" },
+	{ "atom", "http://www.w3.org/2005/Atom" },
+	{ "cc", "http://web.resource.org/cc/" },
+	{ "content", "http://purl.org/rss/1.0/modules/content/" },
+	{ "dc", "http://purl.org/dc/elements/1.1/" },
+	{ "dcterms", "http://purl.org/dc/terms/" },
+	{ "feedburner", "http://rssnamespace.org/feedburner/ext/1.0" },
+	{ "georss", "http://www.georss.org/georss" },
+	{ "itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd" },
+	{ "media", "http://search.yahoo.com/mrss/" },
+	{ "prism", "http://prismstandard.org/namespaces/basic/2.0/" },
+	{ "rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#" },
+	{ "slash", "http://purl.org/rss/1.0/modules/slash/" },
+	{ "sy", "http://purl.org/rss/1.0/modules/syndication/" },
+	{ "taxo", "http://purl.org/rss/1.0/modules/taxonomy/" },
+	{ "thr", "http://purl.org/syndication/thread/1.0" },
+	{ "wfw", "http://wellformedweb.org/CommentAPI/" },
+	{ "xhtml", "http://www.w3.org/1999/xhtml" },
+};
+
+/* What an undeclared prefix nobody knows stands for: nothing we read. */
+static const char unknown_ns[] = "urn:feedpipe:undeclared-prefix";
+
+#define MAXPREFIXES 16	/* undeclared prefixes reported, per document */
 
 struct frame {
 	const struct tag *tag;	/* NULL for elements we do not know */
@@ -175,10 +210,21 @@ struct state {
 	/* a small cache: libxml2 interns namespace URIs, so pointers repeat */
 	const xmlChar *atom_uri;	/* a <feed> root's namespace, read as Atom's */
 	int atom_nons;			/* ... when that <feed> had no namespace */
+	const xmlChar *undeclared[MAXPREFIXES];	/* prefixes reported already */
+	unsigned nundeclared;
 	const xmlChar *ns_uri[8];
 	enum ns ns_val[8];
 	unsigned ns_next;
 };
+
+static int namespace_matches(const char *uri, const char *known, enum match how)
+{
+	switch (how) {
+	case M_PREFIX: return !strncmp(uri, known, strlen(known));
+	case M_NOCASE: return !ascii_casecmp(uri, known);
+	default: return !strcmp(uri, known);
+	}
+}
 
 static enum ns classify_ns(struct state *st, const xmlChar *uri)
 {
@@ -194,8 +240,7 @@ static enum ns classify_ns(struct state *st, const xmlChar *uri)
 			return st->ns_val[i];
 	for (i = 0; i < sizeof namespaces / sizeof *namespaces; i++) {
 		const char *u = namespaces[i].uri;
-		if (namespaces[i].prefix ? !strncmp((const char *)uri, u, strlen(u))
-		                         : !strcmp((const char *)uri, u)) {
+		if (namespace_matches((const char *)uri, u, namespaces[i].match)) {
 			ns = namespaces[i].ns;
 			break;
 		}
@@ -256,6 +301,62 @@ static void report(struct state *st, unsigned long line, const char *fmt, ...)
 	st->cb->error(st->cb->arg, line, msg);
 }
 
+static int prefixcmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct known_prefix *)elem)->prefix);
+}
+
+/* The namespace an undeclared prefix stands for: unknown_ns if none. */
+static const xmlChar *undeclared_uri(const xmlChar *prefix)
+{
+	const struct known_prefix *k = bsearch(prefix, known_prefixes,
+	                                       sizeof known_prefixes / sizeof *known_prefixes,
+	                                       sizeof *known_prefixes, prefixcmp);
+
+	return (const xmlChar *)(k ? k->uri : unknown_ns);
+}
+
+/*
+ * A prefix used without an xmlns declaration: read in the namespace it
+ * always stands for, never as the element without it; said once a prefix.
+ */
+static const xmlChar *undeclared_prefix(struct state *st, const xmlChar *prefix)
+{
+	const xmlChar *uri = undeclared_uri(prefix);
+	unsigned i;
+
+	for (i = 0; i < st->nundeclared; i++)
+		if (xmlStrEqual(st->undeclared[i], prefix))
+			return uri;
+	if (st->nundeclared == MAXPREFIXES)
+		return uri;
+	st->undeclared[st->nundeclared++] = prefix;
+	if (uri == (const xmlChar *)unknown_ns)
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+		       "prefix '%s' used without a declaration; not read", (const char *)prefix);
+	else
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+		       "prefix '%s' used without a declaration; read as %s",
+		       (const char *)prefix, (const char *)uri);
+	return uri;
+}
+
+static void undeclared_attr_prefixes(struct state *st, const xmlChar **attrs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++, attrs += 5)
+		if (attrs[1] && !attrs[2])
+			undeclared_prefix(st, attrs[1]);
+}
+
+static enum ns attr_ns(struct state *st, const xmlChar **a)
+{
+	if (a[2])
+		return classify_ns(st, a[2]);
+	return a[1] ? classify_ns(st, undeclared_uri(a[1])) : NS_RSS;
+}
+
 static void on_xml_error(void *ctx, xmlErrorPtr err)
 {
 	struct state *st = ctx;
@@ -264,6 +365,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
 
 	if (!err || err->level == XML_ERR_WARNING || st->stopped)
 		return;
+	if (err->domain == XML_FROM_NAMESPACE && err->code == XML_NS_ERR_UNDEFINED_NAMESPACE)
+		return;		/* on_start says it, with what the prefix is read as */
 	if (st->ending && st->depth > 0) {
 		/* libxml2 says "Extra content" or "Premature end"; say what was cut */
 		const char *open = st->stack[st->depth - 1].name;
@@ -296,7 +399,7 @@ static const char *attr(const xmlChar **attrs, int n, enum ns ns, struct state *
 	for (i = 0; i < n; i++, attrs += 5) {
 		if (strcmp((const char *)attrs[0], name))
 			continue;
-		if (ns != NS_OTHER && (attrs[2] ? classify_ns(st, attrs[2]) : NS_RSS) != ns)
+		if (ns != NS_OTHER && attr_ns(st, attrs) != ns)
 			continue;
 		*len = (size_t)(attrs[4] - attrs[3]);
 		return (const char *)attrs[3];
@@ -616,9 +719,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	size_t len = 0;
 	int parent_item, parent_chan;
 
-	(void)prefix; (void)nns; (void)nss; (void)ndefaulted;
+	(void)nns; (void)nss; (void)ndefaulted;
 	if (st->stopped)
 		return;
+	if (prefix && !uri)
+		uri = undeclared_prefix(st, prefix);
+	undeclared_attr_prefixes(st, attrs, nattr);
 	if (st->depth >= MAXDEPTH) {
 		/* the push parser has no depth limit of its own in libxml2 2.9 */
 		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
