@@ -38,6 +38,9 @@ enum action {
 	A_SKIP, A_ICATEGORY,
 };
 
+/* When an element's text is base64: mode="base64", or maybe for a binary type. */
+enum base64 { B64_NO, B64_ALWAYS, B64_IF_VALID };
+
 /* What an element fills at channel level. */
 enum chan_field { C_NONE, C_TITLE, C_LINK, C_DESC, C_LANG, C_UPDATED, C_PUBDATE };
 
@@ -196,7 +199,9 @@ struct state {
 	int root_seen, stopped, ending;
 	int item_depth, chan_depth, author_depth, group_depth, skip_depth;
 	struct buf *cap;		/* where text goes, or NULL */
-	int cap_depth, cap_markup, cap_list, cap_base64;
+	int cap_depth, cap_markup, cap_list;
+	int cap_html;			/* declared HTML: its text is markup already */
+	enum base64 cap_base64;
 	int cap_full;			/* reached MAXFIELD: cut, take no more */
 	int cap_slot;			/* the item slot being filled, or -1 */
 	enum textkind *cap_kind;
@@ -449,21 +454,23 @@ static const char *base_of(struct state *st)
 
 /*
  * How an element's text is to be read, from Atom's type (and Atom 0.3's
- * mode). *base64 is set for mode="base64" and for types that are neither
- * text nor XML (RFC 4287 4.1.3.3).
+ * mode). *base64 says whether it is base64: always for mode="base64"; for
+ * types that are neither text nor XML (RFC 4287 4.1.3.3) only if the text
+ * is valid base64 of UTF-8 text, as feeds put plain text in custom types.
  */
-static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *st, int *base64)
+static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *st,
+                                    enum base64 *base64)
 {
 	size_t len = 0, mlen = 0;
 	const char *v = attr(attrs, n, NS_OTHER, st, "type", &len);
 	const char *mode = attr(attrs, n, NS_OTHER, st, "mode", &mlen);
 
-	*base64 = 0;
-	if (mode && mlen == 6 && !memcmp(mode, "base64", 6))
-		*base64 = 1;
+	*base64 = B64_NO;
 	if (v && len && memchr(v, '/', len) && strncmp(v, "text/", 5) &&
 	    !(len >= 3 && !memcmp(v + len - 3, "xml", 3)))
-		*base64 = 1;
+		*base64 = B64_IF_VALID;
+	if (mode && mlen == 6 && !memcmp(mode, "base64", 6))
+		*base64 = B64_ALWAYS;
 	if (mode && mlen == 7 && !memcmp(mode, "escaped", 7))
 		return TK_HTML;
 	if (!v || !len)
@@ -475,40 +482,67 @@ static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *
 	return TK_SNIFF;
 }
 
-/* Decode base64 text in place; anything that is not base64 is skipped. */
-static void base64_decode(struct buf *b)
+static int base64_digit(char c)
 {
 	static const char digits[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i, out = 0;
-	unsigned long acc = 0;
-	int bits = 0;
-	const char *p;
+	const char *p = c ? strchr(digits, c) : NULL;
 
-	if (!b->len)
-		return;		/* an empty element may have no buffer at all */
-	for (i = 0; i < b->len; i++) {
-		if (b->s[i] == '=')
-			break;
-		if (!b->s[i] || !(p = strchr(digits, b->s[i])))
-			continue;
-		acc = (acc << 6 | (unsigned long)(p - digits)) & 0xFFFFFF;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			b->s[out++] = (char)(acc >> bits & 0xFF);
+	return p ? (int)(p - digits) : -1;
+}
+
+static int is_utf8_text(const struct buf *b)
+{
+	return utf8_valid_prefix(b->s, b->len) == b->len && !memchr(b->s, '\0', b->len);
+}
+
+/*
+ * Decode base64 text. Lenient (mode="base64"): what is not a digit is
+ * skipped, the first '=' ends it. Strict: only digits and white space, '='
+ * only as the padding of whole groups of four, and UTF-8 text once decoded;
+ * otherwise the text is kept as it was.
+ */
+static void base64_decode(struct buf *b, int strict)
+{
+	struct buf out = { 0 };
+	unsigned long acc = 0;
+	size_t i, digits = 0, pad = 0;
+	int bits = 0, bad = 0, d;
+
+	for (i = 0; i < b->len && !bad; i++) {
+		if (b->s[i] == '=') {
+			if (!strict)
+				break;
+			pad++;
+		} else if ((d = base64_digit(b->s[i])) >= 0) {
+			bad = pad > 0;
+			digits++;
+			acc = (acc << 6 | (unsigned long)d) & 0xFFFFFF;
+			if ((bits += 6) >= 8) {
+				bits -= 8;
+				buf_putc(&out, (char)(acc >> bits & 0xFF));
+			}
+		} else if (strict && !is_space((unsigned char)b->s[i])) {
+			bad = 1;
 		}
 	}
-	b->len = out;
-	b->s[out] = '\0';
+	if (!strict || (!bad && digits && pad <= 2 && (digits + pad) % 4 == 0 &&
+	                (!out.len || is_utf8_text(&out)))) {
+		buf_reset(b);
+		if (out.len)
+			buf_put(b, out.s, out.len);
+	}
+	buf_free(&out);
 }
 
 static void capture(struct state *st, struct buf *b, enum textkind *kind, int list)
 {
-	st->cap_base64 = 0;
+	st->cap_base64 = B64_NO;
 	st->cap_slot = -1;
 	st->cap = b;
 	st->cap_depth = st->depth;
 	st->cap_markup = 0;
+	st->cap_html = 0;
 	st->cap_kind = kind;
 	st->cap_list = list;
 	st->cap_full = 0;
@@ -556,15 +590,16 @@ static void start_item_slot(struct state *st, int slot, const xmlChar **attrs, i
 {
 	struct slot_text *s = &st->item.slot[slot];
 
+	enum base64 base64;
+
 	if (s->set)
 		return;
-	int base64;
-
 	buf_reset(&s->text);
 	s->kind = kind_from_type(attrs, nattr, st, &base64);
 	free(s->base);
 	s->base = base_of(st) ? estrdup(base_of(st)) : NULL;
 	capture(st, &s->text, &s->kind, 0);
+	st->cap_html = s->kind == TK_HTML;
 	st->cap_base64 = base64;
 	st->cap_slot = slot;
 }
@@ -668,13 +703,18 @@ static void start_root(struct state *st, const char *name, const struct tag *t)
 	xmlStopParser(st->ctxt);
 }
 
-/* Inside a captured element: child elements are kept as HTML markup. */
+/*
+ * Inside a captured element: child elements are kept as HTML markup, and
+ * the text around them escaped, unless the element is declared HTML: then
+ * the child is a mistake (TypePad wraps escaped HTML in an XHTML <div>)
+ * and its text is the escaped HTML it holds.
+ */
 static void markup_start(struct state *st, const char *name, const xmlChar **attrs, int nattr)
 {
 	struct buf *b = st->cap;
 	int i;
 
-	if (!st->cap_markup) {
+	if (!st->cap_markup && !st->cap_html) {
 		struct buf esc = { 0 };
 		size_t j;
 		for (j = 0; j < b->len; j++) {
@@ -689,6 +729,8 @@ static void markup_start(struct state *st, const char *name, const xmlChar **att
 		if (esc.len)
 			buf_put(b, esc.s, esc.len);
 		buf_free(&esc);
+	}
+	if (!st->cap_markup) {
 		st->cap_markup = 1;
 		if (st->cap_kind)
 			*st->cap_kind = TK_HTML;
@@ -794,11 +836,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		if (t->action == A_ALINK)
 			atom_link(st, attrs, nattr, 1);
 		else if (b && !b->len) {
-			int base64;
+			enum base64 base64;
 			enum textkind kind = kind_from_type(attrs, nattr, st, &base64);
 			if (t->chan == C_TITLE)
 				st->ch->title_kind = kind;
 			capture(st, b, t->chan == C_TITLE ? &st->ch->title_kind : NULL, 0);
+			st->cap_html = kind == TK_HTML;
 			st->cap_base64 = base64;
 		}
 		return;
@@ -884,8 +927,8 @@ static void end_capture(struct state *st)
 	const struct tag *t = f->tag;
 	struct buf *lt = &st->listtext;
 
-	if (st->cap_base64 && !st->cap_markup)
-		base64_decode(st->cap);
+	if (st->cap_base64 != B64_NO && !st->cap_markup)
+		base64_decode(st->cap, st->cap_base64 == B64_IF_VALID);
 	st->cap = NULL;
 	if (!st->cap_list) {
 		if (st->cap_slot >= 0)
@@ -948,7 +991,7 @@ static void on_text(void *ctx, const xmlChar *s, int len)
 
 	if (!b || st->stopped || st->cap_full)
 		return;
-	if (!st->cap_markup) {
+	if (!st->cap_markup || st->cap_html) {
 		cap_put(st, (const char *)s, (size_t)len);
 		return;
 	}
