@@ -190,6 +190,12 @@ struct frame {
 	int in_item;		/* the element is an item's direct child */
 };
 
+/* What a declared entity stands for (see expand()). */
+struct expansion {
+	size_t size, refs;
+	int stops, working;
+};
+
 struct state {
 	xmlParserCtxtPtr ctxt;
 	const struct feed_callbacks *cb;
@@ -209,6 +215,9 @@ struct state {
 	int errors;
 	size_t bytes_in;		/* of the document, read so far */
 	size_t expanded;		/* text added by declared entities */
+	int over_budget;		/* ... past what they may add: no more */
+	struct expansion *expansions;	/* what each declared entity stands for */
+	size_t nexpansions;
 	char last[512];			/* the last message, not to repeat it */
 	char early[400];		/* a parser error before any element */
 	struct frame stack[MAXDEPTH];
@@ -1061,19 +1070,109 @@ static xmlEntityPtr unknown_entity(const xmlChar *name)
 }
 
 /*
- * libxml2's own limits still let 100 KB of entity references expand to
- * 300 MB of text. Declared entities may add at most as much text as the
- * document has read so far, or MAXEXPAND if that is more; past that they
- * are kept as the references they were.
+ * What an internal entity stands for, worked out from the declarations
+ * alone: the text it expands to, the references libxml2 counts on the way,
+ * and whether libxml2 would stop the whole parse while expanding it (a
+ * reference inside an entity that stands for many more references than
+ * the text before it, nesting deeper than 40, a loop).
  */
-static int entity_budget(struct state *st, const xmlEntity *ent)
+static const struct expansion bomb = { SIZE_MAX, SIZE_MAX, 1, 0 };
+
+static size_t add_size(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static struct expansion expand(struct state *st, xmlEntityPtr ent, int depth);
+
+/* libxml2 2.9's density check (xmlParserEntityCheck): it halts the parser */
+static int too_dense(size_t refs, size_t consumed)
+{
+	return refs >= SIZE_MAX / 3 || (consumed <= SIZE_MAX / 10 && refs * 3 >= consumed * 10);
+}
+
+static void add_reference(struct state *st, struct expansion *e, const char *name, size_t n,
+                          size_t offset, int depth)
+{
+	char key[256];
+	xmlEntityPtr ent = NULL;
+	struct expansion in;
+
+	if (n < sizeof key && name[0] != '#') {
+		memcpy(key, name, n);
+		key[n] = '\0';
+		ent = xmlGetDocEntity(st->ctxt->myDoc, (const xmlChar *)key);
+	}
+	if (!ent || ent->etype != XML_INTERNAL_GENERAL_ENTITY) {
+		e->size = add_size(e->size, n + 2);	/* a character, or kept as it is */
+		e->refs = add_size(e->refs, 1);
+		return;
+	}
+	in = expand(st, ent, depth + 1);
+	e->size = add_size(e->size, in.size);
+	e->refs = add_size(e->refs, in.refs);
+	if (in.stops || too_dense(in.refs, offset))
+		e->stops = 1;
+}
+
+/* Kept per entity in st->expansions, its index + 1 in the entity's _private. */
+static struct expansion expand(struct state *st, xmlEntityPtr ent, int depth)
+{
+	uintptr_t slot = (uintptr_t)ent->_private;
+	const char *c = (const char *)ent->content, *from = c, *semi;
+	struct expansion e = { 0, 1, 0, 1 };
+
+	if (depth > 40)
+		return bomb;
+	if (slot)
+		return st->expansions[slot - 1].working ? bomb : st->expansions[slot - 1];
+	if (st->nexpansions % 64 == 0)
+		st->expansions = erealloc(st->expansions,
+		                          (st->nexpansions + 64) * sizeof *st->expansions);
+	slot = ++st->nexpansions;
+	ent->_private = (void *)slot;
+	st->expansions[slot - 1] = e;
+	while (c && *c && !e.stops) {
+		if (*c == '&' && (semi = strchr(c, ';'))) {
+			add_reference(st, &e, c + 1, (size_t)(semi - c - 1), (size_t)(semi + 1 - from),
+			              depth);
+			c = semi + 1;
+		} else {
+			e.size = add_size(e.size, 1);
+			c++;
+		}
+	}
+	if (e.stops)
+		e = bomb;
+	e.working = 0;
+	st->expansions[slot - 1] = e;
+	return e;
+}
+
+/*
+ * libxml2's own limits still let 100 KB of entity references expand to
+ * 300 MB of text, and stop the parse at a bomb (the items after it lost).
+ * Declared entities may add at most as much text as the document has read
+ * so far, or MAXEXPAND if that is more. A reference in the document counts
+ * what it expands to in full (references inside it are not counted again).
+ * Past the budget, or where libxml2 would stop, it and every later one are
+ * kept as the references they were: libxml2 never sees a bomb, and reads on.
+ */
+static int entity_budget(struct state *st, xmlEntityPtr ent)
 {
 	size_t budget = st->bytes_in > MAXEXPAND ? st->bytes_in : MAXEXPAND;
+	long consumed = xmlByteConsumed(st->ctxt);
+	struct expansion e;
 
-	if (st->expanded + (size_t)ent->length <= budget) {
-		st->expanded += (size_t)ent->length;
+	if (st->ctxt->depth > 0)
+		return 1;	/* inside an entity counted already */
+	e = st->over_budget ? bomb : expand(st, ent, 0);
+	if (!e.stops && e.size <= budget && st->expanded + e.size <= budget &&
+	    !too_dense(e.refs, (size_t)(consumed > 0 ? consumed : 0))) {
+		st->expanded += e.size;
 		return 1;
 	}
+	st->over_budget = 1;
 	report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
 	       "entities expand to more text than the document holds; "
 	       "the rest are kept as references");
@@ -1281,6 +1380,7 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 		xmlFreeDoc(st->ctxt->myDoc);
 	xmlFreeParserCtxt(st->ctxt);
 	item_free(&st->item);
+	free(st->expansions);
 	buf_free(&st->listtext);
 	ampfix_free(&fix);
 	recode_free(&rc);
