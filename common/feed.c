@@ -292,6 +292,20 @@ static const struct tag *lookup(enum ns ns, const char *name)
 	return cache[h].tag;
 }
 
+/*
+ * RSS elements in another case (<Title>, <PubDate>): XML says they are
+ * other elements, but iTunes and feedparser read them, so feeds have them.
+ */
+static const struct tag *lookup_rss_anycase(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof tags / sizeof *tags && tags[i].ns == NS_RSS; i++)
+		if (!ascii_casecmp(tags[i].name, name))
+			return &tags[i];
+	return NULL;
+}
+
 static void report(struct state *st, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -804,7 +818,10 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	else if (st->depth == 0 && !strcmp(name, "feed"))
 		st->atom_uri = uri;	/* echo, pie, necho and other pre-1.0 names */
 	ns = classify_ns(st, uri);
-	t = f->tag = lookup(ns, name);
+	t = lookup(ns, name);
+	if (!t && ns == NS_RSS)
+		t = lookup_rss_anycase(name);
+	f->tag = t;
 	st->depth++;
 
 	if (st->cap) {
