@@ -1286,6 +1286,9 @@ void feed_init(void)
 	for (i = 1; i < sizeof tags / sizeof *tags; i++)
 		if (tagcmp(&tags[i - 1], &tags[i]) >= 0)
 			eprintf("feed.c: tags[] out of order at %s", tags[i].name);
+	for (i = 1; i < sizeof known_prefixes / sizeof *known_prefixes; i++)
+		if (strcmp(known_prefixes[i - 1].prefix, known_prefixes[i].prefix) >= 0)
+			eprintf("feed.c: known_prefixes[] out of order at %s", known_prefixes[i].prefix);
 	xmlInitParser();
 	xmlSetExternalEntityLoader(refuse_entity);
 	xmlSetGenericErrorFunc(NULL, on_generic_error);
