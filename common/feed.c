@@ -38,6 +38,9 @@ enum action {
 	A_SKIP, A_ICATEGORY, A_ENCLOSURE,
 };
 
+/* When an element's text is base64: mode="base64", or maybe for a binary type. */
+enum base64 { B64_NO, B64_ALWAYS, B64_IF_VALID };
+
 /* What an element fills at channel level. */
 enum chan_field { C_NONE, C_TITLE, C_LINK, C_DESC, C_LANG, C_UPDATED, C_PUBDATE };
 
@@ -124,26 +127,61 @@ static const struct tag tags[] = {
 	{ NS_ITUNES, "summary", A_TEXT, S_ITUNESSUMMARY, C_DESC },
 };
 
-static const struct { const char *uri; enum ns ns; int prefix; } namespaces[] = {
-	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT, 0 },
-	{ "http://purl.org/rss/1.0/", NS_RSS, 0 },
-	{ "http://my.netscape.com/rdf/simple/0.9/", NS_RSS, 0 },
-	{ "http://backend.userland.com/rss", NS_RSS, 1 },
-	{ "http://blogs.law.harvard.edu/tech/rss", NS_RSS, 0 },
-	{ "http://www.w3.org/2005/Atom", NS_ATOM, 0 },
-	{ "http://purl.org/atom/ns#", NS_ATOM, 0 },
-	{ "http://purl.org/dc/elements/1.1/", NS_DC, 0 },
-	{ "http://purl.org/dc/terms/", NS_DCTERMS, 0 },
-	{ "http://prismstandard.org/namespaces/", NS_PRISM, 1 },
-	{ "http://arxiv.org/schemas/atom", NS_ARXIV, 0 },
-	{ "http://search.yahoo.com/mrss/", NS_MEDIA, 0 },
-	{ "http://search.yahoo.com/mrss", NS_MEDIA, 0 },
-	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF, 0 },
-	{ "http://www.w3.org/XML/1998/namespace", NS_XML, 0 },
-	{ "http://www.w3.org/1999/xhtml", NS_XHTML, 0 },
-	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES, 0 },
-	{ "http://www.itunes.com/DTDs/Podcast-1.0.dtd", NS_ITUNES, 0 },
+/* How a namespace URI is matched: exactly, as a prefix, ignoring case. */
+enum match { M_EXACT, M_PREFIX, M_NOCASE };
+
+static const struct { const char *uri; enum ns ns; enum match match; } namespaces[] = {
+	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT, M_EXACT },
+	{ "http://purl.org/rss/1.0/", NS_RSS, M_EXACT },
+	{ "http://my.netscape.com/rdf/simple/0.9/", NS_RSS, M_EXACT },
+	{ "http://backend.userland.com/rss", NS_RSS, M_PREFIX },
+	{ "http://blogs.law.harvard.edu/tech/rss", NS_RSS, M_EXACT },
+	{ "http://www.w3.org/2005/Atom", NS_ATOM, M_EXACT },
+	{ "http://purl.org/atom/ns#", NS_ATOM, M_EXACT },
+	{ "http://purl.org/dc/elements/1.1/", NS_DC, M_EXACT },
+	{ "http://purl.org/dc/terms/", NS_DCTERMS, M_EXACT },
+	{ "http://prismstandard.org/namespaces/", NS_PRISM, M_PREFIX },
+	{ "http://arxiv.org/schemas/atom", NS_ARXIV, M_EXACT },
+	{ "http://search.yahoo.com/mrss/", NS_MEDIA, M_EXACT },
+	{ "http://search.yahoo.com/mrss", NS_MEDIA, M_EXACT },
+	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF, M_EXACT },
+	{ "http://www.w3.org/XML/1998/namespace", NS_XML, M_EXACT },
+	{ "http://www.w3.org/1999/xhtml", NS_XHTML, M_EXACT },
+	/* Apple's spec has had it in three cases, and an example.com copy */
+	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES, M_NOCASE },
+	{ "http://example.com/DTDs/Podcast-1.0.dtd", NS_ITUNES, M_EXACT },
 };
+
+/*
+ * Prefixes feeds use without declaring them, and the namespace each always
+ * stands for. Sorted by prefix: looked up with bsearch.
+ */
+static const struct known_prefix { const char *prefix, *uri; } known_prefixes[] = {
+	{ "admin", "http://webns.net/mvcb/" },
+	{ "arxiv", "http://arxiv.org/schemas/atom" },
+	{ "atom", "http://www.w3.org/2005/Atom" },
+	{ "cc", "http://web.resource.org/cc/" },
+	{ "content", "http://purl.org/rss/1.0/modules/content/" },
+	{ "dc", "http://purl.org/dc/elements/1.1/" },
+	{ "dcterms", "http://purl.org/dc/terms/" },
+	{ "feedburner", "http://rssnamespace.org/feedburner/ext/1.0" },
+	{ "georss", "http://www.georss.org/georss" },
+	{ "itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd" },
+	{ "media", "http://search.yahoo.com/mrss/" },
+	{ "prism", "http://prismstandard.org/namespaces/basic/2.0/" },
+	{ "rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#" },
+	{ "slash", "http://purl.org/rss/1.0/modules/slash/" },
+	{ "sy", "http://purl.org/rss/1.0/modules/syndication/" },
+	{ "taxo", "http://purl.org/rss/1.0/modules/taxonomy/" },
+	{ "thr", "http://purl.org/syndication/thread/1.0" },
+	{ "wfw", "http://wellformedweb.org/CommentAPI/" },
+	{ "xhtml", "http://www.w3.org/1999/xhtml" },
+};
+
+/* What an undeclared prefix nobody knows stands for: nothing we read. */
+static const char unknown_ns[] = "urn:feedpipe:undeclared-prefix";
+
+#define MAXPREFIXES 16	/* undeclared prefixes reported, per document */
 
 struct frame {
 	const struct tag *tag;	/* NULL for elements we do not know */
@@ -151,6 +189,12 @@ struct frame {
 	char *base;		/* xml:base in scope */
 	int own_base;
 	int in_item;		/* the element is an item's direct child */
+};
+
+/* What a declared entity stands for (see expand()). */
+struct expansion {
+	size_t size, refs;
+	int stops, working;
 };
 
 struct state {
@@ -162,7 +206,9 @@ struct state {
 	int root_seen, stopped, ending;
 	int item_depth, chan_depth, author_depth, group_depth, skip_depth;
 	struct buf *cap;		/* where text goes, or NULL */
-	int cap_depth, cap_markup, cap_list, cap_base64;
+	int cap_depth, cap_markup, cap_list;
+	int cap_html;			/* declared HTML: its text is markup already */
+	enum base64 cap_base64;
 	int cap_full;			/* reached MAXFIELD: cut, take no more */
 	int cap_slot;			/* the item slot being filled, or -1 */
 	enum textkind *cap_kind;
@@ -170,16 +216,30 @@ struct state {
 	int errors;
 	size_t bytes_in;		/* of the document, read so far */
 	size_t expanded;		/* text added by declared entities */
+	int over_budget;		/* ... past what they may add: no more */
+	struct expansion *expansions;	/* what each declared entity stands for */
+	size_t nexpansions;
 	char last[512];			/* the last message, not to repeat it */
 	char early[400];		/* a parser error before any element */
 	struct frame stack[MAXDEPTH];
 	/* a small cache: libxml2 interns namespace URIs, so pointers repeat */
 	const xmlChar *atom_uri;	/* a <feed> root's namespace, read as Atom's */
 	int atom_nons;			/* ... when that <feed> had no namespace */
+	const xmlChar *undeclared[MAXPREFIXES];	/* prefixes reported already */
+	unsigned nundeclared;
 	const xmlChar *ns_uri[8];
 	enum ns ns_val[8];
 	unsigned ns_next;
 };
+
+static int namespace_matches(const char *uri, const char *known, enum match how)
+{
+	switch (how) {
+	case M_PREFIX: return !strncmp(uri, known, strlen(known));
+	case M_NOCASE: return !ascii_casecmp(uri, known);
+	default: return !strcmp(uri, known);
+	}
+}
 
 static enum ns classify_ns(struct state *st, const xmlChar *uri)
 {
@@ -195,8 +255,7 @@ static enum ns classify_ns(struct state *st, const xmlChar *uri)
 			return st->ns_val[i];
 	for (i = 0; i < sizeof namespaces / sizeof *namespaces; i++) {
 		const char *u = namespaces[i].uri;
-		if (namespaces[i].prefix ? !strncmp((const char *)uri, u, strlen(u))
-		                         : !strcmp((const char *)uri, u)) {
+		if (namespace_matches((const char *)uri, u, namespaces[i].match)) {
 			ns = namespaces[i].ns;
 			break;
 		}
@@ -234,6 +293,20 @@ static const struct tag *lookup(enum ns ns, const char *name)
 	return cache[h].tag;
 }
 
+/*
+ * RSS elements in another case (<Title>, <PubDate>): XML says they are
+ * other elements, but iTunes and feedparser read them, so feeds have them.
+ */
+static const struct tag *lookup_rss_anycase(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof tags / sizeof *tags && tags[i].ns == NS_RSS; i++)
+		if (!ascii_casecmp(tags[i].name, name))
+			return &tags[i];
+	return NULL;
+}
+
 static void report(struct state *st, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -257,6 +330,62 @@ static void report(struct state *st, unsigned long line, const char *fmt, ...)
 	st->cb->error(st->cb->arg, line, msg);
 }
 
+static int prefixcmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct known_prefix *)elem)->prefix);
+}
+
+/* The namespace an undeclared prefix stands for: unknown_ns if none. */
+static const xmlChar *undeclared_uri(const xmlChar *prefix)
+{
+	const struct known_prefix *k = bsearch(prefix, known_prefixes,
+	                                       sizeof known_prefixes / sizeof *known_prefixes,
+	                                       sizeof *known_prefixes, prefixcmp);
+
+	return (const xmlChar *)(k ? k->uri : unknown_ns);
+}
+
+/*
+ * A prefix used without an xmlns declaration: read in the namespace it
+ * always stands for, never as the element without it; said once a prefix.
+ */
+static const xmlChar *undeclared_prefix(struct state *st, const xmlChar *prefix)
+{
+	const xmlChar *uri = undeclared_uri(prefix);
+	unsigned i;
+
+	for (i = 0; i < st->nundeclared; i++)
+		if (xmlStrEqual(st->undeclared[i], prefix))
+			return uri;
+	if (st->nundeclared == MAXPREFIXES)
+		return uri;
+	st->undeclared[st->nundeclared++] = prefix;
+	if (uri == (const xmlChar *)unknown_ns)
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+		       "prefix '%s' used without a declaration; not read", (const char *)prefix);
+	else
+		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
+		       "prefix '%s' used without a declaration; read as %s",
+		       (const char *)prefix, (const char *)uri);
+	return uri;
+}
+
+static void undeclared_attr_prefixes(struct state *st, const xmlChar **attrs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++, attrs += 5)
+		if (attrs[1] && !attrs[2])
+			undeclared_prefix(st, attrs[1]);
+}
+
+static enum ns attr_ns(struct state *st, const xmlChar **a)
+{
+	if (a[2])
+		return classify_ns(st, a[2]);
+	return a[1] ? classify_ns(st, undeclared_uri(a[1])) : NS_RSS;
+}
+
 static void on_xml_error(void *ctx, xmlErrorPtr err)
 {
 	struct state *st = ctx;
@@ -265,6 +394,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
 
 	if (!err || err->level == XML_ERR_WARNING || st->stopped)
 		return;
+	if (err->domain == XML_FROM_NAMESPACE && err->code == XML_NS_ERR_UNDEFINED_NAMESPACE)
+		return;		/* on_start says it, with what the prefix is read as */
 	if (st->ending && st->depth > 0) {
 		/* libxml2 says "Extra content" or "Premature end"; say what was cut */
 		const char *open = st->stack[st->depth - 1].name;
@@ -297,7 +428,7 @@ static const char *attr(const xmlChar **attrs, int n, enum ns ns, struct state *
 	for (i = 0; i < n; i++, attrs += 5) {
 		if (strcmp((const char *)attrs[0], name))
 			continue;
-		if (ns != NS_OTHER && (attrs[2] ? classify_ns(st, attrs[2]) : NS_RSS) != ns)
+		if (ns != NS_OTHER && attr_ns(st, attrs) != ns)
 			continue;
 		*len = (size_t)(attrs[4] - attrs[3]);
 		return (const char *)attrs[3];
@@ -347,21 +478,23 @@ static const char *base_of(struct state *st)
 
 /*
  * How an element's text is to be read, from Atom's type (and Atom 0.3's
- * mode). *base64 is set for mode="base64" and for types that are neither
- * text nor XML (RFC 4287 4.1.3.3).
+ * mode). *base64 says whether it is base64: always for mode="base64"; for
+ * types that are neither text nor XML (RFC 4287 4.1.3.3) only if the text
+ * is valid base64 of UTF-8 text, as feeds put plain text in custom types.
  */
-static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *st, int *base64)
+static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *st,
+                                    enum base64 *base64)
 {
 	size_t len = 0, mlen = 0;
 	const char *v = attr(attrs, n, NS_OTHER, st, "type", &len);
 	const char *mode = attr(attrs, n, NS_OTHER, st, "mode", &mlen);
 
-	*base64 = 0;
-	if (mode && mlen == 6 && !memcmp(mode, "base64", 6))
-		*base64 = 1;
+	*base64 = B64_NO;
 	if (v && len && memchr(v, '/', len) && strncmp(v, "text/", 5) &&
 	    !(len >= 3 && !memcmp(v + len - 3, "xml", 3)))
-		*base64 = 1;
+		*base64 = B64_IF_VALID;
+	if (mode && mlen == 6 && !memcmp(mode, "base64", 6))
+		*base64 = B64_ALWAYS;
 	if (mode && mlen == 7 && !memcmp(mode, "escaped", 7))
 		return TK_HTML;
 	if (!v || !len)
@@ -373,40 +506,67 @@ static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *
 	return TK_SNIFF;
 }
 
-/* Decode base64 text in place; anything that is not base64 is skipped. */
-static void base64_decode(struct buf *b)
+static int base64_digit(char c)
 {
 	static const char digits[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i, out = 0;
-	unsigned long acc = 0;
-	int bits = 0;
-	const char *p;
+	const char *p = c ? strchr(digits, c) : NULL;
 
-	if (!b->len)
-		return;		/* an empty element may have no buffer at all */
-	for (i = 0; i < b->len; i++) {
-		if (b->s[i] == '=')
-			break;
-		if (!b->s[i] || !(p = strchr(digits, b->s[i])))
-			continue;
-		acc = (acc << 6 | (unsigned long)(p - digits)) & 0xFFFFFF;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			b->s[out++] = (char)(acc >> bits & 0xFF);
+	return p ? (int)(p - digits) : -1;
+}
+
+static int is_utf8_text(const struct buf *b)
+{
+	return utf8_valid_prefix(b->s, b->len) == b->len && !memchr(b->s, '\0', b->len);
+}
+
+/*
+ * Decode base64 text. Lenient (mode="base64"): what is not a digit is
+ * skipped, the first '=' ends it. Strict: only digits and white space, '='
+ * only as the padding of whole groups of four, and UTF-8 text once decoded;
+ * otherwise the text is kept as it was.
+ */
+static void base64_decode(struct buf *b, int strict)
+{
+	struct buf out = { 0 };
+	unsigned long acc = 0;
+	size_t i, digits = 0, pad = 0;
+	int bits = 0, bad = 0, d;
+
+	for (i = 0; i < b->len && !bad; i++) {
+		if (b->s[i] == '=') {
+			if (!strict)
+				break;
+			pad++;
+		} else if ((d = base64_digit(b->s[i])) >= 0) {
+			bad = pad > 0;
+			digits++;
+			acc = (acc << 6 | (unsigned long)d) & 0xFFFFFF;
+			if ((bits += 6) >= 8) {
+				bits -= 8;
+				buf_putc(&out, (char)(acc >> bits & 0xFF));
+			}
+		} else if (strict && !is_space((unsigned char)b->s[i])) {
+			bad = 1;
 		}
 	}
-	b->len = out;
-	b->s[out] = '\0';
+	if (!strict || (!bad && digits && pad <= 2 && (digits + pad) % 4 == 0 &&
+	                (!out.len || is_utf8_text(&out)))) {
+		buf_reset(b);
+		if (out.len)
+			buf_put(b, out.s, out.len);
+	}
+	buf_free(&out);
 }
 
 static void capture(struct state *st, struct buf *b, enum textkind *kind, int list)
 {
-	st->cap_base64 = 0;
+	st->cap_base64 = B64_NO;
 	st->cap_slot = -1;
 	st->cap = b;
 	st->cap_depth = st->depth;
 	st->cap_markup = 0;
+	st->cap_html = 0;
 	st->cap_kind = kind;
 	st->cap_list = list;
 	st->cap_full = 0;
@@ -454,15 +614,16 @@ static void start_item_slot(struct state *st, int slot, const xmlChar **attrs, i
 {
 	struct slot_text *s = &st->item.slot[slot];
 
+	enum base64 base64;
+
 	if (s->set)
 		return;
-	int base64;
-
 	buf_reset(&s->text);
 	s->kind = kind_from_type(attrs, nattr, st, &base64);
 	free(s->base);
 	s->base = base_of(st) ? estrdup(base_of(st)) : NULL;
 	capture(st, &s->text, &s->kind, 0);
+	st->cap_html = s->kind == TK_HTML;
 	st->cap_base64 = base64;
 	st->cap_slot = slot;
 }
@@ -574,13 +735,18 @@ static void start_root(struct state *st, const char *name, const struct tag *t)
 	xmlStopParser(st->ctxt);
 }
 
-/* Inside a captured element: child elements are kept as HTML markup. */
+/*
+ * Inside a captured element: child elements are kept as HTML markup, and
+ * the text around them escaped, unless the element is declared HTML: then
+ * the child is a mistake (TypePad wraps escaped HTML in an XHTML <div>)
+ * and its text is the escaped HTML it holds.
+ */
 static void markup_start(struct state *st, const char *name, const xmlChar **attrs, int nattr)
 {
 	struct buf *b = st->cap;
 	int i;
 
-	if (!st->cap_markup) {
+	if (!st->cap_markup && !st->cap_html) {
 		struct buf esc = { 0 };
 		size_t j;
 		for (j = 0; j < b->len; j++) {
@@ -595,6 +761,8 @@ static void markup_start(struct state *st, const char *name, const xmlChar **att
 		if (esc.len)
 			buf_put(b, esc.s, esc.len);
 		buf_free(&esc);
+	}
+	if (!st->cap_markup) {
 		st->cap_markup = 1;
 		if (st->cap_kind)
 			*st->cap_kind = TK_HTML;
@@ -625,9 +793,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	size_t len = 0;
 	int parent_item, parent_chan;
 
-	(void)prefix; (void)nns; (void)nss; (void)ndefaulted;
+	(void)nns; (void)nss; (void)ndefaulted;
 	if (st->stopped)
 		return;
+	if (prefix && !uri)
+		uri = undeclared_prefix(st, prefix);
+	undeclared_attr_prefixes(st, attrs, nattr);
 	if (st->depth >= MAXDEPTH) {
 		/* the push parser has no depth limit of its own in libxml2 2.9 */
 		report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
@@ -656,7 +827,10 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	else if (st->depth == 0 && !strcmp(name, "feed"))
 		st->atom_uri = uri;	/* echo, pie, necho and other pre-1.0 names */
 	ns = classify_ns(st, uri);
-	t = f->tag = lookup(ns, name);
+	t = lookup(ns, name);
+	if (!t && ns == NS_RSS)
+		t = lookup_rss_anycase(name);
+	f->tag = t;
 	st->depth++;
 
 	if (st->cap) {
@@ -697,11 +871,12 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		if (t->action == A_ALINK)
 			atom_link(st, attrs, nattr, 1);
 		else if (b && !b->len) {
-			int base64;
+			enum base64 base64;
 			enum textkind kind = kind_from_type(attrs, nattr, st, &base64);
 			if (t->chan == C_TITLE)
 				st->ch->title_kind = kind;
 			capture(st, b, t->chan == C_TITLE ? &st->ch->title_kind : NULL, 0);
+			st->cap_html = kind == TK_HTML;
 			st->cap_base64 = base64;
 		}
 		return;
@@ -797,8 +972,8 @@ static void end_capture(struct state *st)
 	const struct tag *t = f->tag;
 	struct buf *lt = &st->listtext;
 
-	if (st->cap_base64 && !st->cap_markup)
-		base64_decode(st->cap);
+	if (st->cap_base64 != B64_NO && !st->cap_markup)
+		base64_decode(st->cap, st->cap_base64 == B64_IF_VALID);
 	st->cap = NULL;
 	if (!st->cap_list) {
 		if (st->cap_slot >= 0)
@@ -861,7 +1036,7 @@ static void on_text(void *ctx, const xmlChar *s, int len)
 
 	if (!b || st->stopped || st->cap_full)
 		return;
-	if (!st->cap_markup) {
+	if (!st->cap_markup || st->cap_html) {
 		cap_put(st, (const char *)s, (size_t)len);
 		return;
 	}
@@ -931,19 +1106,109 @@ static xmlEntityPtr unknown_entity(const xmlChar *name)
 }
 
 /*
- * libxml2's own limits still let 100 KB of entity references expand to
- * 300 MB of text. Declared entities may add at most as much text as the
- * document has read so far, or MAXEXPAND if that is more; past that they
- * are kept as the references they were.
+ * What an internal entity stands for, worked out from the declarations
+ * alone: the text it expands to, the references libxml2 counts on the way,
+ * and whether libxml2 would stop the whole parse while expanding it (a
+ * reference inside an entity that stands for many more references than
+ * the text before it, nesting deeper than 40, a loop).
  */
-static int entity_budget(struct state *st, const xmlEntity *ent)
+static const struct expansion bomb = { SIZE_MAX, SIZE_MAX, 1, 0 };
+
+static size_t add_size(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static struct expansion expand(struct state *st, xmlEntityPtr ent, int depth);
+
+/* libxml2 2.9's density check (xmlParserEntityCheck): it halts the parser */
+static int too_dense(size_t refs, size_t consumed)
+{
+	return refs >= SIZE_MAX / 3 || (consumed <= SIZE_MAX / 10 && refs * 3 >= consumed * 10);
+}
+
+static void add_reference(struct state *st, struct expansion *e, const char *name, size_t n,
+                          size_t offset, int depth)
+{
+	char key[256];
+	xmlEntityPtr ent = NULL;
+	struct expansion in;
+
+	if (n < sizeof key && name[0] != '#') {
+		memcpy(key, name, n);
+		key[n] = '\0';
+		ent = xmlGetDocEntity(st->ctxt->myDoc, (const xmlChar *)key);
+	}
+	if (!ent || ent->etype != XML_INTERNAL_GENERAL_ENTITY) {
+		e->size = add_size(e->size, n + 2);	/* a character, or kept as it is */
+		e->refs = add_size(e->refs, 1);
+		return;
+	}
+	in = expand(st, ent, depth + 1);
+	e->size = add_size(e->size, in.size);
+	e->refs = add_size(e->refs, in.refs);
+	if (in.stops || too_dense(in.refs, offset))
+		e->stops = 1;
+}
+
+/* Kept per entity in st->expansions, its index + 1 in the entity's _private. */
+static struct expansion expand(struct state *st, xmlEntityPtr ent, int depth)
+{
+	uintptr_t slot = (uintptr_t)ent->_private;
+	const char *c = (const char *)ent->content, *from = c, *semi;
+	struct expansion e = { 0, 1, 0, 1 };
+
+	if (depth > 40)
+		return bomb;
+	if (slot)
+		return st->expansions[slot - 1].working ? bomb : st->expansions[slot - 1];
+	if (st->nexpansions % 64 == 0)
+		st->expansions = erealloc(st->expansions,
+		                          (st->nexpansions + 64) * sizeof *st->expansions);
+	slot = ++st->nexpansions;
+	ent->_private = (void *)slot;
+	st->expansions[slot - 1] = e;
+	while (c && *c && !e.stops) {
+		if (*c == '&' && (semi = strchr(c, ';'))) {
+			add_reference(st, &e, c + 1, (size_t)(semi - c - 1), (size_t)(semi + 1 - from),
+			              depth);
+			c = semi + 1;
+		} else {
+			e.size = add_size(e.size, 1);
+			c++;
+		}
+	}
+	if (e.stops)
+		e = bomb;
+	e.working = 0;
+	st->expansions[slot - 1] = e;
+	return e;
+}
+
+/*
+ * libxml2's own limits still let 100 KB of entity references expand to
+ * 300 MB of text, and stop the parse at a bomb (the items after it lost).
+ * Declared entities may add at most as much text as the document has read
+ * so far, or MAXEXPAND if that is more. A reference in the document counts
+ * what it expands to in full (references inside it are not counted again).
+ * Past the budget, or where libxml2 would stop, it and every later one are
+ * kept as the references they were: libxml2 never sees a bomb, and reads on.
+ */
+static int entity_budget(struct state *st, xmlEntityPtr ent)
 {
 	size_t budget = st->bytes_in > MAXEXPAND ? st->bytes_in : MAXEXPAND;
+	long consumed = xmlByteConsumed(st->ctxt);
+	struct expansion e;
 
-	if (st->expanded + (size_t)ent->length <= budget) {
-		st->expanded += (size_t)ent->length;
+	if (st->ctxt->depth > 0)
+		return 1;	/* inside an entity counted already */
+	e = st->over_budget ? bomb : expand(st, ent, 0);
+	if (!e.stops && e.size <= budget && st->expanded + e.size <= budget &&
+	    !too_dense(e.refs, (size_t)(consumed > 0 ? consumed : 0))) {
+		st->expanded += e.size;
 		return 1;
 	}
+	st->over_budget = 1;
 	report(st, (unsigned long)xmlSAX2GetLineNumber(st->ctxt),
 	       "entities expand to more text than the document holds; "
 	       "the rest are kept as references");
@@ -1040,6 +1305,9 @@ void feed_init(void)
 	for (i = 1; i < sizeof tags / sizeof *tags; i++)
 		if (tagcmp(&tags[i - 1], &tags[i]) >= 0)
 			eprintf("feed.c: tags[] out of order at %s", tags[i].name);
+	for (i = 1; i < sizeof known_prefixes / sizeof *known_prefixes; i++)
+		if (strcmp(known_prefixes[i - 1].prefix, known_prefixes[i].prefix) >= 0)
+			eprintf("feed.c: known_prefixes[] out of order at %s", known_prefixes[i].prefix);
 	xmlInitParser();
 	xmlSetExternalEntityLoader(refuse_entity);
 	xmlSetGenericErrorFunc(NULL, on_generic_error);
@@ -1151,6 +1419,7 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 		xmlFreeDoc(st->ctxt->myDoc);
 	xmlFreeParserCtxt(st->ctxt);
 	item_free(&st->item);
+	free(st->expansions);
 	buf_free(&st->listtext);
 	ampfix_free(&fix);
 	recode_free(&rc);

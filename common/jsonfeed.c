@@ -69,6 +69,7 @@ struct jf {
 	/* pass 1 */
 	struct channel chan;
 	struct buf version;
+	unsigned long version_line;
 	struct who feed;
 	FILE *spool;		/* the copy of "items", unless the input can seek */
 	long long base;		/* the input's offset in fp if it can, else -1 */
@@ -271,6 +272,8 @@ static void string_value(struct jf *p, const struct frame *f)
 	switch (f->ctx) {
 	case X_ROOT:
 		if ((b = chan_field(p, f->key))) {
+			if (f->key == K_VERSION)
+				p->version_line = p->js.tline;
 			take(p, b, keys[f->key]);
 			return;
 		}
@@ -699,6 +702,25 @@ static void items_pass(struct jf *p, FILE *fp)
 	run(p);
 }
 
+#define VERSION_URL "https://jsonfeed.org/version/"
+
+/*
+ * The "version" is a URL; some feeds write only the number ("1.1"). Those
+ * are read as the version they name, and it is said.
+ */
+static int known_version(struct jf *p)
+{
+	const char *v = buf_str(&p->version);
+
+	if (!strncmp(v, VERSION_URL, strlen(VERSION_URL)))
+		return 1;
+	if (strcmp(v, "1") && strcmp(v, "1.0") && strcmp(v, "1.1"))
+		return 0;
+	report(p, p->version_line, "JSON Feed \"version\" is \"%s\", not its URL; read as "
+	       VERSION_URL "%s", v, strcmp(v, "1.1") ? "1" : "1.1");
+	return 1;
+}
+
 int feed_parse_json(FILE *fp, const char *head, size_t nhead, struct channel *ch,
                     const struct feed_callbacks *cb)
 {
@@ -718,7 +740,7 @@ int feed_parse_json(FILE *fp, const char *head, size_t nhead, struct channel *ch
 	run(p);
 	if (ferror(fp))
 		report(p, 0, "read error: %s", strerror(errno));
-	if (!p->started || strncmp(buf_str(&p->version), "https://jsonfeed.org/version/", 29)) {
+	if (!p->started || !known_version(p)) {
 		report(p, 1, "not a feed (JSON without a JSON Feed \"version\")");
 	} else {
 		put(&ch->title, &p->chan.title);
