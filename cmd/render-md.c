@@ -24,6 +24,7 @@ enum { MAXPATHS = 16, OPT_VIEW = 256 };
 static const char *layout = "list";
 static const char *tplfile;
 static const char *title, *date;
+static int autolink;		/* list layout: Link: <URL> */
 static struct path *groupby[MAXPATHS];
 static size_t ngroupby;
 static char **order;
@@ -77,13 +78,15 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: %s [-l toc|list | -t template] [-g path]... [-o group,...] "
-	    "[-T title] [-d date] [file ...]\n"
+	    "[-a] [-T title] [-d date] [file ...]\n"
 	    "  -l, --layout NAME     built-in layout: list (default) or toc\n"
 	    "  -t, --template FILE   a Mustache template instead (partials beside it)\n"
 	    "  -g, --group-by PATH   group by this field; repeat for fallbacks\n"
 	    "                        (default .arxiv.primary, .feed.name, .feed.title;\n"
 	    "                        then \"Other\")\n"
 	    "  -o, --order A,B,...   these groups first, in this order\n"
+	    "  -a, --autolink        list layout: write Link: <URL>, a link in any\n"
+	    "                        CommonMark (default: the seed's bare URL)\n"
 	    "  -T, --title TEXT      the digest's title\n"
 	    "  -d, --date DATE       the digest's date\n"
 	    "      --view            print the view the template sees, as JSON\n"
@@ -730,6 +733,7 @@ main(int argc, char *argv[])
 		{ "template", required_argument, NULL, 't' },
 		{ "group-by", required_argument, NULL, 'g' },
 		{ "order", required_argument, NULL, 'o' },
+		{ "autolink", no_argument, NULL, 'a' },
 		{ "title", required_argument, NULL, 'T' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "view", no_argument, NULL, OPT_VIEW },
@@ -751,7 +755,7 @@ main(int argc, char *argv[])
 	int c, status;
 
 	setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "l:t:g:o:T:d:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:g:o:aT:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': layout = optarg; break;
 		case 't': tplfile = optarg; break;
@@ -762,6 +766,7 @@ main(int argc, char *argv[])
 				eprintf("--group-by %s: %s", optarg, err);
 			break;
 		case 'o': split_order(optarg); break;
+		case 'a': autolink = 1; break;
 		case 'T': title = optarg; break;
 		case 'd': date = optarg; break;
 		case OPT_VIEW: dumpview = 1; break;
@@ -811,6 +816,8 @@ main(int argc, char *argv[])
 	anchorbase = json_object();
 
 	root = json_object();
+	if (autolink)
+		json_object_set_new_nocheck(root, "autolink", json_true());
 	if (title && json_object_set_new(root, "title", json_string(title)))
 		eprintf("--title: not valid UTF-8");
 	if (date && json_object_set_new(root, "date", json_string(date)))

@@ -6,7 +6,8 @@ static const struct layout {
 } layouts[] = {
 	{ "list-record",
 	  "{{! One record of the \"list\" layout; a record without a title is\n"
-	  "    \"(untitled)\"; the enrichment (ai) before the\n"
+	  "    \"(untitled)\"; with --autolink (the root's autolink) the link is\n"
+	  "    <URL>, a link in any CommonMark; the enrichment (ai) before the\n"
 	  "    summary, in the order of the toc layout. }}\n"
 	  "# {{title}}{{^title}}(untitled){{/title}}\n"
 	  "\n"
@@ -15,7 +16,7 @@ static const struct layout {
 	  "\n"
 	  "{{/ai.title}}\n"
 	  "{{#link}}\n"
-	  "Link: {{link}}\n"
+	  "Link: {{#autolink}}<{{link}}>{{/autolink}}{{^autolink}}{{link}}{{/autolink}}\n"
 	  "\n"
 	  "{{/link}}\n"
 	  "{{#authors_text}}\n"

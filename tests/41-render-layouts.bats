@@ -131,10 +131,21 @@ need_cmark() {
 @test "the man page's recipe: {{> list}} with a list-record.mustache that writes Link: <{{link}}>" {
 	mkdir "$TMP/t"
 	printf '{{> list}}\n' > "$TMP/t/main.mustache"
-	sed 's/^Link: {{link}}$/Link: <{{link}}>/' "$TOP/templates/list-record.mustache" > "$TMP/t/list-record.mustache"
+	sed 's/^Link: {{#autolink}}.*$/Link: <{{link}}>/' "$TOP/templates/list-record.mustache" > "$TMP/t/list-record.mustache"
 	run2 render-md -t "$TMP/t/main.mustache" "$LFIX/autolink/input.jsonl"
 	[ "$status" -eq 0 ]
 	sed 's/^Link: \(.*\)$/Link: <\1>/' "$LFIX/autolink/expected-list.md" > "$TMP/want"
+	same "$TMP/out" "$TMP/want"
+	need_cmark cmark
+	[ "$(cmark "$TMP/out" | grep -c '^<p>Link: <a href="https://')" -eq 5 ]
+}
+
+@test "render-md --autolink: the list layout writes Link: <URL>, a link in plain CommonMark" {
+	run2 render-md --autolink "$LFIX/autolink/input.jsonl"
+	[ "$status" -eq 0 ]
+	sed 's/^Link: \(.*\)$/Link: <\1>/' "$LFIX/autolink/expected-list.md" > "$TMP/want"
+	same "$TMP/out" "$TMP/want"
+	run2 render-md -a "$LFIX/autolink/input.jsonl"
 	same "$TMP/out" "$TMP/want"
 	need_cmark cmark
 	[ "$(cmark "$TMP/out" | grep -c '^<p>Link: <a href="https://')" -eq 5 ]
