@@ -5,13 +5,7 @@
 load helper
 
 check_reading_case() {
-	local dir="$FIX/feed-reading/$1"
-	cd "$dir"
-	run2 feed2jsonl input
-	cd - >/dev/null
-	same "$TMP/out" "$dir/expected"
-	if [ -f "$dir/stderr" ]; then same "$TMP/err" "$dir/stderr"; else [ ! -s "$TMP/err" ]; fi
-	[ "$status" -eq "$(cat "$dir/status")" ]
+	check_feed_case "$1" "$FIX/feed-reading"
 }
 
 @test "undeclared prefixes: atom:link rel=self does not replace the link, dc: read as Dublin Core, an unknown prefix not read, each said once" {

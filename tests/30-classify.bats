@@ -8,15 +8,6 @@ load helper
 C="$FIX/classify"
 NOW=2025-01-16T12:00:00Z
 
-# ids and tags of what classify writes for records.jsonl: "t:1=ML t:4=ML,DFT"
-tags_of() {
-	run2 classify "$@" "$C/records.jsonl"
-	[ "$status" -eq 0 ]
-	[ -z "$err" ]
-	got=$(printf '%s\n' "$out" | jq -r 'select(.tags) | "\(.id)=\(.tags | join(","))"' | tr '\n' ' ')
-	got=${got% }
-}
-
 @test "a word matches whole words only, in any case" {
 	tags_of -e 'w: learning'
 	[ "$got" = "t:1=w t:2=w" ]

@@ -6,15 +6,6 @@ load helper
 
 C="$FIX/classify-stem"
 
-# ids and tags of what classify writes for records.jsonl: "s:1=w s:2=w"
-tags_of() {
-	run2 classify "$@" "$C/records.jsonl"
-	[ "$status" -eq 0 ]
-	[ -z "$err" ]
-	got=$(printf '%s\n' "$out" | jq -r 'select(.tags) | "\(.id)=\(.tags | join(","))"' | tr '\n' ' ')
-	got=${got% }
-}
-
 # classify -r FILE on a rules file written from $1, from inside $TMP, so
 # that messages name it "rules"
 rules_err() {

@@ -40,14 +40,24 @@ same() {
 	diff -u "$2" "$1" >&2
 }
 
-# Run feed2jsonl in fixtures/feed2jsonl/NAME on its input and compare
-# stdout, stderr (none if there is no stderr file) and status.
+# Run feed2jsonl in DIR/NAME (DIR: fixtures/feed2jsonl unless given) on its
+# input and compare stdout, stderr (none if there is no stderr file) and status.
 check_feed_case() {
-	local dir="$FIX/feed2jsonl/$1"
+	local dir="${2:-$FIX/feed2jsonl}/$1"
 	cd "$dir"
 	run2 feed2jsonl input
 	cd - >/dev/null
 	same "$TMP/out" "$dir/expected"
 	if [ -f "$dir/stderr" ]; then same "$TMP/err" "$dir/stderr"; else [ ! -s "$TMP/err" ]; fi
 	[ "$status" -eq "$(cat "$dir/status")" ]
+}
+
+# The ids and tags of what classify ARGS... writes for $C/records.jsonl, in
+# $got: "t:1=ML t:4=ML,DFT"
+tags_of() {
+	run2 classify "$@" "$C/records.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	got=$(printf '%s\n' "$out" | jq -r 'select(.tags) | "\(.id)=\(.tags | join(","))"' | tr '\n' ' ')
+	got=${got% }
 }
