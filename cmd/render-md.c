@@ -12,6 +12,7 @@
 #include "jbuild.h"
 #include "jscan.h"
 #include "jsonl.h"
+#include "jsonw.h"
 #include "layouts.h"
 #include "mdescape.h"
 #include "mustache.h"
@@ -486,7 +487,6 @@ group_name(json_t *rec)
 	json_t *v, *name;
 	size_t i;
 	char num[64];
-	int k;
 
 	for (i = 0; i < ngroupby; i++) {
 		v = path_get(groupby[i], rec);
@@ -498,11 +498,7 @@ group_name(json_t *rec)
 			snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 			return json_string(num);
 		} else if (json_is_real(v)) {
-			for (k = 15; k <= 17; k++) {	/* the shortest that reads back */
-				snprintf(num, sizeof num, "%.*g", k, json_real_value(v));
-				if (strtod(num, NULL) == json_real_value(v))
-					break;
-			}
+			json_format_real(json_real_value(v), num);	/* as {{k}} shows it */
 			return json_string(num);
 		} else if (json_is_boolean(v)) {
 			return json_string(json_is_true(v) ? "true" : "false");

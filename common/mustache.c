@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jsonw.h"
 #include "mustache.h"
 #include "util.h"
 
@@ -615,24 +616,6 @@ falsey(const json_t *v)
 	}
 }
 
-/* A real in the shortest form that reads back the same. */
-static int
-fmt_real(char *b, size_t bn, double d)
-{
-	int prec, k = 0;
-
-	for (prec = 15; prec <= 17; prec++) {
-		k = snprintf(b, bn, "%.*g", prec, d);
-		if (strtod(b, NULL) == d)
-			break;
-	}
-	if (!strpbrk(b, ".eEn") && k + 2 < (int)bn) {
-		strcpy(b + k, ".0");
-		k += 2;
-	}
-	return k;
-}
-
 static void
 interpolate(struct render *r, const json_t *v, int raw)
 {
@@ -647,7 +630,8 @@ interpolate(struct render *r, const json_t *v, int raw)
 		k = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
 	case JSON_REAL:
-		k = fmt_real(num, sizeof num, json_real_value(v));
+		json_format_real(json_real_value(v), num);	/* as records write it */
+		k = (int)strlen(num);
 		break;
 	case JSON_TRUE:
 		k = snprintf(num, sizeof num, "true");

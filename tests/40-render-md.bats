@@ -314,3 +314,11 @@ via_jansson() { sed 's/^{/{"x\\u002dnote":1,/' "$1"; }
 	sh "$TOP/templates/mklayouts" "$TOP"/templates/*.mustache > "$TMP/layouts.h"
 	same "$TMP/layouts.h" "$TOP/common/layouts.h"
 }
+
+@test "a real is written one way, as records write it: as a group name (-g) and as {{k}} alike" {
+	printf '{"id":"a","k":1.0}\n{"id":"b","k":2.5e20}\n{"id":"c","k":0.1}\n' > "$TMP/in"
+	printf '{{#groups}}group={{name}}{{#records}} k={{k}}{{/records}}\n{{/groups}}' > "$TMP/t.mustache"
+	run2 render-md -t "$TMP/t.mustache" -g .k "$TMP/in"
+	[ "$status" -eq 0 ]
+	[ "$out" = "$(printf 'group=1.0 k=1.0\ngroup=2.5e20 k=2.5e20\ngroup=0.1 k=0.1')" ]
+}
