@@ -21,21 +21,29 @@ ALL_CFLAGS = $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
 PROGS = feed2jsonl dedup classify render-md enrich
-COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html.c \
-	common/date.c common/item.c common/record.c common/authors.c common/sha1.c \
-	common/feed.c common/jsonfeed.c common/jstream.c common/jsonl.c common/path.c common/jscan.c \
-	common/ampfix.c common/recode.c common/ident.c common/boiler.c common/hashset.c \
-	common/normtitle.c common/simidx.c common/state.c common/mustache.c \
-	common/mdescape.c common/jbuild.c common/words.c common/aho.c common/jwalk.c \
-	common/rules.c common/stem.c common/nbayes.c common/llm.c common/cache.c common/scripts.c $(COMMON_EXTRA)
+# common/: only what two or more programs link (see common/README)
+COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/date.c \
+	common/sha1.c common/jsonl.c common/path.c common/jscan.c common/jwalk.c common/hashset.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
-COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
-	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
-	common/fields.h common/jstream.h common/jsonl.h common/path.h common/jscan.h common/ampfix.h common/recode.h \
-	common/ident.h common/boiler.h common/hashset.h common/normtitle.h \
-	common/simidx.h common/state.h common/mustache.h common/mdescape.h \
-	common/jbuild.h common/words.h common/aho.h common/jwalk.h common/rules.h \
-	common/stem.h common/nbayes.h common/llm.h common/cache.h common/scripts.h
+COMMON_HDR = $(COMMON_SRC:.c=.h) common/fields.h
+# each program's own code: cmd/PROG/main.c and its modules
+SRC_feed2jsonl = cmd/feed2jsonl/main.c cmd/feed2jsonl/feed.c cmd/feed2jsonl/jsonfeed.c \
+	cmd/feed2jsonl/jstream.c cmd/feed2jsonl/item.c cmd/feed2jsonl/record.c \
+	cmd/feed2jsonl/html.c cmd/feed2jsonl/scripts.c cmd/feed2jsonl/authors.c \
+	cmd/feed2jsonl/boiler.c cmd/feed2jsonl/ident.c cmd/feed2jsonl/ampfix.c \
+	cmd/feed2jsonl/recode.c
+SRC_dedup = cmd/dedup/main.c cmd/dedup/state.c cmd/dedup/simidx.c \
+	cmd/dedup/normtitle.c
+SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
+	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c
+SRC_render-md = cmd/render-md/main.c cmd/render-md/mustache.c cmd/render-md/mdescape.c \
+	cmd/render-md/jbuild.c
+SRC_enrich = cmd/enrich/main.c cmd/enrich/llm.c cmd/enrich/cache.c
+PROG_SRC = $(foreach p,$(PROGS),$(SRC_$(p)))
+PROG_HDR = $(wildcard cmd/*/*.h)
+# the programs' modules without their mains, for unit tests and fuzzers
+MODS_SRC = $(filter-out %/main.c,$(PROG_SRC))
+MODS_INC = $(PROGS:%=-Icmd/%)
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix \
 	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode tests/unit/test-html
 MAN1 = $(PROGS:%=man/man1/%.1)
@@ -53,32 +61,37 @@ FORCE:
 .c.o:
 	$(CC) $(ALL_CFLAGS) $(PROG_CFLAGS) -c -o $@ $<
 
-$(COMMON_OBJ) $(PROGS:%=cmd/%.o): $(COMMON_HDR) .build-flags
+$(COMMON_OBJ) $(PROG_SRC:.c=.o): $(COMMON_HDR) $(PROG_HDR) .build-flags
 
-# render-md's built-in layouts, compiled in (common/layouts.h is committed)
-LAYOUTS = templates/list.mustache templates/list-record.mustache \
-	templates/toc.mustache templates/toc-record.mustache
+# render-md's built-in layouts, compiled in (cmd/render-md/layouts.h is committed)
+LAYOUTS = cmd/render-md/layouts/list.mustache cmd/render-md/layouts/list-record.mustache \
+	cmd/render-md/layouts/toc.mustache cmd/render-md/layouts/toc-record.mustache
 
-common/layouts.h: templates/mklayouts $(LAYOUTS)
-	sh templates/mklayouts $(LAYOUTS) > $@.tmp && mv $@.tmp $@
+cmd/render-md/layouts.h: cmd/render-md/layouts/mklayouts $(LAYOUTS)
+	sh cmd/render-md/layouts/mklayouts $(LAYOUTS) > $@.tmp && mv $@.tmp $@
 
-cmd/render-md.o: common/layouts.h
+cmd/render-md/main.o: cmd/render-md/layouts.h
 
 libcommon.a: $(COMMON_OBJ)
 	rm -f $@
 	ar rcs $@ $(COMMON_OBJ)
 
-$(PROGS): %: cmd/%.o libcommon.a
-	$(CC) $(ALL_LDFLAGS) -o $@ cmd/$@.o libcommon.a $(PKG_LIBS) $(PROG_LIBS)
+libmods.a: $(MODS_SRC:.c=.o)
+	rm -f $@
+	ar rcs $@ $(MODS_SRC:.c=.o)
+
+.SECONDEXPANSION:
+$(PROGS): $$(patsubst %.c,%.o,$$(SRC_$$@)) libcommon.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(patsubst %.c,%.o,$(SRC_$@)) libcommon.a $(PKG_LIBS) $(PROG_LIBS)
 
 # enrich loads libcurl with dlopen when its first request is due (a run
 # from the cache starts in a third of the time): headers only at build time
-cmd/enrich.o: PROG_CFLAGS = $$($(PKG_CONFIG) --cflags libcurl)
+cmd/enrich/main.o: PROG_CFLAGS = $$($(PKG_CONFIG) --cflags libcurl)
 enrich: PROG_LIBS = -ldl
 classify: PROG_LIBS = $(STEM_LIBS)
 
-$(UNIT_TESTS): %: %.c libcommon.a .build-flags
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $@.c libcommon.a $(PKG_LIBS)
+$(UNIT_TESTS): %: %.c libmods.a libcommon.a .build-flags
+	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ $@.c libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS)
 
 # Fuzzing with libFuzzer (clang, libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
 FUZZ_TARGETS = feed jsonfeed html jsonl path date ampfix rules mustache llm
@@ -90,7 +103,7 @@ FUZZ_SEEDS_html = tests/fixtures/feed2jsonl
 FUZZ_SEEDS_jsonl = tests/fixtures/dedup
 FUZZ_SEEDS_ampfix = tests/fixtures/feed2jsonl
 FUZZ_SEEDS_rules = tests/fixtures/classify
-FUZZ_SEEDS_mustache = templates
+FUZZ_SEEDS_mustache = cmd/render-md/layouts
 FUZZ_SEEDS_jsonfeed = examples/feeds tests/fixtures/feed2jsonl
 FUZZ_SEEDS_llm = tests/fixtures/enrich/answers
 
@@ -98,11 +111,11 @@ FUZZ_SEEDS_llm = tests/fixtures/enrich/answers
 # which make check runs on the inputs a fuzzer once crashed on
 FUZZ_REPLAY = $(FUZZ_TARGETS:%=fuzz/replay-%)
 
-$(FUZZ_REPLAY): fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c libcommon.a .build-flags
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libcommon.a $(PKG_LIBS) $(STEM_LIBS)
+$(FUZZ_REPLAY): fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c libmods.a libcommon.a .build-flags
+	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS)
 
-$(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) | deps-fuzz
-	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(PKG_LIBS) $(STEM_LIBS)
+$(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) $(MODS_SRC) $(PROG_HDR) | deps-fuzz
+	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(MODS_INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(MODS_SRC) $(PKG_LIBS) $(STEM_LIBS)
 
 fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
 	@for t in $(FUZZ_TARGETS); do \
@@ -167,7 +180,7 @@ uninstall:
 
 clean:
 	$(MAKE) -s -C examples clean
-	rm -f $(PROGS) cmd/*.o common/*.o libcommon.a $(UNIT_TESTS) .build-flags \
+	rm -f $(PROGS) cmd/*/*.o common/*.o libcommon.a libmods.a $(UNIT_TESTS) .build-flags \
 		$(FUZZ_TARGETS:%=fuzz/fuzz-%) $(FUZZ_REPLAY)
 
 .PHONY: all check demo bench fuzz huge-check valgrind-check deps deps-bench deps-fuzz deps-valgrind install uninstall clean FORCE

@@ -30,7 +30,7 @@ load helper
 	grep -q fsanitize "$TOP/.build-flags" || [ "$(cat "$TMP/rss")" -lt 15000 ]
 }
 
-# Encodings: decoded by feed2jsonl itself (common/recode.c), then repaired.
+# Encodings: decoded by feed2jsonl itself (cmd/feed2jsonl/recode.c), then repaired.
 @test "UTF-16LE with a byte order mark: read, bare & repaired, entities kept" { check_feed_case hostile-utf16le; }
 @test "UTF-32BE without a byte order mark is read" { check_feed_case hostile-utf32be-no-bom; }
 @test "EBCDIC (IBM037) is read" { check_feed_case hostile-ebcdic; }

@@ -310,9 +310,9 @@ via_jansson() { sed 's/^{/{"x\\u002dnote":1,/' "$1"; }
 	[[ "$err" == "render-md: <stdout>: write error"* ]]
 }
 
-@test "the compiled-in layouts are the templates/ sources" {
-	sh "$TOP/templates/mklayouts" "$TOP"/templates/*.mustache > "$TMP/layouts.h"
-	same "$TMP/layouts.h" "$TOP/common/layouts.h"
+@test "the compiled-in layouts are the cmd/render-md/layouts/ sources" {
+	sh "$TOP/cmd/render-md/layouts/mklayouts" "$TOP"/cmd/render-md/layouts/*.mustache > "$TMP/layouts.h"
+	same "$TMP/layouts.h" "$TOP/cmd/render-md/layouts.h"
 }
 
 @test "a real is written one way, as records write it: as a group name (-g) and as {{k}} alike" {

@@ -131,7 +131,7 @@ need_cmark() {
 @test "the man page's recipe: {{> list}} with a list-record.mustache that writes Link: <{{link}}>" {
 	mkdir "$TMP/t"
 	printf '{{> list}}\n' > "$TMP/t/main.mustache"
-	sed 's/^Link: {{#autolink}}.*$/Link: <{{link}}>/' "$TOP/templates/list-record.mustache" > "$TMP/t/list-record.mustache"
+	sed 's/^Link: {{#autolink}}.*$/Link: <{{link}}>/' "$TOP/cmd/render-md/layouts/list-record.mustache" > "$TMP/t/list-record.mustache"
 	run2 render-md -t "$TMP/t/main.mustache" "$LFIX/autolink/input.jsonl"
 	[ "$status" -eq 0 ]
 	sed 's/^Link: \(.*\)$/Link: <\1>/' "$LFIX/autolink/expected-list.md" > "$TMP/want"

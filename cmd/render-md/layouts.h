@@ -1,5 +1,5 @@
-/* layouts.h: the built-in templates, made by templates/mklayouts from
- * the .mustache files in templates/; do not edit. */
+/* layouts.h: the built-in templates, made by layouts/mklayouts from
+ * the .mustache files in layouts/; do not edit. */
 static const struct layout {
 	const char *name;
 	const char *src;
