@@ -271,72 +271,6 @@ jwalk_path_free(struct jwalk_path *pa)
 	free(pa);
 }
 
-static unsigned
-hex4(const char *p)
-{
-	unsigned v = 0, i, c;
-
-	for (i = 0; i < 4; i++) {
-		c = (unsigned char)p[i];
-		v = v << 4 | (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-	}
-	return v;
-}
-
-/* The contents s[0..n) of a checked JSON string, decoded into out. */
-static void
-unescape(const char *s, size_t n, struct buf *out)
-{
-	const char *p = s, *end = s + n, *q;
-	unsigned cp, lo;
-	char u[4];
-	size_t k;
-
-	buf_reset(out);
-	buf_grow(out, n);
-	while ((q = memchr(p, '\\', (size_t)(end - p)))) {
-		buf_put(out, p, (size_t)(q - p));
-		p = q + 2;
-		switch (q[1]) {
-		case 'b': buf_putc(out, '\b'); continue;
-		case 'f': buf_putc(out, '\f'); continue;
-		case 'n': buf_putc(out, '\n'); continue;
-		case 'r': buf_putc(out, '\r'); continue;
-		case 't': buf_putc(out, '\t'); continue;
-		case 'u': break;
-		default: buf_putc(out, q[1]); continue;
-		}
-		cp = hex4(q + 2);
-		p = q + 6;
-		if (cp >= 0xd800 && cp <= 0xdbff) {	/* a pair: checked */
-			lo = hex4(q + 8);
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			p = q + 12;
-		}
-		if (cp < 0x80) {
-			u[0] = (char)cp;
-			k = 1;
-		} else if (cp < 0x800) {
-			u[0] = (char)(0xc0 | cp >> 6);
-			u[1] = (char)(0x80 | (cp & 0x3f));
-			k = 2;
-		} else if (cp < 0x10000) {
-			u[0] = (char)(0xe0 | cp >> 12);
-			u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-			u[2] = (char)(0x80 | (cp & 0x3f));
-			k = 3;
-		} else {
-			u[0] = (char)(0xf0 | cp >> 18);
-			u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-			u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-			u[3] = (char)(0x80 | (cp & 0x3f));
-			k = 4;
-		}
-		buf_put(out, u, k);
-	}
-	buf_put(out, p, (size_t)(end - p));
-}
-
 void
 jwalk_strings(const char *v, size_t n, struct buf *tmp, jwalk_fn *fn,
     void *arg)
@@ -347,8 +281,8 @@ jwalk_strings(const char *v, size_t n, struct buf *tmp, jwalk_fn *fn,
 		return;
 	if (*v == '"') {
 		if (memchr(v + 1, '\\', n - 2)) {
-			unescape(v + 1, n - 2, tmp);
-			fn(arg, tmp->s, tmp->len);
+			if (jscan_string(v, n, tmp) >= 0)
+				fn(arg, tmp->s, tmp->len);
 		} else {
 			fn(arg, v + 1, n - 2);
 		}

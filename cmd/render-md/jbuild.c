@@ -1,86 +1,26 @@
-/* jbuild.c: see jbuild.h. Nothing is checked again: the text is known to be
- * good, so strings are found with memchr and copied without a UTF-8 pass. */
+/* jbuild.c: see jbuild.h. The text is known to be good: strings without
+ * escapes are copied as they are, the others decoded by jscan_string. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "jbuild.h"
+#include "jscan.h"
 #include "jwalk.h"
 
-static unsigned
-hex4(const char *p)
-{
-	unsigned v = 0;
-	int i, c;
-
-	for (i = 0; i < 4; i++) {
-		c = p[i];
-		v = v << 4 | (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-	}
-	return v;
-}
-
-static void
-put_utf8(struct buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_put(b, u, n);
-}
-
-/* The string between p (after the opening quote) and q (the closing one). */
+/* The string between p (after the opening quote) and q (the closing one),
+ * already checked by jscan: decoded by jscan_string. */
 static json_t *
 string(const char *p, const char *q)
 {
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	struct buf b = { NULL, 0, 0 };
-	const char *e;
 	json_t *v;
-	uint32_t cp, lo;
 
-	if (!(e = memchr(p, '\\', (size_t)(q - p))))
+	if (!memchr(p, '\\', (size_t)(q - p)))
 		return json_stringn_nocheck(p, (size_t)(q - p));
-	buf_grow(&b, (size_t)(q - p));
-	while (e) {
-		buf_put(&b, p, (size_t)(e - p));
-		if (e[1] == 'u') {
-			cp = hex4(e + 2);
-			p = e + 6;
-			if (cp >= 0xd800 && cp <= 0xdbff) {
-				lo = hex4(e + 8);
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-				p = e + 12;
-			}
-			put_utf8(&b, cp);
-		} else {
-			buf_putc(&b, to[strchr(from, e[1]) - from]);
-			p = e + 2;
-		}
-		e = memchr(p, '\\', (size_t)(q - p));
-	}
-	buf_put(&b, p, (size_t)(q - p));
-	v = json_stringn_nocheck(b.s, b.len);
+	v = jscan_string(p - 1, (size_t)(q - p) + 2, &b) >= 0 ?
+	    json_stringn_nocheck(b.s, b.len) : json_string("");
 	buf_free(&b);
 	return v;
 }
