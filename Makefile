@@ -20,7 +20,7 @@ STEM_LIBS = -lstemmer
 ALL_CFLAGS = $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
-PROGS = feed2jsonl dedup classify render-md enrich
+PROGS = feed2jsonl dedup classify render-md enrich render-feed
 COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html.c \
 	common/date.c common/item.c common/record.c common/authors.c common/sha1.c \
 	common/feed.c common/jsonfeed.c common/jstream.c common/jsonl.c common/path.c common/jscan.c \
