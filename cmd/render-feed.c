@@ -105,17 +105,21 @@ xml_cput(struct buf *b, const char *s)
 	xml_put(b, s, strlen(s), 0);
 }
 
-/* An IRI: bytes that may not stand in one (space, controls, "<>\^`{|}")
- * percent-encoded; UTF-8 letters kept; '&' as "&amp;" for XML (xml set). */
+/* An IRI: bytes that may not stand in one (space, controls, "<>\^`{|}",
+ * bytes that are not UTF-8) percent-encoded; UTF-8 letters kept; '&' as
+ * "&amp;" for XML (xml set). */
 static void
 iri_put(struct buf *b, const char *s, size_t n, int xml)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < n; i++) {
-		if (u[i] <= 0x20 || u[i] == 0x7f || strchr("\"<>\\^`{|}", u[i])) {
+		if (u[i] >= 0x80 && (k = utf8_seqlen(u + i, n - i))) {
+			buf_put(b, s + i, k);
+			i += k - 1;
+		} else if (u[i] <= 0x20 || u[i] >= 0x7f || strchr("\"<>\\^`{|}", u[i])) {
 			buf_putc(b, '%');
 			buf_putc(b, hex[u[i] >> 4]);
 			buf_putc(b, hex[u[i] & 15]);

@@ -181,6 +181,15 @@ tag:feedpipe,2026:url:javascript:x" ]
 	    '["t","https://example.org/",["2025-01-10T00:00:00Z","2025-01-17T09:00:00Z",null]]' ]
 }
 
+@test "options that are not UTF-8 or hold controls: still well-formed, still JSON" {
+	run2 render-feed -T $'bad \xff title\x01 ]]>' -l $'https://e.org/\xff\xc3\xa9 x' /dev/null
+	[ "$status" -eq 0 ]
+	xmllint --noout "$TMP/out"
+	[ "$(sed -n 3,4p "$TMP/out")" = '<id>https://e.org/%FFé%20x</id>
+<title type="text">bad � title ]]&gt;</title>' ]
+	render-feed -f json -T $'bad \xff' -l $'https://e.org/\xff' /dev/null | jq -e '.title == "bad �"' > /dev/null
+}
+
 @test "no records: a valid empty feed in either format" {
 	run2 render-feed /dev/null
 	[ "$status" -eq 0 ]
