@@ -256,3 +256,12 @@ sys.stdout.write(c.firstChild.data)' "$TMP/atom" | diff - "$TMP/html"
 		cmp "$TMP/scan" "$TMP/jansson"
 	done
 }
+
+@test "a reader that goes away (| head -n 1): ends quietly" {
+	yes '{"id":"x:1","title":"a paper"}' | head -n 20000 > "$TMP/in.jsonl"
+	for fmt in atom json; do
+		run2 bash -o pipefail -c "render-feed -f $fmt \"$TMP/in.jsonl\" | head -n 1 > /dev/null"
+		[ "$status" -eq 0 ] || [ "$status" -eq 141 ]
+		[ -z "$err" ]
+	done
+}
