@@ -20,15 +20,16 @@ STEM_LIBS = -lstemmer
 ALL_CFLAGS = $(WARN) $(DEFS) -Icommon $(PKG_CFLAGS) $(CFLAGS) $(SAN)
 ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
-PROGS = feed2jsonl dedup classify render-md enrich
+PROGS = feed2jsonl dedup classify render-md enrich render-feed
 # common/: only what two or more programs link (see common/README)
 COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/date.c \
-	common/sha1.c common/jsonl.c common/path.c common/jscan.c common/jwalk.c common/hashset.c
+	common/sha1.c common/jsonl.c common/path.c common/jscan.c common/jwalk.c common/hashset.c \
+	common/jstream.c common/jbuild.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = $(COMMON_SRC:.c=.h) common/fields.h
 # each program's own code: cmd/PROG/main.c and its modules
 SRC_feed2jsonl = cmd/feed2jsonl/main.c cmd/feed2jsonl/feed.c cmd/feed2jsonl/jsonfeed.c \
-	cmd/feed2jsonl/jstream.c cmd/feed2jsonl/item.c cmd/feed2jsonl/record.c \
+	cmd/feed2jsonl/item.c cmd/feed2jsonl/record.c \
 	cmd/feed2jsonl/html.c cmd/feed2jsonl/scripts.c cmd/feed2jsonl/authors.c \
 	cmd/feed2jsonl/boiler.c cmd/feed2jsonl/ident.c cmd/feed2jsonl/ampfix.c \
 	cmd/feed2jsonl/recode.c
@@ -36,9 +37,9 @@ SRC_dedup = cmd/dedup/main.c cmd/dedup/state.c cmd/dedup/simidx.c \
 	cmd/dedup/normtitle.c
 SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
 	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c
-SRC_render-md = cmd/render-md/main.c cmd/render-md/mustache.c cmd/render-md/mdescape.c \
-	cmd/render-md/jbuild.c
+SRC_render-md = cmd/render-md/main.c cmd/render-md/mustache.c cmd/render-md/mdescape.c
 SRC_enrich = cmd/enrich/main.c cmd/enrich/llm.c cmd/enrich/cache.c
+SRC_render-feed = cmd/render-feed/main.c
 PROG_SRC = $(foreach p,$(PROGS),$(SRC_$(p)))
 PROG_HDR = $(wildcard cmd/*/*.h)
 # the programs' modules without their mains, for unit tests and fuzzers
@@ -168,8 +169,9 @@ install: all
 	cp -f examples/feeds.tsv examples/rules examples/demo.tsv $(DESTDIR)$(SHAREDIR)/example/
 	cp -f examples/feeds/* $(DESTDIR)$(SHAREDIR)/example/feeds/
 	cp -f examples/.gitignore $(DESTDIR)$(SHAREDIR)/example/
-	mkdir -p $(DESTDIR)$(SHAREDIR)/schedule
+	mkdir -p $(DESTDIR)$(SHAREDIR)/schedule $(DESTDIR)$(SHAREDIR)/push
 	cp -f examples/schedule/* $(DESTDIR)$(SHAREDIR)/schedule/
+	cp -f examples/push/* $(DESTDIR)$(SHAREDIR)/push/
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done

@@ -14,6 +14,7 @@ progs=(
 	"dedup"
 	"classify -r $TOP/examples/rules"
 	"render-md --layout list"
+	"render-feed"
 	"enrich --dry-run --model m --api-base http://127.0.0.1:9"
 )
 

@@ -14,7 +14,7 @@ load helper
 	n=0
 	while IFS= read -r -d '' cmd; do
 		case "$cmd" in *curl*|*seen.tsv*|"{"*|"#"*) continue;; esac
-		for prog in dedup classify enrich render-md; do
+		for prog in dedup classify enrich render-md render-feed; do
 			case "$cmd" in *"$prog "*) [ -x "$TOP/$prog" ] || continue 2;; esac
 		done
 		run2 bash -o pipefail -c "$cmd"
