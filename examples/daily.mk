@@ -38,6 +38,12 @@ WORK ?= work/$(DATE)/$(RUN)
 # a source with no new paper for this many days is flagged in the digest
 STALE_DAYS ?= 7
 STRICT ?=
+# channels: FEED_DAYS=N writes digests/feed.atom, the papers of the last N
+# days, for a feed reader (FEED_TITLE, FEED_LINK, FEED_ID name the feed)
+FEED_DAYS ?=
+FEED_TITLE ?= feedpipe
+FEED_LINK ?=
+FEED_ID ?=
 LANG_AI ?= zh
 ENRICH_JOBS ?= 8
 # enrich runs when a model and an endpoint (or an OpenAI key) are configured
@@ -61,7 +67,7 @@ $(error $(FEEDS_PROBLEM))
 endif
 
 export BIN DATE RUN WORK FEEDS RULES CLASSES CACHE STATE SOURCES DIGESTS \
-	RECORDS REPORTS STALE_DAYS STRICT
+	RECORDS REPORTS STALE_DAYS STRICT FEED_DAYS FEED_TITLE FEED_LINK FEED_ID
 
 day: $(WORK)/marked
 	@rm -rf $(WORK); rmdir $(dir $(WORK)) 2>/dev/null || :

@@ -132,6 +132,33 @@ sources_of() {
 	[ "$(sed -n 3,4p "$D/digests/index.md")" = "$(printf -- '- [2025-01-19](2025-01-19.md): 3 papers · [ML](2025-01-19-ML.md)\n- [2025-01-16](2025-01-16.md): 2 papers · [ML](2025-01-16-ML.md)')" ]
 }
 
+@test "FEED_DAYS=N: digests/feed.atom holds the papers of the last N days, newest first; unchanged by a re-run" {
+	[ -x "$TOP/render-feed" ] || skip "render-feed not built"
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-16 FEED_DAYS=3 FEED_TITLE="My papers"
+	[ "$status" -eq 0 ]
+	serve arxiv-cs "Deep learning two"
+	day 2025-01-17 FEED_DAYS=3 FEED_TITLE="My papers"
+	[ "$status" -eq 0 ]
+	xmllint --noout "$D/digests/feed.atom"
+	feed2jsonl "$D/digests/feed.atom" > "$TMP/back"
+	[ "$(jq -r .title "$TMP/back" | tr '\n' '|')" = "Deep learning two|Magnetic order|Deep learning one|" ]
+	grep -q '<title type="text">My papers</title>' "$D/digests/feed.atom"
+	cp -p "$D/digests/feed.atom" "$TMP/feed.before"
+	day 2025-01-17 FEED_DAYS=3 FEED_TITLE="My papers"
+	[ "$status" -eq 0 ]
+	cmp "$TMP/feed.before" "$D/digests/feed.atom"
+	[ ! "$D/digests/feed.atom" -nt "$TMP/feed.before" ]
+	# four days on, 2025-01-16 has left the window of 3 days
+	day 2025-01-19 FEED_DAYS=3 FEED_TITLE="My papers"
+	[ "$status" -eq 0 ]
+	[ "$(feed2jsonl "$D/digests/feed.atom" | jq -r .title)" = "Deep learning two" ]
+	day 2025-01-19 FEED_DAYS=x
+	[ "$status" -ne 0 ]
+	[[ "$err" == *"FEED_DAYS=x: a number of days, 1 or more"* ]]
+}
+
 @test "one source 404s: named first in the digest's Sources, the run succeeds; STRICT=1 fails it" {
 	serve journal "Magnetic order"
 	serve arxiv-cs "Deep learning one"
