@@ -37,7 +37,8 @@ SRC_dedup = cmd/dedup/main.c cmd/dedup/state.c cmd/dedup/simidx.c \
 	cmd/dedup/normtitle.c
 SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
 	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c
-SRC_render-md = cmd/render-md/main.c cmd/render-md/mustache.c cmd/render-md/mdescape.c
+SRC_render-md = cmd/render-md/main.c cmd/render-md/mustache.c cmd/render-md/mdescape.c \
+	cmd/render-md/page.c cmd/render-md/mail.c
 SRC_enrich = cmd/enrich/main.c cmd/enrich/llm.c cmd/enrich/cache.c
 SRC_render-feed = cmd/render-feed/main.c
 PROG_SRC = $(foreach p,$(PROGS),$(SRC_$(p)))
@@ -90,6 +91,9 @@ $(PROGS): $$(patsubst %.c,%.o,$$(SRC_$$@)) libcommon.a
 cmd/enrich/main.o: PROG_CFLAGS = $$($(PKG_CONFIG) --cflags libcurl)
 enrich: PROG_LIBS = -ldl
 classify: PROG_LIBS = $(STEM_LIBS)
+# render-md --format html: libcmark-gfm (no pkg-config file in Debian)
+CMARK_LIBS = -lcmark-gfm-extensions -lcmark-gfm
+render-md: PROG_LIBS = $(CMARK_LIBS)
 
 $(UNIT_TESTS): %: %.c libmods.a libcommon.a .build-flags
 	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ $@.c libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS)

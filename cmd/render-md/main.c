@@ -16,16 +16,20 @@
 #include "layouts.h"
 #include "mdescape.h"
 #include "mustache.h"
+#include "page.h"
 #include "path.h"
 #include "text.h"
 #include "util.h"
 
-enum { MAXPATHS = 16, OPT_VIEW = 256 };
+enum { MAXPATHS = 16, OPT_VIEW = 256, OPT_HEAD, OPT_MARKDOWN, OPT_SUBJECT, OPT_FROM, OPT_TO };
 
 static const char *layout = "list";
 static const char *tplfile;
 static const char *title, *date;
 static int autolink;		/* list layout: Link: <URL> */
+static const char *format = "md";	/* md, html or mail */
+static const char *headfile, *mdfile;
+static struct mail mail;
 static struct path *groupby[MAXPATHS];
 static size_t ngroupby;
 static char **order;
@@ -79,7 +83,7 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: %s [-l toc|list | -t template] [-g path]... [-o group,...] "
-	    "[-a] [-T title] [-d date] [file ...]\n"
+	    "[-a] [-f md|html|mail] [-T title] [-d date] [file ...]\n"
 	    "  -l, --layout NAME     built-in layout: list (default) or toc\n"
 	    "  -t, --template FILE   a Mustache template instead (partials beside it)\n"
 	    "  -g, --group-by PATH   group by this field; repeat for fallbacks\n"
@@ -90,6 +94,15 @@ usage(FILE *fp, int status)
 	    "                        CommonMark (default: the seed's bare URL)\n"
 	    "  -T, --title TEXT      the digest's title\n"
 	    "  -d, --date DATE       the digest's date\n"
+	    "  -f, --format FMT      md (default), html (a standalone page) or mail\n"
+	    "                        (a MIME message with both, for sendmail -t)\n"
+	    "      --head FILE       html: these lines into the page's <head>\n"
+	    "                        (a MathJax or KaTeX script); lifts the page's\n"
+	    "                        no-script policy\n"
+	    "      --markdown FILE   html, mail: convert this Markdown (render-md's\n"
+	    "                        own output, e.g. a composed digest) instead\n"
+	    "      --subject TEXT    mail: the subject (default: the page title)\n"
+	    "      --from ADDR, --to ADDR  mail: those headers (default: none)\n"
 	    "      --view            print the view the template sees, as JSON\n"
 	    "  -h, --help            show this help\n"
 	    "  -V, --version         show the version\n", argv0);
@@ -721,6 +734,71 @@ split_order(const char *s)
 	}
 }
 
+/* ---- --format html and mail ---- */
+
+static char *
+read_input(const char *path, size_t *len)
+{
+	char *s;
+
+	if (strcmp(path, "-"))
+		return slurp(path, len);
+	s = slurp("/dev/stdin", len);
+	return s;
+}
+
+static const char *
+heading_of(json_t *root)
+{
+	return json_string_value(json_object_get(root, "heading"));
+}
+
+/* The Markdown text[0..n) as the page or the message --format asks for, on
+ * stdout (the mail headers were checked with the options). */
+static void
+write_formatted(const char *text, size_t n, const char *pagetitle)
+{
+	struct page pg = { pagetitle, NULL, 0 };
+	struct buf html = { NULL, 0, 0 }, heading = { NULL, 0, 0 };
+	char *head = NULL;
+
+	if (headfile && !(head = read_input(headfile, &pg.headlen)))
+		eprintf("%s:", headfile);
+	pg.head = head;
+	page_html(&html, text, n, &pg);
+	if (!strcmp(format, "html")) {
+		fwrite(html.s, 1, html.len, stdout);
+	} else {
+		if (!mail.subject) {
+			if (pagetitle)
+				buf_puts(&heading, pagetitle);
+			else
+				page_heading(text, n, &heading);
+			mail.subject = heading.len ? heading.s : "Digest";
+		}
+		mail_write(stdout, &mail, text, n, html.s, html.len);
+	}
+	buf_free(&html);
+	buf_free(&heading);
+	free(head);
+}
+
+/* --markdown FILE: a Markdown file render-md wrote, as a page or a message */
+static int
+convert_markdown(const char *path)
+{
+	static char outbuf[1 << 16];
+	size_t n;
+	char *text;
+
+	if (!(text = read_input(path, &n)))
+		eprintf("%s:", path);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	write_formatted(text, n, title);
+	free(text);
+	return fshut(stdout, "<stdout>") ? EXIT_FATAL : EXIT_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -733,6 +811,12 @@ main(int argc, char *argv[])
 		{ "title", required_argument, NULL, 'T' },
 		{ "date", required_argument, NULL, 'd' },
 		{ "view", no_argument, NULL, OPT_VIEW },
+		{ "format", required_argument, NULL, 'f' },
+		{ "head", required_argument, NULL, OPT_HEAD },
+		{ "markdown", required_argument, NULL, OPT_MARKDOWN },
+		{ "subject", required_argument, NULL, OPT_SUBJECT },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -746,12 +830,13 @@ main(int argc, char *argv[])
 	struct mst *tpl;
 	json_t *root, *records, *rec;
 	const char *src, *tplname, *slash;
-	char err[512], *dir = NULL, *filesrc = NULL;
-	size_t srclen, i;
+	char err[512], *dir = NULL, *filesrc = NULL, *mdtext = NULL;
+	size_t srclen, i, mdlen = 0;
+	FILE *mdout = NULL;
 	int c, status;
 
 	setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "l:t:g:o:aT:d:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:g:o:af:T:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': layout = optarg; break;
 		case 't': tplfile = optarg; break;
@@ -766,11 +851,27 @@ main(int argc, char *argv[])
 		case 'T': title = optarg; break;
 		case 'd': date = optarg; break;
 		case OPT_VIEW: dumpview = 1; break;
+		case 'f': format = optarg; break;
+		case OPT_HEAD: headfile = optarg; break;
+		case OPT_MARKDOWN: mdfile = optarg; break;
+		case OPT_SUBJECT: mail.subject = optarg; break;
+		case OPT_FROM: mail.from = optarg; break;
+		case OPT_TO: mail.to = optarg; break;
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'V': printf("render-md %s\n", FEEDPIPE_VERSION); return EXIT_OK;
 		default: usage(stderr, EXIT_FATAL);
 		}
 	}
+	if (strcmp(format, "md") && strcmp(format, "html") && strcmp(format, "mail"))
+		eprintf("--format %s: unknown (md, html or mail)", format);
+	if (!mail_ok(&mail))
+		eprintf("--from, --to, --subject: no line breaks or control characters");
+	if (mdfile && !strcmp(format, "md"))
+		eprintf("--markdown: only with --format html or mail");
+	if (mdfile && (optind < argc || tplfile || dumpview))
+		eprintf("--markdown: no records, template or --view with it");
+	if (mdfile)
+		return convert_markdown(mdfile);
 	if (!ngroupby)
 		for (; ngroupby < sizeof defaults / sizeof *defaults; ngroupby++)
 			groupby[ngroupby] = path_parse(defaults[ngroupby], NULL, 0);
@@ -805,7 +906,11 @@ main(int argc, char *argv[])
 	inputs = optind < argc ? argv + optind : stdin_only;
 	ninputs = optind < argc ? argc - optind : 1;
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	md_init(&md, stdout);
+	if (strcmp(format, "md") && !dumpview) {
+		if (!(mdout = open_memstream(&mdtext, &mdlen)))
+			eprintf("open_memstream:");
+	}
+	md_init(&md, mdout ? mdout : stdout);
 	groupmap = json_object();
 	groups = json_array();
 	anchors = json_object();
@@ -850,6 +955,13 @@ main(int argc, char *argv[])
 		eprintf("%s", err);
 	}
 	status = md_flush(&md) ? EXIT_FATAL : EXIT_OK;
+	if (mdout) {
+		if (fclose(mdout))
+			eprintf("open_memstream:");
+		if (status == EXIT_OK)
+			write_formatted(mdtext, mdlen, heading_of(root));
+		free(mdtext);
+	}
 	if (fshut(stdout, "<stdout>")) {
 		status = EXIT_FATAL;
 	} else if (status == EXIT_FATAL) {
