@@ -44,6 +44,13 @@ FEED_DAYS ?=
 FEED_TITLE ?= feedpipe
 FEED_LINK ?=
 FEED_ID ?=
+# HTML=1: every digest also as a web page, X.html beside X.md
+HTML ?=
+# MAIL_TO=address: the day's digest by mail (SENDMAIL) whenever a run changes it
+MAIL_TO ?=
+MAIL_FROM ?=
+MAIL_SUBJECT ?= feedpipe digest
+SENDMAIL ?= sendmail -t
 LANG_AI ?= zh
 ENRICH_JOBS ?= 8
 # enrich runs when a model and an endpoint (or an OpenAI key) are configured
@@ -67,11 +74,14 @@ $(error $(FEEDS_PROBLEM))
 endif
 
 export BIN DATE RUN WORK FEEDS RULES CLASSES CACHE STATE SOURCES DIGESTS \
-	RECORDS REPORTS STALE_DAYS STRICT FEED_DAYS FEED_TITLE FEED_LINK FEED_ID
+	RECORDS REPORTS STALE_DAYS STRICT FEED_DAYS FEED_TITLE FEED_LINK FEED_ID \
+	HTML MAIL_TO MAIL_FROM MAIL_SUBJECT SENDMAIL
 
+# a digest that could not be mailed fails the run, after the summary
 day: $(WORK)/marked
-	@rm -rf $(WORK); rmdir $(dir $(WORK)) 2>/dev/null || :
-	@$(FEEDPIPE_LIB)/day finish
+	@$(FEEDPIPE_LIB)/day mail; mailed=$$?; \
+	rm -rf $(WORK); rmdir $(dir $(WORK)) 2>/dev/null; \
+	$(FEEDPIPE_LIB)/day finish && exit $$mailed
 
 # 1. fetch: every run asks; an unchanged feed is not downloaded again, a feed
 # that fails is reported and its last good copy, if any, used (see fetch)

@@ -159,6 +159,38 @@ sources_of() {
 	[[ "$err" == *"FEED_DAYS=x: a number of days, 1 or more"* ]]
 }
 
+@test "HTML=1: each digest and the index also as a page, linking pages; MAIL_TO mails the day's digest when a run changes it" {
+	[ -x "$TOP/render-md" ] || skip "render-md not built"
+	printf '#!/bin/sh\ncat >> "%s/sent"\necho --- >> "%s/sent"\n' "$TMP" "$TMP" > "$TMP/sendmail"
+	chmod +x "$TMP/sendmail"
+	serve journal "Magnetic order"
+	serve arxiv-cs "Deep learning one"
+	day 2025-01-16 HTML=1 MAIL_TO=reader@example.org SENDMAIL="$TMP/sendmail -t"
+	[ "$status" -eq 0 ]
+	for f in 2025-01-16 2025-01-16-ML index; do
+		grep -q '^<!DOCTYPE html>$' "$D/digests/$f.html"
+	done
+	grep -q '<a href="2025-01-16.html">2025-01-16</a>' "$D/digests/index.html"
+	grep -q '<a href="2025-01-16-ML.html">ML</a>' "$D/digests/index.html"
+	grep -q "<div id='sources'></div>" "$D/digests/2025-01-16.html"
+	grep -q '>Magnetic order</a>' "$D/digests/2025-01-16.html"
+	[ "$(grep -c '^To: reader@example.org$' "$TMP/sent")" -eq 1 ]
+	grep -qx 'Subject: feedpipe digest 2025-01-16' "$TMP/sent"
+	# nothing new: no page rewritten, no second mail
+	touch "$TMP/mark"
+	sleep 1
+	day 2025-01-16 HTML=1 MAIL_TO=reader@example.org SENDMAIL="$TMP/sendmail -t"
+	[ "$status" -eq 0 ]
+	[ -z "$(find "$D/digests" -type f -newer "$TMP/mark")" ]
+	[ "$(grep -c '^To: ' "$TMP/sent")" -eq 1 ]
+	# new papers: the updated digest is mailed again; a failing sender is said, exit 1
+	serve arxiv-cs "Deep learning two"
+	day 2025-01-16 HTML=1 MAIL_TO=reader@example.org SENDMAIL=false
+	[ "$status" -ne 0 ]
+	[[ "$err" == *"feedpipe: 2025-01-16: the digest is written but could not be mailed (false failed)"* ]]
+	grep -q 'Deep learning two' "$D/digests/2025-01-16.html"
+}
+
 @test "one source 404s: named first in the digest's Sources, the run succeeds; STRICT=1 fails it" {
 	serve journal "Magnetic order"
 	serve arxiv-cs "Deep learning one"
