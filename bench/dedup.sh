@@ -123,7 +123,8 @@ timing_note
 
 cat "$RECS" "$KEYED" >/dev/null	# into the page cache
 D=$(q "$DEDUP")
-row "dedup" "$D $(q "$RECS")"
+row "dedup -k .id" "$D -k .id $(q "$RECS")"
+row "dedup (identity: id, DOI, arXiv id, PMID, title)" "$D $(q "$RECS")"
 row "dedup -k .id,.guid,.link" "$D -k .id,.guid,.link $(q "$RECS")"
 row "dedup --title" "$D --title $(q "$RECS")"
 row "dedup --title=0.9 (125-word vocab.)" "$D --title=0.9 $(q "$RECS")"
@@ -138,9 +139,9 @@ else
 fi
 [ "$MLR" = 0 ] || row "mlr" "mlr --ijsonl --ojsonl head -n 1 -g id $(q "$RECS")"
 row "awk" "awk -F $(q '\t') $(q '!seen[$1]++') $(q "$KEYED")"
-[ $use_jq = 0 ] || headline "vs jq" "$(ratio dedup jq)"
-[ "$MLR" = 0 ] || headline "vs mlr" "$(ratio dedup mlr)"
-headline "vs awk" "$(ratio dedup awk)"
+[ $use_jq = 0 ] || headline "vs jq" "$(ratio 'dedup -k .id' jq)"
+[ "$MLR" = 0 ] || headline "vs mlr" "$(ratio 'dedup -k .id' mlr)"
+headline "vs awk" "$(ratio 'dedup -k .id' awk)"
 table "arXiv-shaped records (\`gen-feed $N rss | feed2jsonl\`, ~10% repeats)" "$(filesize "$RECS")" "$N" jq mlr awk
 printf '\njq: `jq -cn %s` (jq 1.6 copies a reduce/foreach state on every update, which makes those forms quadratic; this one scales, and holds all records).\n' "'$JQPROG'"
 [ "$MLR" = 0 ] || printf 'mlr: `mlr --ijsonl --ojsonl head -n 1 -g id`.\n'

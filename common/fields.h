@@ -27,6 +27,8 @@
 #define F_TAGS "tags"
 #define F_SCORE "score"
 #define F_ALSO "also"
+#define F_PREPRINT "preprint"
+#define F_NEW_VERSION "new_version"
 #define F_AI "ai"
 
 #endif

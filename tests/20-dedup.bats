@@ -6,7 +6,7 @@ load helper
 
 D="$FIX/dedup"
 NOW=2025-02-01T00:00:00Z
-HEADER='# feedpipe dedup state v1'
+HEADER='# feedpipe dedup state v2'
 
 # Run dedup on a fixture's input.jsonl from inside its directory; compare
 # stdout with the named expected file; stderr must be empty, status 0.
@@ -41,8 +41,8 @@ records() {
 	done
 }
 
-@test "default key .id: the first of each id, in input order; missing and empty ids never match" {
-	check merge expected
+@test "-k .id: the first of each id, in input order; missing and empty ids never match" {
+	check merge expected -k .id
 	[ "$(grep -c 'never a duplicate' "$D/merge/expected")" -eq 2 ]
 	[ "$(grep -c 'empty id' "$D/merge/expected")" -eq 2 ]
 }
@@ -54,8 +54,9 @@ records() {
 		'{"id":"url:https://labnotes.example.org/a","link":"https://labnotes.example.org/a"}' \
 		'{"id":"guid:tag:labnotes,2025:a","link":"https://labnotes.example.org/a"}' \
 		'{"id":"x","doi":"https://labnotes.example.org/a"}' > "$TMP/in"
+	# the default identity meets the preprint's DOI in the journal's id
 	run2 dedup "$TMP/in"
-	[ "$(printf '%s\n' "$out" | wc -l)" -eq 5 ]
+	[ "$(printf '%s\n' "$out" | jq -r .id | tr '\n' ' ')" = "arxiv:2501.00404 url:https://labnotes.example.org/a guid:tag:labnotes,2025:a x " ]
 	run2 dedup -k .id -k .doi -k .link "$TMP/in"
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$out" | jq -r .id | tr '\n' ' ')" = "arxiv:2501.00404 url:https://labnotes.example.org/a x " ]
@@ -139,7 +140,7 @@ records() {
 }
 
 @test "--merge: categories, also, announce type, version; unmerged records byte for byte" {
-	check merge expected-merge --merge
+	check merge expected-merge --merge -k .id
 	check merge expected-merge-doi --merge -k .id,.doi
 	r=$(grep 2501.00101 "$D/merge/expected-merge" | jq -c '[.categories, .also, .arxiv.announce_type, .arxiv.version]')
 	[ "$r" = '[["physics.comp-ph","cs.LG","cond-mat.soft","stat.ML"],["physics.comp-ph","stat.ML"],"new",2]' ]
@@ -198,12 +199,12 @@ records() {
 
 @test "--state: a missing file is an empty state; --mark records keys with their first-seen time" {
 	cd "$TMP"
-	run2 dedup --state seen.tsv "$D/seed55/input.jsonl"
+	run2 dedup -k .id --state seen.tsv "$D/seed55/input.jsonl"
 	[ "$status" -eq 0 ]
 	[ "$(wc -l < out)" -eq 47 ]
 	[ ! -e seen.tsv ]
 	[ ! -e seen.tsv.lock ]	# reading takes no lock
-	run2 dedup --state seen.tsv --mark --now 2025-01-21T06:00:00Z "$D/seed55/input.jsonl"
+	run2 dedup -k .id --state seen.tsv --mark --now 2025-01-21T06:00:00Z "$D/seed55/input.jsonl"
 	[ "$status" -eq 0 ]
 	same out "$D/seed55/input.jsonl"	# --mark drops nothing
 	[ "$(head -n 1 seen.tsv)" = "$HEADER" ]
@@ -213,10 +214,10 @@ records() {
 	[ "$(tail -n +2 seen.tsv | cut -f 2)" = "$(jq -r .id "$D/seed55/expected")" ]
 	# the next run drops them all, and a new one passes
 	printf '{"id":"arxiv:2501.11815"}\n{"id":"arxiv:2502.00001"}\n' > new.jsonl
-	run2 dedup --state seen.tsv new.jsonl
+	run2 dedup -k .id --state seen.tsv new.jsonl
 	[ "$out" = '{"id":"arxiv:2502.00001"}' ]
 	# marking again keeps the first time seen
-	run2 dedup --state seen.tsv --mark --now 2025-01-22T06:00:00Z new.jsonl
+	run2 dedup -k .id --state seen.tsv --mark --now 2025-01-22T06:00:00Z new.jsonl
 	grep -qxF "$(printf '.id\tarxiv:2501.11815\t2025-01-21T06:00:00Z')" seen.tsv
 	grep -qxF "$(printf '.id\tarxiv:2502.00001\t2025-01-22T06:00:00Z')" seen.tsv
 	[ "$(wc -l < seen.tsv)" -eq 49 ]
@@ -224,22 +225,22 @@ records() {
 
 @test "the safe daily pattern: a failed digest leaves the papers for tomorrow" {
 	cd "$TMP"
-	dedup --state seen.tsv "$D/seed55/input.jsonl" > new.jsonl
+	dedup -k .id --state seen.tsv "$D/seed55/input.jsonl" > new.jsonl
 	# the digest step fails: nothing is marked
-	if false > digest.md; then dedup --state seen.tsv --mark new.jsonl > /dev/null; fi
-	[ "$(dedup --state seen.tsv "$D/seed55/input.jsonl" | wc -l)" -eq 47 ]
+	if false > digest.md; then dedup -k .id --state seen.tsv --mark new.jsonl > /dev/null; fi
+	[ "$(dedup -k .id --state seen.tsv "$D/seed55/input.jsonl" | wc -l)" -eq 47 ]
 	# it works the next day: marked only then
-	dedup --state seen.tsv "$D/seed55/input.jsonl" > new.jsonl
-	if true > digest.md; then dedup --state seen.tsv --mark new.jsonl > /dev/null; fi
-	[ "$(dedup --state seen.tsv "$D/seed55/input.jsonl" | wc -l)" -eq 0 ]
+	dedup -k .id --state seen.tsv "$D/seed55/input.jsonl" > new.jsonl
+	if true > digest.md; then dedup -k .id --state seen.tsv --mark new.jsonl > /dev/null; fi
+	[ "$(dedup -k .id --state seen.tsv "$D/seed55/input.jsonl" | wc -l)" -eq 0 ]
 }
 
 @test "--update drops and records in one step" {
 	cd "$TMP"
-	run2 dedup --state s --update --now "$NOW" "$D/seed55/input.jsonl"
+	run2 dedup -k .id --state s --update --now "$NOW" "$D/seed55/input.jsonl"
 	[ "$(wc -l < out)" -eq 47 ]
 	[ "$(wc -l < s)" -eq 48 ]
-	run2 dedup --state s --update "$D/seed55/input.jsonl"
+	run2 dedup -k .id --state s --update "$D/seed55/input.jsonl"
 	[ -z "$out" ]
 	[ "$status" -eq 0 ]
 }
@@ -248,7 +249,7 @@ records() {
 	cd "$TMP"
 	printf '%s\n' '{"id":"a","doi":"10.1/x","title":"Deep learning and the Schrödinger equation"}' > day1
 	dedup --state s --mark -k 'id,.["doi"]' -t --now "$NOW" day1 > /dev/null
-	[ "$(cut -f 1,2 s)" = "$(printf '# feedpipe dedup state v1\n.id\ta\n.doi\t10.1/x\n~title\tdeep learning and the schrodinger equation')" ]
+	[ "$(cut -f 1,2 s)" = "$(printf '# feedpipe dedup state v2\n.id\ta\n.doi\t10.1/x\n~title\tdeep learning and the schrodinger equation')" ]
 	printf '%s\n' '{"id":"b","doi":"10.1/x"}' '{"id":"10.1/x"}' '{"id":"c","title":"Deep Learning and the Schr\\\"odinger Equation"}' '{"id":"d"}' > day2
 	[ "$(dedup --state s -k .id,.doi day2 | jq -r .id | tr '\n' ' ')" = '10.1/x c d ' ]
 	[ "$(dedup --state s -k '.["id"]' --title day2 | jq -r .id | tr '\n' ' ')" = 'b 10.1/x d ' ]
@@ -258,20 +259,20 @@ records() {
 @test "state keys with tabs, newlines and backslashes are escaped and read back" {
 	cd "$TMP"
 	printf '%s\n' '{"id":"a\tb"}' '{"id":"c\nd\\e\r"}' > in
-	dedup --state s --mark --now "$NOW" in > /dev/null
+	dedup -k .id --state s --mark --now "$NOW" in > /dev/null
 	[ "$(tail -n +2 s)" = "$(printf '.id\ta\\tb\t%s\n.id\tc\\nd\\\\e\\r\t%s' "$NOW" "$NOW")" ]
-	[ -z "$(dedup --state s in)" ]
+	[ -z "$(dedup -k .id --state s in)" ]
 }
 
 @test "--expire: keys first seen more than DAYS ago are forgotten, read or written" {
 	cd "$TMP"
 	printf '%s\n' "$HEADER" "$(printf '.id\told\t2024-12-01T00:00:00Z')" "$(printf '.id\trecent\t2025-01-30T00:00:00Z')" > s
 	printf '{"id":"old"}\n{"id":"recent"}\n' > in
-	[ "$(dedup --state s in)" = "" ]
-	[ "$(dedup --state s --expire 30 --now "$NOW" in)" = '{"id":"old"}' ]
-	dedup --state s --mark --expire 30 --now "$NOW" /dev/null > /dev/null
+	[ "$(dedup -k .id --state s in)" = "" ]
+	[ "$(dedup -k .id --state s --expire 30 --now "$NOW" in)" = '{"id":"old"}' ]
+	dedup -k .id --state s --mark --expire 30 --now "$NOW" /dev/null > /dev/null
 	[ "$(tail -n +2 s | cut -f 2)" = "recent" ]
-	dedup --state s --mark --expire 0 --now "$NOW" /dev/null > /dev/null
+	dedup -k .id --state s --mark --expire 0 --now "$NOW" /dev/null > /dev/null
 	[ "$(cat s)" = "$HEADER" ]
 }
 
@@ -282,7 +283,7 @@ records() {
 		printf '%b' "$1" > s
 		sum=$(cksum < s)
 		for opts in "" --mark --update; do
-			run2 dedup --state s $opts in
+			run2 dedup -k .id --state s $opts in
 			[ "$status" -eq 2 ]
 			[ -z "$out" ]
 			[ "$err" = "dedup: $2" ]
@@ -290,19 +291,19 @@ records() {
 		done
 	}
 	check_refused '{"id":"a"}\n' "s: not a dedup state file (the first line is not \"$HEADER\"); refusing to read or overwrite it"
-	check_refused '# feedpipe dedup state v2\n' "s: not a dedup state file (the first line is not \"$HEADER\"); refusing to read or overwrite it"
+	check_refused '# feedpipe dedup state v3\n' "s: not a dedup state file (the first line is not \"$HEADER\"); refusing to read or overwrite it"
 	check_refused "$HEADER\n.id\tx\n" "s:2: not a state line (want PATH<TAB>KEY<TAB>TIME); refusing to read or overwrite it"
 	check_refused "$HEADER\n.id\tx\t2025-01-01T00:00:00Z\n\n" "s:3: not a state line (want PATH<TAB>KEY<TAB>TIME); refusing to read or overwrite it"
 	check_refused "$HEADER\n.id\tx\t2025-02-30T00:00:00Z\n" "s:2: bad time \"2025-02-30T00:00:00Z\" (want YYYY-MM-DDTHH:MM:SSZ); refusing to read or overwrite it"
 	check_refused "$HEADER\n.id\tx\\\\q\t2025-01-01T00:00:00Z\n" "s:2: bad escape in key (only \\\\ \\t \\n \\r); refusing to read or overwrite it"
 	check_refused "$HEADER\n.id\tx\0y\t2025-01-01T00:00:00Z\n" "s:2: NUL byte: not a dedup state file; refusing to read or overwrite it"
 	mkdir d
-	run2 dedup --state d in
+	run2 dedup -k .id --state d in
 	[ "$status" -eq 2 ]
 	[ "$err" = "dedup: d: not a regular file; refusing to read or overwrite it" ]
 	# an empty file is an empty state
 	: > s
-	run2 dedup --state s --mark in
+	run2 dedup -k .id --state s --mark in
 	[ "$status" -eq 0 ]
 	[ "$(wc -l < s)" -eq 2 ]
 }
@@ -312,12 +313,12 @@ records() {
 	awk -v h="$HEADER" 'BEGIN { print h; for (i = 0; i < 1000000; i++) printf ".id\tarxiv:2401.%07d\t2025-01-01T00:00:00Z\n", i }' > old
 	records new 50000 > in
 	cp old ref
-	dedup --state ref --mark --now "$NOW" in > /dev/null
+	dedup -k .id --state ref --mark --now "$NOW" in > /dev/null
 	[ "$(wc -l < ref)" -eq 1050001 ]
 	o=$(cksum < old) n=$(cksum < ref) caught=0
 	for delay in 0 0.01 0.02 0.03 0.05 0.08 0.1 0.15; do
 		cp old s
-		dedup --state s --mark --now "$NOW" in > /dev/null &
+		dedup -k .id --state s --mark --now "$NOW" in > /dev/null &
 		pid=$!
 		# wait until it has started writing, then a little more
 		while ! compgen -G 's.tmp.*' > /dev/null && kill -0 "$pid" 2>/dev/null; do :; done
@@ -333,7 +334,7 @@ records() {
 	# leftovers of a killed run are removed by the next one that writes
 	cp old s
 	: > s.tmp.99999
-	dedup --state s --mark --now "$NOW" in > /dev/null
+	dedup -k .id --state s --mark --now "$NOW" in > /dev/null
 	[ ! -e s.tmp.99999 ]
 	[ "$(cksum < s)" = "$n" ]
 }
@@ -344,9 +345,9 @@ records() {
 	records b 30000 > b
 	for round in 1 2 3; do
 		rm -f s
-		dedup --state s --mark a > /dev/null &
+		dedup -k .id --state s --mark a > /dev/null &
 		p1=$!
-		dedup --state s --mark b > /dev/null &
+		dedup -k .id --state s --mark b > /dev/null &
 		p2=$!
 		wait "$p1"
 		wait "$p2"
@@ -363,11 +364,11 @@ records() {
 	flock s.lock sleep 3 &
 	holder=$!
 	sleep 0.5
-	run2 timeout 1 dedup --state s --mark a
+	run2 timeout 1 dedup -k .id --state s --mark a
 	[ "$status" -eq 124 ]
 	[ ! -e s ]
 	wait "$holder"
-	run2 dedup --state s --mark a
+	run2 dedup -k .id --state s --mark a
 	[ "$status" -eq 0 ]
 	[ "$(wc -l < s)" -eq 11 ]
 }
@@ -378,7 +379,7 @@ records() {
 	printf '%s\n' "$HEADER" > real/s
 	ln -s real/s s
 	printf '{"id":"a"}\n' > in
-	dedup --state s --mark in > /dev/null
+	dedup -k .id --state s --mark in > /dev/null
 	[ -L s ]
 	[ "$(wc -l < real/s)" -eq 2 ]
 }

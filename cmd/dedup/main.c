@@ -24,6 +24,7 @@
 enum {
 	MAXPATHS = 64,
 	MINWORDS = 4,		/* shorter titles ("Editorial") are not identities */
+	OPT_VERSIONS = 300,
 	NEW = -2,		/* fates of a record: new, */
 	SEEN_BEFORE = -1,	/* seen in an earlier run, else the group it joins */
 	OPT_MARK = 256, OPT_UPDATE, OPT_NOW,
@@ -48,6 +49,23 @@ static struct simidx *sim;
 static struct path *title_path;
 static uint32_t title_tag;
 
+/* The default: a paper's identity, its keys in one namespace so that the
+ * DOI of an arXiv record meets the id of the journal's. */
+#define PAPER_NS "~paper"
+static int identity, versions;
+static uint32_t paper_tag, old_id_tag = UINT32_MAX, old_title_tag = UINT32_MAX;
+static struct path *id_path, *doi_path, *arxiv_id_path, *pmid_path, *link_path,
+    *version_path;
+
+/* the current record, in identity mode */
+struct paper {
+	int preprint;		/* an arXiv record */
+	long version;		/* arXiv version, 0 if none */
+	struct buf id, link;
+};
+static struct paper cur;
+static struct buf val;		/* a value of the current record */
+
 /* the current record's keys, their bytes in kb */
 struct rkey {
 	uint32_t tag;
@@ -70,6 +88,7 @@ struct rec {
 	int head;		/* the first of its group */
 	long next;		/* the next duplicate in its group, or -1 */
 	long last;		/* a group's first record: its last duplicate */
+	char *extra;		/* members to add ("preprint":{...}), or NULL */
 };
 static struct rec *recs;
 static size_t nrecs, caprecs;
@@ -82,10 +101,11 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: %s [-mt] [-k path[,path...]]... [--title=T] "
-	    "[-s file [--mark | --update] [-e days]] [file ...]\n"
+	    "[-s file [--mark | --update] [-e days]] [--versions] [file ...]\n"
 	    "  -k, --key PATH[,PATH...]  records sharing a value at any of these "
 	    "paths are\n"
-	    "                            duplicates (default .id)\n"
+	    "                            duplicates (default: the paper's identity,\n"
+	    "                            its id, DOI, arXiv id, PMID and title)\n"
 	    "  -t, --title[=T]           also titles that are equal once "
 	    "normalised, or whose\n"
 	    "                            word sets have Jaccard similarity >= T\n"
@@ -100,6 +120,8 @@ usage(FILE *fp, int status)
 	    "  -e, --expire DAYS         forget keys first seen more than DAYS "
 	    "days ago\n"
 	    "      --now TIME            take TIME (RFC 3339) as the current time\n"
+	    "      --versions            write new arXiv versions of recorded papers,\n"
+	    "                            marked new_version, instead of dropping them\n"
 	    "  -h, --help                show this help\n"
 	    "  -V, --version             show the version\n", argv0);
 	exit(status);
@@ -341,6 +363,148 @@ json_key(uint32_t tag, const json_t *v)
 	}
 }
 
+/* Titles that many different papers share: never an identity, however
+ * long ("Issue Information - Table of Contents", "Correction to ..."). */
+static int
+generic_title(const char *norm)
+{
+	static const char *const starts[] = {
+		"editorial", "erratum", "errata", "corrigendum", "correction",
+		"retraction", "reply", "response to", "comment on", "comments on",
+		"issue information", "front cover", "back cover", "inside front cover",
+		"inside back cover", "cover image", "cover picture", "cover feature",
+		"table of contents", "contents", "masthead", "front matter",
+		"back matter", "in this issue", "index", "announcement", "obituary",
+		"book review", "preface", "foreword", "acknowledgment",
+		"acknowledgement", "reviewers", "expression of concern", "news",
+		"highlights", "this week", "research highlights", "correspondence",
+		NULL
+	};
+	const char *const *g;
+	size_t n;
+
+	for (g = starts; *g; g++) {
+		n = strlen(*g);
+		if (!strncmp(norm, *g, n) && (norm[n] == ' ' || norm[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/* The text of a string value at p, into out ("" for anything else); a
+ * number's text as it is. 1 if there is a value. */
+static int
+value_at(const struct jsonl *in, json_t **j, struct path *p, struct buf *out)
+{
+	char err[256];
+	const char *v;
+	size_t vn;
+	int r;
+	json_t *x;
+
+	buf_reset(out);
+	r = *j ? -2 : path_scan(p, in->line, in->len, &v, &vn);
+	if (r == -2 && !*j && !(*j = jsonl_parse(in, err, sizeof(err)))) {
+		wlineprintf(in->name, in->lineno, "%s", err);
+		return -1;
+	}
+	if (*j) {
+		x = path_get(p, *j);
+		if (json_is_string(x))
+			buf_put(out, json_string_value(x), json_string_length(x));
+		else if (json_is_integer(x))
+			buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
+		else if (json_is_real(x))
+			put_real(out, json_real_value(x));
+		return x != NULL;
+	}
+	if (r != 0)
+		return 0;
+	if (*v == '"')
+		return jscan_string(v, vn, out) >= 0;
+	if (*v == '-' || (*v >= '0' && *v <= '9'))
+		put_number(out, v, vn);	/* by value: 1, 1.0 and 1e0 agree */
+	return 1;
+}
+
+static void
+paper_key(const char *prefix, const char *v, size_t n, int lower)
+{
+	size_t i, start;
+
+	if (!n)
+		return;
+	key_begin(paper_tag);
+	buf_puts(&kb, prefix);
+	start = kb.len;
+	buf_put(&kb, v, n);
+	for (i = start; lower && i < kb.len; i++)
+		if (kb.s[i] >= 'A' && kb.s[i] <= 'Z')
+			kb.s[i] = (char)(kb.s[i] - 'A' + 'a');
+	key_end();
+}
+
+/* A paper's keys: its id, its DOI, its arXiv id (no version), its PMID and
+ * its title, normalised, unless short or generic. -1 for a bad line. */
+static int
+identity_keys(const struct jsonl *in)
+{
+	json_t *j = NULL;
+	size_t start;
+	int r = 0;
+
+	nrk = 0;
+	has_title = 0;
+	buf_reset(&kb);
+	buf_grow(&kb, 256);
+	buf_reset(&cur.id);
+	buf_reset(&cur.link);
+	cur.preprint = 0;
+	cur.version = 0;
+	if ((r = value_at(in, &j, id_path, &val)) < 0)
+		return -1;
+	paper_key("", val.s, val.len, 0);
+	buf_put(&cur.id, val.s, val.len);
+	if (!strncmp(cur.id.s ? cur.id.s : "", "arxiv:", 6))
+		cur.preprint = 1;
+	if ((r = value_at(in, &j, doi_path, &val)) < 0)
+		return -1;
+	paper_key("doi:", val.s, val.len, 1);
+	if ((r = value_at(in, &j, arxiv_id_path, &val)) < 0)
+		return -1;
+	if (r && val.len) {
+		paper_key("arxiv:", val.s, val.len, 0);
+		cur.preprint = 1;
+	}
+	if ((r = value_at(in, &j, pmid_path, &val)) < 0)
+		return -1;
+	paper_key("pmid:", val.s, val.len, 0);
+	if ((r = value_at(in, &j, title_path, &val)) < 0)
+		return -1;
+	if (val.len) {
+		key_begin(paper_tag);
+		buf_puts(&kb, "title:");
+		start = kb.len;
+		if (title_norm(&kb, val.s, val.len) < MINWORDS || generic_title(kb.s + start)) {
+			kb.len = rk[nrk].off;
+			kb.s[kb.len] = '\0';
+		} else {
+			key_end();
+		}
+	}
+	/* the rest only where it is used: each scan costs */
+	if (mark && cur.preprint && value_at(in, &j, link_path, &cur.link) < 0)
+		return -1;
+	if (versions && cur.preprint) {
+		if ((r = value_at(in, &j, version_path, &val)) < 0)
+			return -1;
+		if (r && val.len)
+			cur.version = strtol(val.s, NULL, 10);
+	}
+	json_decref(j);
+	return 0;
+}
+
 /* The keys of the current line, from its text; jansson only where the
  * scanner cannot answer. -1 for a line that is not a record. */
 static int
@@ -410,6 +574,7 @@ keep_record(const struct jsonl *in, long grp)
 	r->file = curfile;
 	r->next = -1;
 	r->last = (long)nrecs;
+	r->extra = NULL;
 	if (grp >= 0) {
 		recs[recs[grp].last].next = (long)nrecs;
 		recs[grp].last = (long)nrecs;
@@ -443,20 +608,129 @@ worse(long fate, long o)
 	return fate == NEW || o < fate ? o : fate;
 }
 
+/* The index of key j of the current record in the map, in its namespace
+ * or, for a paper's keys, where a version 1 state file kept it. */
+static long
+find_key(size_t j)
+{
+	const char *k = kb.s + rk[j].off;
+	size_t n = rk[j].len;
+	long i = hset_find(&seen.keys, rk[j].tag, k, n);
+
+	if (i >= 0 || !identity)
+		return i;
+	if (n > 6 && !memcmp(k, "title:", 6))
+		return old_title_tag == UINT32_MAX ? -1 :
+		    hset_find(&seen.keys, old_title_tag, k + 6, n - 6);
+	return old_id_tag == UINT32_MAX ? -1 : hset_find(&seen.keys, old_id_tag, k, n);
+}
+
+static void
+put_day(struct buf *b, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char day[16];
+
+	gmtime_r(&tt, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	buf_puts(b, day);
+}
+
+/* "preprint":{...} for a journal article whose preprint key i recorded */
+static char *
+preprint_member(long i)
+{
+	const char *pp = seen_preprint(&seen, (size_t)i), *tab = strchr(pp, '\t');
+	struct buf b = { NULL, 0, 0 };
+
+	buf_puts(&b, "\"" F_PREPRINT "\":{\"id\":");
+	json_put_string(&b, pp, (size_t)(tab - pp));
+	if (tab[1]) {
+		buf_puts(&b, ",\"link\":");
+		json_put_string(&b, tab + 1, strlen(tab + 1));
+	}
+	buf_puts(&b, ",\"first_seen\":\"");
+	put_day(&b, seen.keys.ent[i].val);
+	buf_puts(&b, "\"}");
+	return b.s;
+}
+
+/* "new_version":{...} for an arXiv replacement of a paper key i recorded */
+static char *
+version_member(long i)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	buf_printf(&b, "\"" F_NEW_VERSION "\":{\"version\":%ld,\"first_seen\":\"", cur.version);
+	put_day(&b, seen.keys.ent[i].val);
+	buf_puts(&b, "\"}");
+	return b.s;
+}
+
+/* A record line with members added before its closing brace. */
+static void
+emit_with(const char *s, size_t n, const char *extra)
+{
+	size_t end = n;
+
+	if (!extra) {
+		emit(s, n);
+		return;
+	}
+	while (end > 0 && s[end - 1] != '}')
+		end--;
+	if (!end) {
+		emit(s, n);
+		return;
+	}
+	fwrite(s, 1, end - 1, stdout);
+	if (memchr(s, ':', end))	/* not {} */
+		putchar(',');
+	fputs(extra, stdout);
+	fwrite(s + end - 1, 1, n - end + 1, stdout);
+	putchar('\n');
+	if (ferror(stdout))
+		eprintf("<stdout>: write error:");
+}
+
+/* --mark: a preprint's new keys remember it; a journal article meeting
+ * them (shown as published, or otherwise) makes them forget. */
+static void
+mark_preprint(long i, int added)
+{
+	if (!identity)
+		return;
+	if (added && cur.preprint)
+		seen_set_preprint(&seen, (size_t)i, cur.id.s ? cur.id.s : "", cur.link.s);
+	else if (!added && !cur.preprint)
+		seen_set_preprint(&seen, (size_t)i, NULL, NULL);
+}
+
 static int
 one(const struct jsonl *in)
 {
-	long fate = NEW, grp, i, o;
+	long fate = NEW, grp, i, o, published = -1, seen_idx = -1;
 	const struct rkey *k;
+	char *extra = NULL;
 	size_t j;
 	int added;
 
-	if (record_keys(in))
+	if (identity ? identity_keys(in) : record_keys(in))
 		return 1;
-	for (j = 0; j < nrk && !mark; j++)
-		if ((i = hset_find(&seen.keys, rk[j].tag, kb.s + rk[j].off,
-		    rk[j].len)) >= 0)
-			fate = worse(fate, owner(i));
+	for (j = 0; j < nrk && !mark; j++) {
+		if ((i = find_key(j)) < 0)
+			continue;
+		o = owner(i);
+		/* a journal article whose preprint an earlier day showed */
+		if (o == SEEN_BEFORE && identity && !cur.preprint && seen_preprint(&seen, (size_t)i)) {
+			published = i;
+			continue;
+		}
+		if (o == SEEN_BEFORE)
+			seen_idx = i;
+		fate = worse(fate, o);
+	}
 	if (sim && has_title) {
 		k = &rk[nrk - 1];
 		simidx_set(sim, kb.s + k->off, k->len);
@@ -466,18 +740,29 @@ one(const struct jsonl *in)
 		    simidx_match(sim, &o))
 			fate = worse(fate, o);
 	}
+	if (fate == NEW && published >= 0)
+		extra = preprint_member(published);
+	else if (fate == SEEN_BEFORE && versions && cur.preprint && cur.version > 1 && seen_idx >= 0) {
+		extra = version_member(seen_idx);
+		fate = NEW;
+	}
 	grp = fate;
 	if (fate == NEW && merge) {
 		grp = keep_record(in, -1);
+		recs[grp].extra = extra;
+		extra = NULL;
 	} else if (fate == NEW) {
-		emit(in->line, in->len);
+		emit_with(in->line, in->len, extra);
 		grp = 0;	/* streaming: any group will do */
 	} else if (fate >= 0 && merge) {
 		keep_record(in, fate);
 	}
+	free(extra);
 	for (j = 0; j < nrk; j++) {
-		hset_add(&seen.keys, rk[j].tag, kb.s + rk[j].off, rk[j].len,
+		i = hset_add(&seen.keys, rk[j].tag, kb.s + rk[j].off, rk[j].len,
 		    (int64_t)now, HSET_COPY, &added);
+		if (mark)
+			mark_preprint(i, added);
 		if (added && merge) {
 			if (ngroup == capgroup) {
 				capgroup = capgroup ? capgroup * 2 : 1024;
@@ -672,6 +957,22 @@ finish(json_t *m, json_t *also)
 	}
 }
 
+/* members given as text ("k":v,...) onto the record m */
+static void
+add_extra(json_t *m, const char *extra)
+{
+	struct buf b = { NULL, 0, 0 };
+	json_t *x;
+
+	if (!extra)
+		return;
+	buf_printf(&b, "{%s}", extra);
+	if ((x = json_loads(b.s, 0, NULL)))
+		json_object_update(m, x);
+	json_decref(x);
+	buf_free(&b);
+}
+
 static void
 merge_group(const struct rec *r)
 {
@@ -681,7 +982,8 @@ merge_group(const struct rec *r)
 	const char *line = r->s ? r->s : reread(r);
 
 	if (r->next < 0) {
-		emit(line, r->len);
+		emit_with(line, r->len, r->extra);
+		free(r->extra);
 		return;
 	}
 	if (!(orig = jsonl_load(line, r->len, NULL, 0))) {
@@ -697,6 +999,8 @@ merge_group(const struct rec *r)
 		json_decref(d);
 	}
 	finish(m, also);
+	add_extra(m, r->extra);
+	free(r->extra);
 	if (json_equal(m, orig))
 		emit(line, r->len);
 	else if (jsonl_write(stdout, m))
@@ -704,6 +1008,32 @@ merge_group(const struct rec *r)
 	json_decref(also);
 	json_decref(m);
 	json_decref(orig);
+}
+
+static void
+identity_setup(void)
+{
+	paper_tag = seen_tag(&seen, PAPER_NS, strlen(PAPER_NS));
+	id_path = path_parse("." F_ID, NULL, 0);
+	doi_path = path_parse("." F_DOI, NULL, 0);
+	arxiv_id_path = path_parse("." F_ARXIV "." F_ARXIV_ID, NULL, 0);
+	pmid_path = path_parse("." F_PMID, NULL, 0);
+	link_path = path_parse("." F_LINK, NULL, 0);
+	version_path = path_parse("." F_ARXIV "." F_ARXIV_VERSION, NULL, 0);
+}
+
+/* After loading a version 1 state file: where it kept ids and titles. */
+static void
+old_namespaces(void)
+{
+	size_t i;
+
+	for (i = 0; identity && i < seen.nnames; i++) {
+		if (!strcmp(seen.names[i], ".id"))
+			old_id_tag = (uint32_t)i;
+		else if (!strcmp(seen.names[i], TITLE_NS))
+			old_title_tag = (uint32_t)i;
+	}
 }
 
 static void
@@ -716,6 +1046,7 @@ load_state(void)
 	if (seen_load(&seen, statefile, cutoff, err, sizeof(err)))
 		eprintf("%s", err);
 	nloaded = seen.keys.n;
+	old_namespaces();
 	if (!sim)
 		return;
 	for (i = 0; i < nloaded; i++) {
@@ -747,6 +1078,7 @@ options(int argc, char *argv[])
 		{ "update", no_argument, NULL, OPT_UPDATE },
 		{ "expire", required_argument, NULL, 'e' },
 		{ "now", required_argument, NULL, OPT_NOW },
+		{ "versions", no_argument, NULL, OPT_VERSIONS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -781,6 +1113,7 @@ options(int argc, char *argv[])
 				    "2025-01-16T05:00:00Z", optarg);
 			now_given = 1;
 			break;
+		case OPT_VERSIONS: versions = 1; break;
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'V': printf("dedup %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
 		default: usage(stderr, EXIT_FATAL);
@@ -811,7 +1144,10 @@ main(int argc, char *argv[])
 	setprogname(argv[0]);
 	seen_init(&seen);
 	options(argc, argv);
-	if (!npaths)
+	identity = !npaths && !titles;
+	if (identity)
+		identity_setup();
+	else if (!npaths)
 		add_path("." F_ID);
 	title_path = path_parse(F_TITLE, NULL, 0);
 	title_tag = titles ? seen_tag(&seen, TITLE_NS, strlen(TITLE_NS)) :

@@ -30,6 +30,9 @@ seen_free(struct seen *s)
 	for (i = 0; i < s->nnames; i++)
 		free(s->names[i]);
 	free(s->names);
+	for (i = 0; i < s->npreprint; i++)
+		free(s->preprint[i]);
+	free(s->preprint);
 	hset_free(&s->keys);
 }
 
@@ -44,6 +47,32 @@ seen_tag(struct seen *s, const char *name, size_t n)
 	s->names = erealloc(s->names, (s->nnames + 1) * sizeof(*s->names));
 	s->names[s->nnames] = estrndup(name, n);
 	return (uint32_t)s->nnames++;
+}
+
+void
+seen_set_preprint(struct seen *s, size_t i, const char *id, const char *link)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	if (i >= s->npreprint) {
+		if (!id)
+			return;
+		s->preprint = erealloc(s->preprint, (i + 1) * sizeof(*s->preprint));
+		memset(s->preprint + s->npreprint, 0, (i + 1 - s->npreprint) * sizeof(*s->preprint));
+		s->npreprint = i + 1;
+	}
+	free(s->preprint[i]);
+	s->preprint[i] = NULL;
+	if (id) {
+		buf_printf(&b, "%s\t%s", id, link ? link : "");
+		s->preprint[i] = b.s;
+	}
+}
+
+const char *
+seen_preprint(const struct seen *s, size_t i)
+{
+	return i < s->npreprint ? s->preprint[i] : NULL;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back
@@ -158,9 +187,9 @@ static int
 load_line(struct seen *s, char *p, size_t len, time_t cutoff, uint32_t *tag,
     const char *file, unsigned long lineno, char *err, size_t errlen)
 {
-	char *end = p + len, *t1, *t2;
+	char *end = p + len, *t1, *t2, *t3 = NULL, *t4 = NULL;
 	time_t t;
-	long n, i;
+	long n, i, idn = 0, linkn = 0;
 	int added;
 
 	if (memchr(p, '\0', len)) {
@@ -174,6 +203,19 @@ load_line(struct seen *s, char *p, size_t len, time_t cutoff, uint32_t *tag,
 		snprintf(err, errlen, "%s:%lu: not a state line (want "
 		    "PATH<TAB>KEY<TAB>TIME)" REFUSE, file, lineno);
 		return -1;
+	}
+	/* version 2: the preprint's id and link may follow */
+	if ((t3 = memchr(t2 + 1, '\t', (size_t)(end - t2 - 1)))) {
+		t4 = memchr(t3 + 1, '\t', (size_t)(end - t3 - 1));
+		if (!t4 || t4 == t3 + 1 || (idn = unescape(t3 + 1, (size_t)(t4 - t3 - 1))) <= 0 ||
+		    (linkn = unescape(t4 + 1, (size_t)(end - t4 - 1))) < 0) {
+			snprintf(err, errlen, "%s:%lu: not a state line (want "
+			    "PATH<TAB>KEY<TAB>TIME[<TAB>ID<TAB>LINK])" REFUSE, file, lineno);
+			return -1;
+		}
+		t3[1 + idn] = '\0';
+		t4[1 + linkn] = '\0';
+		end = t3;
 	}
 	if (seen_parse_time(t2 + 1, (size_t)(end - t2 - 1), &t)) {
 		snprintf(err, errlen, "%s:%lu: bad time \"%.*s\" (want "
@@ -195,6 +237,8 @@ load_line(struct seen *s, char *p, size_t len, time_t cutoff, uint32_t *tag,
 	    &added);
 	if (!added && s->keys.ent[i].val > (int64_t)t)
 		s->keys.ent[i].val = (int64_t)t;
+	if (t3 && (added || !seen_preprint(s, (size_t)i)))
+		seen_set_preprint(s, (size_t)i, t3 + 1, t4 + 1);
 	return 0;
 }
 
@@ -245,7 +289,8 @@ seen_load(struct seen *s, const char *file, time_t cutoff,
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
 		if (lineno == 1) {
-			if (strlen(line) != (size_t)n || strcmp(line, STATE_MAGIC)) {
+			if (strlen(line) != (size_t)n || (strcmp(line, STATE_MAGIC) &&
+			    strcmp(line, STATE_MAGIC_V1))) {
 				snprintf(err, errlen, "%s: not a dedup state file "
 				    "(the first line is not \"%s\")" REFUSE, file,
 				    STATE_MAGIC);
@@ -362,7 +407,7 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 {
 	struct buf dir = { 0 }, out = { 0 };
 	const struct hset_ent *e;
-	const char *slash = strrchr(file, '/'), *what = "write";
+	const char *slash = strrchr(file, '/'), *what = "write", *pp, *tab;
 	char when[64];
 	int64_t lastt = INT64_MIN;
 	struct stat st;
@@ -396,6 +441,13 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 		put_escaped(&out, e->s, e->len);
 		buf_putc(&out, '\t');
 		buf_put(&out, when, 20);
+		if ((pp = seen_preprint(s, i))) {
+			tab = strchr(pp, '\t');
+			buf_putc(&out, '\t');
+			put_escaped(&out, pp, (size_t)(tab - pp));
+			buf_putc(&out, '\t');
+			put_escaped(&out, tab + 1, strlen(tab + 1));
+		}
 		buf_putc(&out, '\n');
 		if (out.len >= 1 << 20) {
 			if (write_all(fd, out.s, out.len))

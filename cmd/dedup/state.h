@@ -2,13 +2,17 @@
  * seen, each with the time it was first seen, read whole and replaced
  * atomically under a lock.
  *
- *	# feedpipe dedup state v1
- *	.id<TAB>arxiv:2501.08341<TAB>2025-01-16T05:00:00Z
+ *	# feedpipe dedup state v2
+ *	~paper<TAB>arxiv:2501.08341<TAB>2025-01-16T05:00:00Z<TAB>arxiv:2501.08341<TAB>https://arxiv.org/abs/2501.08341
+ *	.id<TAB>url:https://example.org/a<TAB>2025-01-16T05:00:00Z
  *
- * After the header, one key a line: the namespace it belongs to (the field
- * path it came from, in canonical form, or ~title), its value with \ tab
- * newline and CR written \\ \t \n \r, and when it was first seen (RFC 3339,
- * UTC, to the second). Library code: errors come back as messages. */
+ * After the header, one key a line: the namespace it belongs to (~paper for
+ * a paper's identity, else the field path it came from, in canonical form,
+ * or ~title), its value with \ tab newline and CR written \\ \t \n \r, and
+ * when it was first seen (RFC 3339, UTC, to the second). A key of a
+ * preprint not yet seen published has two more fields: the preprint's id
+ * and link. Version 1 files (no such fields) are read as well. Library
+ * code: errors come back as messages. */
 #ifndef FEEDPIPE_STATE_H
 #define FEEDPIPE_STATE_H
 
@@ -18,13 +22,21 @@
 
 #include "hashset.h"
 
-#define STATE_MAGIC "# feedpipe dedup state v1"
+#define STATE_MAGIC "# feedpipe dedup state v2"
+#define STATE_MAGIC_V1 "# feedpipe dedup state v1"
 
 struct seen {
 	struct hset keys;	/* (tag, value) -> first-seen time */
 	char **names;		/* tag -> namespace */
 	size_t nnames;
+	char **preprint;	/* key index -> "ID<TAB>LINK" of its preprint, or NULL */
+	size_t npreprint;	/* entries of preprint (the rest are NULL) */
 };
+
+/* Key i belongs to the preprint id, link; NULL id: to none (any more). */
+void seen_set_preprint(struct seen *s, size_t i, const char *id, const char *link);
+/* "ID<TAB>LINK" of the preprint of key i, or NULL. */
+const char *seen_preprint(const struct seen *s, size_t i);
 
 void seen_init(struct seen *s);
 void seen_free(struct seen *s);
