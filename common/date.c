@@ -90,7 +90,7 @@ static int mdays(long long y, int m)
 }
 
 /* Howard Hinnant's days_from_civil: proleptic Gregorian, day 0 = 1970-01-01. */
-static long long days_from_civil(long long y, int m, int d)
+long long date_days(long long y, int m, int d)
 {
 	long long era, yoe, doy, doe;
 
@@ -428,11 +428,11 @@ static int finish(struct date *d, time_t *out)
 		return -1;
 	/* A numeric offset is more precise than a name: "GMT+0100", "-0500 EST". */
 	off = d->hasnum ? d->numoff : d->hasname ? d->nameoff : 0;
-	t = days_from_civil(d->year, d->mon, d->day) * 86400 +
+	t = date_days(d->year, d->mon, d->day) * 86400 +
 	    d->hour * 3600LL + d->min * 60LL + d->sec - off * 60LL;
 	/* RFC 3339 has four-digit years: 0000-01-01 to 9999-12-31, in UTC */
-	if (t < days_from_civil(0, 1, 1) * 86400 ||
-	    t >= days_from_civil(10000, 1, 1) * 86400 || (long long)(time_t)t != t)
+	if (t < date_days(0, 1, 1) * 86400 ||
+	    t >= date_days(10000, 1, 1) * 86400 || (long long)(time_t)t != t)
 		return -1;
 	*out = (time_t)t;
 	return 0;

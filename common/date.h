@@ -19,6 +19,10 @@
  */
 int date_parse(const char *s, time_t *out);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12);
+ * no time zone, no locale, no libc call. */
+long long date_days(long long y, int m, int d);
+
 /* Write t as RFC 3339 UTC, "2025-01-16T05:00:00Z", into out[DATE_BUFSZ];
  * a t outside the years 0000..9999 is clamped to their ends. */
 void date_format(time_t t, char *out);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "date.h"
 #include "state.h"
 #include "util.h"
 
@@ -75,39 +76,6 @@ seen_preprint(const struct seen *s, size_t i)
 	return i < s->npreprint ? s->preprint[i] : NULL;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back
- * (H. Hinnant's algorithms): no time zone, no locale, no libc calls. */
-static long long
-days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-static void
-civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
-{
-	long long era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (long long)yoe + era * 400 + (*m <= 2);
-}
-
 static int
 num(const char *p, int n, unsigned *v)
 {
@@ -135,26 +103,8 @@ seen_parse_time(const char *p, size_t n, time_t *t)
 	    mi > 59 || s > 60 || (mo == 2 && d == 29 &&
 	    (y % 4 || (y % 100 == 0 && y % 400))))
 		return -1;
-	*t = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s);
+	*t = (time_t)(date_days(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + s);
 	return 0;
-}
-
-static void
-format_time(time_t t, char *out)
-{
-	long long days = (long long)t / 86400, secs = (long long)t % 86400, y;
-	unsigned m, d;
-
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)	/* cannot be written as the format wants */
-		y = y < 0 ? 0 : 9999;
-	snprintf(out, 64, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y, m, d,
-	    (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
-	    (unsigned)(secs % 60));
 }
 
 /* Undo \\ \t \n \r in place; the new length, or -1. */
@@ -433,7 +383,7 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 		if (e->val < (int64_t)cutoff)
 			continue;
 		if (e->val != lastt) {
-			format_time((time_t)e->val, when);
+			date_format((time_t)e->val, when);
 			lastt = e->val;
 		}
 		buf_puts(&out, s->names[e->tag]);
