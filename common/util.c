@@ -108,6 +108,38 @@ FILE *open_input(const char *path)
 	return fopen(path, "r");
 }
 
+char *slurp(const char *path, size_t *len)
+{
+	char chunk[65536], *s = NULL;
+	size_t n = 0, cap = 0, k;
+	FILE *fp = open_input(path);
+	int err;
+
+	if (!fp)
+		return NULL;
+	while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+		if (n + k + 1 > cap) {
+			cap = (n + k + 1) * 2;
+			s = erealloc(s, cap);
+		}
+		memcpy(s + n, chunk, k);
+		n += k;
+	}
+	err = ferror(fp) ? errno : 0;
+	if (fp != stdin)
+		fclose(fp);
+	if (err) {
+		free(s);
+		errno = err;
+		return NULL;
+	}
+	if (!s)
+		s = emalloc(1);
+	s[n] = '\0';
+	*len = n;
+	return s;
+}
+
 const char *input_name(const char *path)
 {
 	return strcmp(path, "-") == 0 ? "<stdin>" : path;

@@ -47,6 +47,9 @@ void util_wipe(void *p, size_t n);
 
 /* Open a named input; "-" is stdin. Returns NULL (errno set) on failure. */
 FILE *open_input(const char *path);
+/* The whole of a named input ("-" is stdin), NUL-terminated, its length in
+ * *len; NULL (errno set) if it cannot be opened or read. */
+char *slurp(const char *path, size_t *len);
 /* Display name of an input: "<stdin>" for "-". */
 const char *input_name(const char *path);
 

@@ -115,26 +115,6 @@ usage(FILE *fp, int status)
 
 /* ---- reading the options' arguments ---- */
 
-static char *
-slurp(const char *path, size_t *n)
-{
-	struct buf b = { NULL, 0, 0 };
-	char chunk[65536];
-	size_t k;
-	FILE *fp;
-
-	if (!(fp = open_input(path)))
-		eprintf("%s:", path);
-	while ((k = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_put(&b, chunk, k);
-	if (ferror(fp))
-		eprintf("%s: read error:", path);
-	if (fp != stdin)
-		fclose(fp);
-	*n = b.len;
-	return b.s ? b.s : estrdup("");
-}
-
 static void
 add_rules(const char *name, const char *text, size_t n)
 {
@@ -975,7 +955,8 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			text = slurp(optarg, &n);
+			if (!(text = slurp(optarg, &n)))
+				eprintf("%s:", optarg);
 			add_rules(optarg, text, n);
 			free(text);
 			break;

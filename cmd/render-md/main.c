@@ -122,28 +122,6 @@ builtin(const char *name)
 	return NULL;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	struct buf b = { NULL, 0, 0 };
-	char chunk[8192];
-	size_t k;
-	FILE *fp = fopen(path, "r");
-
-	if (!fp)
-		return NULL;
-	while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		buf_put(&b, chunk, k);
-	if (ferror(fp)) {
-		fclose(fp);
-		buf_free(&b);
-		return NULL;
-	}
-	fclose(fp);
-	*len = b.len;
-	return b.s ? b.s : estrdup("");
-}
-
 /* Partials: NAME.mustache beside the template, else a built-in one. */
 static char *
 load_partial(void *arg, const char *name, size_t *len, const char **path)
@@ -736,17 +714,6 @@ split_order(const char *s)
 
 /* ---- --format html and mail ---- */
 
-static char *
-read_input(const char *path, size_t *len)
-{
-	char *s;
-
-	if (strcmp(path, "-"))
-		return slurp(path, len);
-	s = slurp("/dev/stdin", len);
-	return s;
-}
-
 static const char *
 heading_of(json_t *root)
 {
@@ -762,7 +729,7 @@ write_formatted(const char *text, size_t n, const char *pagetitle)
 	struct buf html = { NULL, 0, 0 }, heading = { NULL, 0, 0 };
 	char *head = NULL;
 
-	if (headfile && !(head = read_input(headfile, &pg.headlen)))
+	if (headfile && !(head = slurp(headfile, &pg.headlen)))
 		eprintf("%s:", headfile);
 	pg.head = head;
 	page_html(&html, text, n, &pg);
@@ -791,7 +758,7 @@ convert_markdown(const char *path)
 	size_t n;
 	char *text;
 
-	if (!(text = read_input(path, &n)))
+	if (!(text = slurp(path, &n)))
 		eprintf("%s:", path);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	write_formatted(text, n, title);
