@@ -642,3 +642,23 @@ const char *text_memfind(const char *s, size_t n, const char *needle)
 	}
 	return NULL;
 }
+
+/* Latin letters that NFKD leaves alone although readers take them as
+ * accented: what they fold to, so that classify's words and dedup's titles
+ * fold them alike. */
+const char *
+text_fold_latin(int32_t cp)
+{
+	switch (cp) {
+	case 0xf8: return "o";		/* ø */
+	case 0x142: return "l";		/* ł */
+	case 0x111: case 0xf0: return "d";	/* đ ð */
+	case 0x127: return "h";		/* ħ */
+	case 0x131: return "i";		/* ı */
+	case 0x167: return "t";		/* ŧ */
+	case 0xe6: return "ae";		/* æ */
+	case 0x153: return "oe";	/* œ */
+	case 0xfe: return "th";		/* þ */
+	}
+	return NULL;
+}

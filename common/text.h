@@ -59,6 +59,10 @@ void text_tex_accents(struct buf *out, const char *s, size_t n);
 #define SWAR_HAS(w, c) SWAR_LESS((w) ^ (SWAR_ONES * (c)), 1)
 
 /* ASCII helpers that ignore the locale. */
+/* What a Latin letter that NFKD leaves alone (ø ł đ æ ...) folds to, lower
+ * case ASCII; NULL for any other code point. */
+const char *text_fold_latin(int32_t cp);
+
 int ascii_casecmp(const char *a, const char *b);
 int ascii_ncasecmp(const char *a, const char *b, size_t n);
 const char *ascii_casestr(const char *hay, const char *needle);

@@ -94,3 +94,14 @@ day1() {
 	[ "$status" -eq 2 ]
 	[ "$err" = "dedup: $TMP/s:2: not a state line (want PATH<TAB>KEY<TAB>TIME[<TAB>ID<TAB>LINK]); refusing to read or overwrite it" ]
 }
+
+@test "titles fold ø, ł, æ as classify's words do: 'Søren' and 'Soren' are one title" {
+	printf '%s\n' \
+		'{"id":"a","title":"Søren Kierkegaard and the ethics of Łódź encyclopædias"}' \
+		'{"id":"b","title":"Soren Kierkegaard and the Ethics of Lodz Encyclopaedias"}' > "$TMP/in"
+	run2 dedup "$TMP/in"
+	[ "$(jq -r .id "$TMP/out")" = "a" ]
+	# classify folds them alike: one rule term matches both
+	run2 classify -e 'k: soren lodz encyclopaedias' "$TMP/in"
+	[ "$(jq -r '.tags // [] | join(",")' "$TMP/out" | tr '\n' ' ')" = "k k " ]
+}

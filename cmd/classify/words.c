@@ -35,25 +35,6 @@ static unsigned char gap[128];
 static struct slot *cache;
 static struct buf tex, one;
 
-/* Latin letters that NFKD leaves alone although readers take them as
- * accented: what they fold to. */
-static const char *
-latin(int32_t cp)
-{
-	switch (cp) {
-	case 0xf8: return "o";		/* ø */
-	case 0x142: return "l";		/* ł */
-	case 0x111: case 0xf0: return "d";	/* đ ð */
-	case 0x127: return "h";		/* ħ */
-	case 0x131: return "i";		/* ı */
-	case 0x167: return "t";		/* ŧ */
-	case 0xe6: return "ae";		/* æ */
-	case 0x153: return "oe";	/* œ */
-	case 0xfe: return "th";		/* þ */
-	}
-	return NULL;
-}
-
 /* The folded form of one code point into out: letters and digits as
  * UTF-8, ' ' for anything else. */
 static void
@@ -72,7 +53,7 @@ fold_cp(struct buf *out, int32_t cp)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if ((l = latin(d[i]))) {
+		if ((l = text_fold_latin(d[i]))) {
 			buf_puts(out, l);
 			continue;
 		}

@@ -110,7 +110,7 @@ title_norm(struct buf *out, const char *s, size_t n)
 	utf8proc_category_t cat;
 	size_t words = 0;
 	int sep = 0;
-	const char *p = s;
+	const char *p = s, *l;
 
 	if (memchr(s, '\\', n)) {
 		text_tex_accents(&t1, s, n);
@@ -150,7 +150,10 @@ title_norm(struct buf *out, const char *s, size_t n)
 			words++;
 			sep = 0;
 		}
-		utf8_put(out, (uint32_t)cps[i]);
+		if ((l = text_fold_latin(cps[i])))
+			buf_puts(out, l);	/* ø as o, as classify folds it */
+		else
+			utf8_put(out, (uint32_t)cps[i]);
 	}
 	buf_free(&t1);
 	buf_free(&t2);
