@@ -766,8 +766,8 @@ convert_markdown(const char *path)
 	return fshut(stdout, "<stdout>") ? EXIT_FATAL : EXIT_OK;
 }
 
-int
-main(int argc, char *argv[])
+static void
+options(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "layout", required_argument, NULL, 'l' },
@@ -789,20 +789,9 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const defaults[] = { ".arxiv.primary", ".feed.name", ".feed.title" };
-	static char outbuf[1 << 16], dash[] = "-", *stdin_only[] = { dash };
-	struct mst_sink sink = { sink_text, sink_value, &md };
-	struct mst_lazy lazy;
-	struct uses uses = { 0, 0, 0 };
-	struct mst_lib *lib;
-	struct mst *tpl;
-	json_t *root, *records, *rec;
-	const char *src, *tplname, *slash;
-	char err[512], *dir = NULL, *filesrc = NULL, *mdtext = NULL;
-	size_t srclen, i, mdlen = 0;
-	FILE *mdout = NULL;
-	int c, status;
+	char err[512];
+	int c;
 
-	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "l:t:g:o:af:T:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l': layout = optarg; break;
@@ -825,7 +814,7 @@ main(int argc, char *argv[])
 		case OPT_FROM: mail.from = optarg; break;
 		case OPT_TO: mail.to = optarg; break;
 		case 'h': usage(stdout, EXIT_OK); break;
-		case 'V': printf("render-md %s\n", FEEDPIPE_VERSION); return EXIT_OK;
+		case 'V': printf("render-md %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
 		default: usage(stderr, EXIT_FATAL);
 		}
 	}
@@ -837,30 +826,56 @@ main(int argc, char *argv[])
 		eprintf("--markdown: only with --format html or mail");
 	if (mdfile && (optind < argc || tplfile || dumpview))
 		eprintf("--markdown: no records, template or --view with it");
-	if (mdfile)
-		return convert_markdown(mdfile);
 	if (!ngroupby)
 		for (; ngroupby < sizeof defaults / sizeof *defaults; ngroupby++)
 			groupby[ngroupby] = path_parse(defaults[ngroupby], NULL, 0);
+}
 
+/* The template: a built-in layout or the user's file, compiled, its
+ * partials from beside it. */
+struct template {
+	struct mst_lib *lib;
+	struct mst *tpl;
+	const char *name;
+	char *src, *dir;	/* the file's text and directory, if a file */
+};
+
+static void
+load_template(struct template *t)
+{
+	const char *src, *slash;
+	char err[512];
+	size_t len;
+
+	t->src = t->dir = NULL;
 	if (tplfile) {
-		if (!(filesrc = slurp(tplfile, &srclen)))
+		if (!(t->src = slurp(tplfile, &len)))
 			eprintf("%s:", tplfile);
-		src = filesrc;
-		tplname = tplfile;
+		src = t->src;
+		t->name = tplfile;
 		slash = strrchr(tplfile, '/');
-		dir = slash ? estrndup(tplfile, (size_t)(slash - tplfile) + 1) : estrdup("");
+		t->dir = slash ? estrndup(tplfile, (size_t)(slash - tplfile) + 1) : estrdup("");
 	} else {
 		if (strcmp(layout, "toc") && strcmp(layout, "list"))
 			eprintf("--layout %s: unknown (toc or list)", layout);
 		src = builtin(layout);
-		srclen = strlen(src);
-		tplname = layout;
+		len = strlen(src);
+		t->name = layout;
 	}
-	lib = mst_lib_new(load_partial, dir);
-	if (!(tpl = mst_compile(src, srclen, tplname, NULL, err, sizeof err)))
+	t->lib = mst_lib_new(load_partial, t->dir);
+	if (!(t->tpl = mst_compile(src, len, t->name, NULL, err, sizeof err)))
 		eprintf("%s", err);
-	if (mst_walk(lib, tpl, visit, &uses, err, sizeof err))
+}
+
+/* What the template uses decides what is read and kept of each record. */
+static void
+plan_reading(struct template *t)
+{
+	struct uses uses = { 0, 0, 0 };
+	char err[512];
+	size_t i;
+
+	if (mst_walk(t->lib, t->tpl, visit, &uses, err, sizeof err))
 		eprintf("%s", err);
 	if (dumpview)
 		need.all = want_groups = want_authors = want_authors_text = 1;
@@ -869,21 +884,15 @@ main(int argc, char *argv[])
 	/* a stub's group is found on the first reading, the others' on the view */
 	for (i = 0; want_groups && i < ngroupby; i++)
 		need_path(streaming || dumpview ? &need : &gneed, groupby[i]);
+}
 
-	inputs = optind < argc ? argv + optind : stdin_only;
-	ninputs = optind < argc ? argc - optind : 1;
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	if (strcmp(format, "md") && !dumpview) {
-		if (!(mdout = open_memstream(&mdtext, &mdlen)))
-			eprintf("open_memstream:");
-	}
-	md_init(&md, mdout ? mdout : stdout);
-	groupmap = json_object();
-	groups = json_array();
-	anchors = json_object();
-	anchorbase = json_object();
+/* The view's top: the options, and the records (read now, or as the
+ * template asks for them when it can be streamed). */
+static json_t *
+root_view(struct mst_lazy *lazy)
+{
+	json_t *root = json_object(), *records, *rec;
 
-	root = json_object();
 	if (autolink)
 		json_object_set_new_nocheck(root, "autolink", json_true());
 	if (title && json_object_set_new(root, "title", json_string(title)))
@@ -898,13 +907,13 @@ main(int argc, char *argv[])
 			buf_puts(&tmp, title ? title : date);
 		json_object_set_new(root, "heading", json_string(tmp.s));
 	}
-	memset(&lazy, 0, sizeof lazy);
+	memset(lazy, 0, sizeof *lazy);
 	if (!dumpview)
-		lazy.expand = expand;
+		lazy->expand = expand;
 	if (streaming) {
-		lazy.lazy = json_array();
-		lazy.next = next_record;
-		json_object_set_nocheck(root, "records", lazy.lazy);
+		lazy->lazy = json_array();
+		lazy->next = next_record;
+		json_object_set_nocheck(root, "records", lazy->lazy);
 	} else {
 		records = json_array();
 		while ((rec = next_record(NULL)))
@@ -914,11 +923,77 @@ main(int argc, char *argv[])
 		if (want_groups)
 			finish_groups(root);
 	}
+	return root;
+}
+
+/* Everything the run allocated, so that leak checkers see none. */
+static void
+free_all(struct template *t)
+{
+	size_t i;
+
+	json_decref(groupmap);
+	json_decref(groups);
+	json_decref(anchors);
+	json_decref(anchorbase);
+	mst_free(t->tpl);
+	mst_lib_free(t->lib);
+	md_free(&md);
+	buf_free(&tmp);
+	buf_free(&pathbuf);
+	jsonl_free(&rd);
+	for (i = 0; i < ngroupby; i++)
+		path_free(groupby[i]);
+	free_fields(&need);
+	free_fields(&gneed);
+	for (i = 0; i < nblocks; i++)
+		free(blocks[i]);
+	free(blocks);
+	free(kept);
+	for (i = 0; i < norder; i++)
+		free(order[i]);
+	free(order);
+	free(t->src);
+	free(t->dir);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char outbuf[1 << 16], dash[] = "-", *stdin_only[] = { dash };
+	struct mst_sink sink = { sink_text, sink_value, &md };
+	struct mst_lazy lazy;
+	struct template t;
+	json_t *root;
+	char err[512], *mdtext = NULL;
+	size_t mdlen = 0;
+	FILE *mdout = NULL;
+	int status;
+
+	setprogname(argv[0]);
+	options(argc, argv);
+	if (mdfile)
+		return convert_markdown(mdfile);
+	load_template(&t);
+	plan_reading(&t);
+
+	inputs = optind < argc ? argv + optind : stdin_only;
+	ninputs = optind < argc ? argc - optind : 1;
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	/* html and mail: the Markdown is made first, then converted */
+	if (strcmp(format, "md") && !dumpview && !(mdout = open_memstream(&mdtext, &mdlen)))
+		eprintf("open_memstream:");
+	md_init(&md, mdout ? mdout : stdout);
+	groupmap = json_object();
+	groups = json_array();
+	anchors = json_object();
+	anchorbase = json_object();
+	root = root_view(&lazy);
 	if (dumpview) {
 		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
 			putchar('\n');
-	} else if (mst_render(lib, tpl, root, &sink, &lazy,
-	    warn, (void *)tplname, err, sizeof err)) {
+	} else if (mst_render(t.lib, t.tpl, root, &sink, &lazy,
+	    warn, (void *)t.name, err, sizeof err)) {
 		eprintf("%s", err);
 	}
 	status = md_flush(&md) ? EXIT_FATAL : EXIT_OK;
@@ -935,32 +1010,9 @@ main(int argc, char *argv[])
 		errno = md.error;
 		weprintf("<stdout>: write error:");
 	}
-
 	json_decref(lazy.lazy);
 	json_decref(root);
-	json_decref(groupmap);
-	json_decref(groups);
-	json_decref(anchors);
-	json_decref(anchorbase);
-	mst_free(tpl);
-	mst_lib_free(lib);
-	md_free(&md);
-	buf_free(&tmp);
-	buf_free(&pathbuf);
-	jsonl_free(&rd);
-	for (i = 0; i < ngroupby; i++)
-		path_free(groupby[i]);
-	free_fields(&need);
-	free_fields(&gneed);
-	for (i = 0; i < nblocks; i++)
-		free(blocks[i]);
-	free(blocks);
-	free(kept);
-	for (i = 0; i < norder; i++)
-		free(order[i]);
-	free(order);
-	free(filesrc);
-	free(dir);
+	free_all(&t);
 	if (status)
 		return status;
 	return bad ? EXIT_BADINPUT : EXIT_OK;
