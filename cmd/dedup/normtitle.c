@@ -159,3 +159,31 @@ title_norm(struct buf *out, const char *s, size_t n)
 	buf_free(&t2);
 	return words;
 }
+
+/* Titles that many different papers share: never an identity, however
+ * long ("Issue Information - Table of Contents", "Correction to ..."). */
+int
+title_generic(const char *norm)
+{
+	static const char *const starts[] = {
+		"editorial", "erratum", "errata", "corrigendum", "correction",
+		"retraction", "reply", "response to", "comment on", "comments on",
+		"issue information", "front cover", "back cover", "inside front cover",
+		"inside back cover", "cover image", "cover picture", "cover feature",
+		"table of contents", "contents", "masthead", "front matter",
+		"back matter", "in this issue", "index", "announcement", "obituary",
+		"book review", "preface", "foreword", "acknowledgment",
+		"acknowledgement", "reviewers", "expression of concern", "news",
+		"highlights", "this week", "research highlights", "correspondence",
+		NULL
+	};
+	const char *const *g;
+	size_t n;
+
+	for (g = starts; *g; g++) {
+		n = strlen(*g);
+		if (!strncmp(norm, *g, n) && (norm[n] == ' ' || norm[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}

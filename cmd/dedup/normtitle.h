@@ -24,4 +24,9 @@
  */
 size_t title_norm(struct buf *out, const char *s, size_t n);
 
+/* Whether a normalised title begins like one that many different papers
+ * share ("editorial", "issue information", "correction to ..."): never a
+ * paper's identity, however long. */
+int title_generic(const char *norm);
+
 #endif
