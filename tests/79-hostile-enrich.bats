@@ -205,7 +205,7 @@ enrich: $TMP/in:4: w: usage.total_tokens is not a count from 0 to 100000000: ign
 	[ "$status" -eq 0 ]
 	[ -z "$err" ]
 	[ ! -e "$TMP/victim1" ]
-	[ "$(grep -c $'^.id\t' "$TMP/seen.tsv")" -eq 2 ]
+	[ "$(grep -c $'^~paper\t[ab]\t' "$TMP/seen.tsv")" -eq 2 ]
 	run2 sh -c 'ln -s "$1/victim2" "$1/model.tmp.$$"; exec classify --train "$1/model" --labels .tag "$1/in"' sh "$TMP"
 	[ "$status" -eq 0 ]
 	[ ! -e "$TMP/victim2" ]
