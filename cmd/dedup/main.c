@@ -15,6 +15,7 @@
 #include "jscan.h"
 #include "jsonl.h"
 #include "jsonw.h"
+#include "jwalk.h"
 #include "merge.h"
 #include "normtitle.h"
 #include "path.h"
@@ -364,10 +365,38 @@ json_key(uint32_t tag, const json_t *v)
 	}
 }
 
-/* The text of a string value at p, into out ("" for anything else); a
- * number's text as it is. 1 if there is a value. */
+/* The members of the current line, once jscan has checked it, so that
+ * each field is found without scanning the line again; and of its arxiv
+ * object. */
+static struct jwalk_member *top, *sub;
+static size_t ntop, captop, nsub, capsub;
+static int members_ready;
+
+/* The raw value at .k1 or .k1.k2 from the members: 0, or -1 if absent. */
 static int
-value_at(const struct jsonl *in, json_t **j, struct path *p, struct buf *out)
+member(const char *k1, const char *k2, const char **v, size_t *vn)
+{
+	const struct jwalk_member *m = jwalk_find(top, ntop, k1, strlen(k1));
+
+	if (m && k2) {
+		if (*m->val != '{')
+			return -1;
+		nsub = jwalk_members(m->val, m->vlen, &sub, &capsub);
+		m = jwalk_find(sub, nsub, k2, strlen(k2));
+	}
+	if (!m)
+		return -1;
+	*v = m->val;
+	*vn = m->vlen;
+	return 0;
+}
+
+/* The text of a string value at p (.k1 or .k1.k2), into out ("" for
+ * anything else); a number by value. 1 if there is a value, 0 if not, -1
+ * for a line that is no record (said). */
+static int
+value_at(const struct jsonl *in, json_t **j, struct path *p,
+    const char *k1, const char *k2, struct buf *out)
 {
 	char err[256];
 	const char *v;
@@ -376,7 +405,15 @@ value_at(const struct jsonl *in, json_t **j, struct path *p, struct buf *out)
 	json_t *x;
 
 	buf_reset(out);
-	r = *j ? -2 : path_scan(p, in->line, in->len, &v, &vn);
+	if (*j)
+		r = -2;
+	else if (members_ready)
+		r = member(k1, k2, &v, &vn);
+	else if ((r = path_scan(p, in->line, in->len, &v, &vn)) != -2) {
+		/* the whole line is checked now: one walk finds the rest */
+		ntop = jwalk_members(in->line, in->len, &top, &captop);
+		members_ready = 1;
+	}
 	if (r == -2 && !*j && !(*j = jsonl_parse(in, err, sizeof(err)))) {
 		wlineprintf(in->name, in->lineno, "%s", err);
 		return -1;
@@ -434,25 +471,26 @@ identity_keys(const struct jsonl *in)
 	buf_reset(&cur.link);
 	cur.preprint = 0;
 	cur.version = 0;
-	if ((r = value_at(in, &j, id_path, &val)) < 0)
+	members_ready = 0;
+	if ((r = value_at(in, &j, id_path, F_ID, NULL, &val)) < 0)
 		return -1;
 	paper_key("", val.s, val.len, 0);
 	buf_put(&cur.id, val.s, val.len);
 	if (!strncmp(cur.id.s ? cur.id.s : "", "arxiv:", 6))
 		cur.preprint = 1;
-	if ((r = value_at(in, &j, doi_path, &val)) < 0)
+	if ((r = value_at(in, &j, doi_path, F_DOI, NULL, &val)) < 0)
 		return -1;
 	paper_key("doi:", val.s, val.len, 1);
-	if ((r = value_at(in, &j, arxiv_id_path, &val)) < 0)
+	if ((r = value_at(in, &j, arxiv_id_path, F_ARXIV, F_ARXIV_ID, &val)) < 0)
 		return -1;
 	if (r && val.len) {
 		paper_key("arxiv:", val.s, val.len, 0);
 		cur.preprint = 1;
 	}
-	if ((r = value_at(in, &j, pmid_path, &val)) < 0)
+	if ((r = value_at(in, &j, pmid_path, F_PMID, NULL, &val)) < 0)
 		return -1;
 	paper_key("pmid:", val.s, val.len, 0);
-	if ((r = value_at(in, &j, title_path, &val)) < 0)
+	if ((r = value_at(in, &j, title_path, F_TITLE, NULL, &val)) < 0)
 		return -1;
 	if (val.len) {
 		key_begin(paper_tag);
@@ -466,10 +504,10 @@ identity_keys(const struct jsonl *in)
 		}
 	}
 	/* the rest only where it is used: each scan costs */
-	if (mark && cur.preprint && value_at(in, &j, link_path, &cur.link) < 0)
+	if (mark && cur.preprint && value_at(in, &j, link_path, F_LINK, NULL, &cur.link) < 0)
 		return -1;
 	if (versions && cur.preprint) {
-		if ((r = value_at(in, &j, version_path, &val)) < 0)
+		if ((r = value_at(in, &j, version_path, F_ARXIV, F_ARXIV_VERSION, &val)) < 0)
 			return -1;
 		if (r && val.len)
 			cur.version = strtol(val.s, NULL, 10);
