@@ -7,10 +7,7 @@ load helper
 setup() {
 	command -v curl >/dev/null || skip "curl not installed"
 	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/feedpipe.XXXXXX")
-	python3 "$TOP/tests/feedserver.py" > "$TMP/port" &
-	SERVER=$!
-	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-	PORT=$(cat "$TMP/port")
+	start_server feedserver.py
 	BASE="http://127.0.0.1:$PORT"
 	export FETCH_RETRY_DELAY=1 FETCH_TIMEOUT=10
 }

@@ -10,10 +10,8 @@ setup() {
 	for p in feed2jsonl dedup classify render-md; do [ -x "$TOP/$p" ] || skip "$p not built"; done
 	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/feedpipe.XXXXXX")
 	mkdir "$TMP/srv"
-	python3 "$TOP/tests/feedserver.py" "$TMP/srv" > "$TMP/port" &
-	SERVER=$!
-	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-	BASE="http://127.0.0.1:$(cat "$TMP/port")"
+	start_server feedserver.py "$TMP/srv"
+	BASE="http://127.0.0.1:$PORT"
 	cp -r "$TOP/examples" "$TMP/daily"
 	D=$TMP/daily
 	rm -rf "$D/out" "$D/cache" "$D/work" "$D/state" "$D/records" "$D/reports" "$D/digests"

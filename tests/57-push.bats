@@ -12,10 +12,8 @@ setup() {
 	command -v curl >/dev/null || skip "curl not installed"
 	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/feedpipe.XXXXXX")
 	mkdir "$TMP/posts"
-	python3 "$TOP/tests/hookserver.py" "$TMP/posts" > "$TMP/port" &
-	SERVER=$!
-	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-	BASE="http://127.0.0.1:$(cat "$TMP/port")"
+	start_server hookserver.py "$TMP/posts"
+	BASE="http://127.0.0.1:$PORT"
 	# curl as the recipes run it, its arguments recorded
 	mkdir "$TMP/bin"
 	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> "%s/curl-args"\nexec %s "$@"\n' "$TMP" "$(command -v curl)" > "$TMP/bin/curl"

@@ -121,10 +121,8 @@ no_temp_files() {
 @test "enrich with its cache on a full disk: said once, no entry cut, records all answered" {
 	small_disk 64
 	fill_disk_but 0
-	python3 "$TOP/tests/llmserver.py" > "$TMP/port" &
-	SERVER=$!
-	for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-	export FEEDPIPE_API_BASE="http://127.0.0.1:$(cat "$TMP/port")/v1" FEEDPIPE_MODEL=test-model
+	start_server llmserver.py
+	export FEEDPIPE_API_BASE="http://127.0.0.1:$PORT/v1" FEEDPIPE_MODEL=test-model
 	unset FEEDPIPE_API_KEY OPENAI_API_KEY
 	keys 5 p > "$TMP/in.jsonl"
 	run2 enrich --cache "$DISK/cache" "$TMP/in.jsonl"

@@ -21,10 +21,8 @@ teardown() {
 
 # tests/llmserver.py on 127.0.0.1, as in 60-enrich.bats
 serve() {
-	python3 "$TOP/tests/llmserver.py" > "$TMP/port" &
-	SERVER=$!
-	for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-	export FEEDPIPE_API_BASE="http://127.0.0.1:$(cat "$TMP/port")/v1"
+	start_server llmserver.py
+	export FEEDPIPE_API_BASE="http://127.0.0.1:$PORT/v1"
 	export FEEDPIPE_MODEL=test-model XDG_CACHE_HOME="$TMP/xdg"
 }
 

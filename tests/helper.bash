@@ -61,3 +61,14 @@ tags_of() {
 	got=$(printf '%s\n' "$out" | jq -r 'select(.tags) | "\(.id)=\(.tags | join(","))"' | tr '\n' ' ')
 	got=${got% }
 }
+
+# start_server SCRIPT [ARG...]: tests/SCRIPT (a server on 127.0.0.1) in the
+# background as $SERVER, once it has said its port, in $PORT
+start_server() {
+	local script=$1
+	shift
+	python3 "$TOP/tests/$script" "$@" > "$TMP/port" &
+	SERVER=$!
+	for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+	PORT=$(cat "$TMP/port")
+}
