@@ -28,6 +28,7 @@ COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/html
 	common/normtitle.c common/simidx.c common/state.c common/mustache.c \
 	common/mdescape.c common/jbuild.c common/words.c common/aho.c common/jwalk.c \
 	common/rules.c common/stem.c common/nbayes.c common/llm.c common/cache.c common/scripts.c $(COMMON_EXTRA)
+COMMON_SRC += common/like.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html.h \
 	common/date.h common/item.h common/authors.h common/sha1.h common/feed.h \
@@ -36,6 +37,7 @@ COMMON_HDR = common/util.h common/buf.h common/text.h common/jsonw.h common/html
 	common/simidx.h common/state.h common/mustache.h common/mdescape.h \
 	common/jbuild.h common/words.h common/aho.h common/jwalk.h common/rules.h \
 	common/stem.h common/nbayes.h common/llm.h common/cache.h common/scripts.h
+COMMON_HDR += common/like.h
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix \
 	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode tests/unit/test-html
 MAN1 = $(PROGS:%=man/man1/%.1)
