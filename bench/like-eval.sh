@@ -3,6 +3,18 @@
 # library's field above papers of other fields? ROC AUC on the real corpus
 # (../shared/corpus/real), for --like and for naive Bayes on the same split.
 # Offline; needs jq and a built feed2jsonl and classify.
+#
+# Each field's papers split in two: one half is the library, the other is
+# held out; the other fields' papers split in two as well: naive Bayes
+# learns 'like' from the library and "no tag" from one half (--like needs
+# no negatives), and both rank the held-out papers against the other half.
+# There is no feed of algae alone in the corpus: PubMed's new-species
+# search (dinoflagellates, streptophyte algae, insects) stands for it.
+# On 2026-12-04 (ROC AUC):
+#   field           library held-out   others  like k=5  like k=1  naive B.
+#   cs.AI                43       43      115     0.962     0.951     0.968
+#   botany               64       64       94     0.916     0.902     0.972
+#   bioinformatics       37       36      122     0.775     0.762     0.937
 set -eu
 set -o pipefail
 export LC_ALL=C

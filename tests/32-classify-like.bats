@@ -77,3 +77,12 @@ L="$FIX/classify-like"
 	[ "$status" -eq 2 ]
 	[ "${err##*$'\n'}" = "classify: $TMP/m: not written: no record carries a label (no '+' verdict names a record read)" ]
 }
+
+@test "real corpus (../shared/corpus/real): --like ranks a field's held-out papers above other fields' (AUC > 0.7)" {
+	[ -d "$SHARED/corpus/real/arxiv-new" ] || skip "no ../shared/corpus/real"
+	command -v jq >/dev/null || skip "no jq"
+	run2 "$TOP/bench/like-eval.sh"
+	[ "$status" -eq 0 ]
+	[ "$(sed -n 1p "$TMP/out" | awk "{ print \$1 }")" = field ]
+	awk 'NR > 1 { if (!($5 > 0.7 && $6 > 0.7 && $7 > 0.7)) exit 1; n++ } END { exit n != 3 }' "$TMP/out"
+}
