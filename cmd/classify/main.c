@@ -1,5 +1,6 @@
-/* classify: tag, score and filter records by rules (feedpipe-rules(5)) or
- * by a naive Bayes model trained on the reader's own labels. */
+/* classify: tag, score and filter records by rules (feedpipe-rules(5)), by
+ * a naive Bayes model trained on the reader's own labels, or by closeness
+ * to the reader's library of papers. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,10 +11,12 @@
 #include "buf.h"
 #include "date.h"
 #include "fields.h"
+#include "hashset.h"
 #include "jscan.h"
 #include "jsonl.h"
 #include "jsonw.h"
 #include "jwalk.h"
+#include "like.h"
 #include "nbayes.h"
 #include "path.h"
 #include "rules.h"
@@ -21,14 +24,19 @@
 #include "words.h"
 
 #define F_EXPLAIN "explain"
+#define LIKE_TAG "like"
 
 enum {
 	OPT_UNTIL = 256, OPT_NOW, OPT_TRAIN, OPT_EVAL, OPT_LABELS, OPT_FULL,
-	EXPLAIN_WORDS = 5, EXPLAIN_TAGS = 3,
+	OPT_LIKE, OPT_NEAREST, OPT_VERDICTS,
+	EXPLAIN_WORDS = 5, EXPLAIN_TAGS = 3, NEAREST = 5,
 };
 
 static struct rules *rules;
 static struct nb *model;
+static struct like *like;
+static size_t nearest = NEAREST;
+static double like_sim;		/* the current record's score */
 static const char *train_path;
 static int evaluate, first, untagged, explain, full_parse;
 static double threshold = 0.5;
@@ -81,16 +89,28 @@ usage(FILE *fp, int status)
 	    "[-d tags]\n"
 	    "                [-t threshold] [-s when] [--until when] [--now date] "
 	    "[file ...]\n"
-	    "       %s --train model [-f path[,path]] [--labels path] [file ...]\n"
+	    "       %s --like library [--nearest k] [-f path[,path]] [-t threshold]"
+	    " [-1ux]\n"
+	    "                [-k like] [-d like] [-s when] [--until when] [file ...]"
+	    "\n"
+	    "       %s --train model [-f path[,path]] [--labels path | --verdicts "
+	    "file]\n                [file ...]\n"
 	    "       %s --eval (-r rules | -e rule | -m model) [--labels path] "
 	    "[file ...]\n"
 	    "  -r, --rules FILE       read rules from FILE (feedpipe-rules(5))\n"
 	    "  -e, --rule RULE        one rule, such as 'ML: \"neural network\" "
 	    "learning*'\n"
 	    "  -m, --model FILE       tag with a model made by --train\n"
+	    "      --like LIBRARY     score by closeness to the papers (records) in"
+	    " LIBRARY\n"
+	    "      --nearest K        --like: the mean of the K nearest papers' "
+	    "similarities\n"
+	    "                         (default 5)\n"
 	    "  -t, --threshold X      the least probability (model, default 0.5)"
 	    " or score\n"
-	    "                         (rules without '>=') that gives a tag\n"
+	    "                         (rules without '>=') that gives a tag; with "
+	    "--like,\n"
+	    "                         the least score that gives the tag 'like'\n"
 	    "  -k, --keep TAG[,TAG]   pass only records with one of these tags\n"
 	    "  -d, --drop TAG[,TAG]   drop records with one of these tags\n"
 	    "  -1, --first            give each record only its first tag\n"
@@ -105,11 +125,14 @@ usage(FILE *fp, int status)
 	    "      --train MODEL      learn from labelled records, write MODEL\n"
 	    "      --eval             print precision, recall and F1 per tag\n"
 	    "      --labels PATH      where the labels are (default tags)\n"
-	    "  -f, --field PATH[,..]  --train: the text to learn from "
+	    "      --verdicts FILE    --train: learn 'like' from lines 'ID<TAB>+' "
+	    "or 'ID<TAB>-'\n"
+	    "  -f, --field PATH[,..]  --train, --like: the text to compare "
 	    "(default title,summary)\n"
 	    "      --full-parse       parse every record fully (for tests)\n"
 	    "  -h, --help             show this help\n"
-	    "  -V, --version          show the version\n", argv0, argv0, argv0);
+	    "  -V, --version          show the version\n", argv0, argv0, argv0,
+	    argv0);
 	exit(status);
 }
 
@@ -306,6 +329,19 @@ by_model(struct rec *rc)
 	qsort(out, nout, sizeof(*out), by_prob);
 }
 
+static void
+by_like(struct rec *rc)
+{
+	size_t i;
+
+	buf_reset(&fold);
+	for (i = 0; i < nfields; i++)
+		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
+	like_sim = like_score(like, buf_str(&fold), fold.len, nearest);
+	if (has_threshold && like_sim >= threshold)
+		add_out(LIKE_TAG, like_sim, NULL, 0);
+}
+
 /* ---- writing what classify adds ---- */
 
 static void
@@ -347,7 +383,7 @@ put_cstr(struct buf *b, const char *s)
 static double
 rounded(double x)
 {
-	double f = model ? 1e4 : 1e6;
+	double f = model || like ? 1e4 : 1e6;
 
 	x = round(x * f) / f;
 	return x == 0 ? 0 : x;
@@ -385,6 +421,8 @@ total_score(void)
 	double s = 0;
 	size_t i;
 
+	if (like)	/* given or not */
+		return rounded(like_sim);
 	if (model)	/* the probability of the first tag */
 		return nout ? rounded(out[0].score) : 0;
 	for (i = 0; i < nout; i++)
@@ -399,6 +437,38 @@ hit_text(struct buf *b, const struct rules_hit *h)
 	buf_printf(b, "%s in %s", h->term, h->field);
 }
 
+/* --like: the score and the nearest papers of the library, by name. */
+static void
+like_explain(struct buf *b, json_t *j)
+{
+	const char *names[64];
+	size_t i, n = like_nearest(like, names, 64);
+	json_t *o, *a;
+
+	if (b) {
+		buf_puts(b, ",\"" F_EXPLAIN "\":{\"" LIKE_TAG "\":{\"" F_SCORE
+		    "\":");
+		put_num(b, rounded(like_sim));
+		for (i = 0; i < n; i++) {
+			buf_puts(b, i ? "," : ",\"nearest\":[");
+			put_cstr(b, names[i]);
+		}
+		buf_puts(b, n ? "]}}" : "}}");
+		return;
+	}
+	o = json_object();
+	json_object_set_new(o, F_SCORE, jnum(rounded(like_sim)));
+	if (n) {
+		a = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(a, json_string(names[i]));
+		json_object_set_new(o, "nearest", a);
+	}
+	a = json_object();
+	json_object_set_new(a, LIKE_TAG, o);
+	json_object_set_new(j, F_EXPLAIN, a);
+}
+
 /* The members classify adds, as text (b) or into the object j. */
 static void
 additions(struct buf *b, json_t *j)
@@ -409,26 +479,36 @@ additions(struct buf *b, json_t *j)
 	const char *words[EXPLAIN_WORDS];
 	size_t i, k, n, order[EXPLAIN_TAGS], ntop = 0;
 
-	if (nout) {
+	if (nout || like) {	/* --like scores every record */
 		if (b) {
-			buf_puts(b, "\"" F_TAGS "\":[");
-			for (i = 0; i < nout; i++) {
-				if (i)
-					buf_putc(b, ',');
-				put_cstr(b, out[i].name);
+			if (nout) {
+				buf_puts(b, "\"" F_TAGS "\":[");
+				for (i = 0; i < nout; i++) {
+					if (i)
+						buf_putc(b, ',');
+					put_cstr(b, out[i].name);
+				}
+				buf_puts(b, "],");
 			}
-			buf_puts(b, "],\"" F_SCORE "\":");
+			buf_puts(b, "\"" F_SCORE "\":");
 			put_num(b, total_score());
 		} else {
-			arr = json_array();
-			for (i = 0; i < nout; i++)
-				json_array_append_new(arr, json_string(out[i].name));
-			json_object_set_new(j, F_TAGS, arr);
+			if (nout) {
+				arr = json_array();
+				for (i = 0; i < nout; i++)
+					json_array_append_new(arr,
+					    json_string(out[i].name));
+				json_object_set_new(j, F_TAGS, arr);
+			}
 			json_object_set_new(j, F_SCORE, jnum(total_score()));
 		}
 	}
 	if (!explain)
 		return;
+	if (like) {
+		like_explain(b, j);
+		return;
+	}
 	if (model) {	/* the most probable tags, and their strongest words */
 		for (i = 0; i < nb_ntags(model); i++) {
 			if (post[i] < 0.0005)
@@ -706,6 +786,134 @@ read_labels(struct rec *rc)
 	strings(rc, lpath, lwalk, to_labels, NULL);
 }
 
+/* --verdicts: by record id, 1 for '+' and -1 for '-'; doubled once a
+ * record with that id was learnt from, so that a record read twice (in two
+ * days' files) counts once */
+static struct hset verdicts;
+static int has_verdicts;
+static struct path *idpath;
+static struct jwalk_path *idwalk;
+static struct buf idbuf;
+static int has_id;
+
+static void
+verdict_error(const char *path, unsigned long lineno, const char *what)
+{
+	eprintf("%s:%lu: %s; want 'ID<TAB>+' or 'ID<TAB>-'", path, lineno, what);
+}
+
+/* The verdict at p, or 0; *p moves past it. A minus sign (U+2212) is a
+ * '-' too, as a word processor may write it. */
+static int
+verdict_sign(const char **p)
+{
+	if (**p == '+' || **p == '-')
+		return *(*p)++ == '+' ? 1 : -1;
+	if (!strncmp(*p, "\xe2\x88\x92", 3)) {
+		*p += 3;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+load_verdicts(const char *path)
+{
+	FILE *fp = open_input(path);
+	unsigned long lineno = 0;
+	const char *p, *tab;
+	char *ln = NULL;
+	size_t cap = 0, len, idlen;
+	ssize_t got;
+	long i;
+	int v;
+
+	if (!fp)
+		eprintf("%s:", path);
+	hset_init(&verdicts, 256);
+	has_verdicts = 1;
+	while ((got = getline(&ln, &cap, fp)) != -1) {
+		lineno++;
+		len = (size_t)got;
+		while (len && (ln[len - 1] == '\n' || ln[len - 1] == '\r'))
+			len--;
+		if (memchr(ln, '\0', len))
+			verdict_error(path, lineno, "a NUL byte");
+		ln[len] = '\0';
+		for (p = ln; *p == ' ' || *p == '\t'; p++)
+			;
+		if (!*p || *p == '#')
+			continue;
+		if (!(tab = strchr(ln, '\t')))
+			verdict_error(path, lineno, "no tab");
+		for (idlen = (size_t)(tab - ln); idlen && ln[idlen - 1] == ' ';
+		    idlen--)
+			;
+		if (p == tab || !idlen)
+			verdict_error(path, lineno, "no id before the tab");
+		p = tab + 1;
+		if (!(v = verdict_sign(&p)))
+			verdict_error(path, lineno, "no '+' or '-' after the tab");
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p && *p != '#')
+			verdict_error(path, lineno, "more than '+' or '-' after "
+			    "the tab (a comment starts with '#')");
+		/* a later line for the same id wins: verdicts can be appended */
+		i = hset_add(&verdicts, 0, ln, idlen, v, HSET_COPY, NULL);
+		verdicts.ent[i].val = v;
+	}
+	if (ferror(fp))
+		eprintf("%s: read error:", path);
+	if (fp != stdin)
+		fclose(fp);
+	free(ln);
+}
+
+static void
+to_id(void *arg, const char *s, size_t n)
+{
+	(void)arg;
+	if (!has_id) {
+		buf_reset(&idbuf);
+		buf_put(&idbuf, s, n);
+		has_id = 1;
+	}
+}
+
+/* The labels of the record from the verdicts: "like" or none; 0 if there
+ * is no verdict on it, or it was learnt from already. */
+static int
+verdict_labels(struct rec *rc)
+{
+	long i;
+
+	has_id = 0;
+	strings(rc, idpath, idwalk, to_id, NULL);
+	if (!has_id || (i = hset_find(&verdicts, 0, idbuf.s, idbuf.len)) < 0 ||
+	    verdicts.ent[i].val % 2 == 0)
+		return 0;
+	verdicts.ent[i].val *= 2;
+	while (nlabels)
+		free(labels[--nlabels]);
+	if (verdicts.ent[i].val > 0)
+		to_labels(NULL, LIKE_TAG, strlen(LIKE_TAG));
+	return 1;
+}
+
+static void
+report_unused_verdicts(const char *path)
+{
+	unsigned long unused = 0;
+	size_t i;
+
+	for (i = 0; i < verdicts.n; i++)
+		unused += verdicts.ent[i].val % 2 != 0;
+	if (unused)
+		weprintf("%s: warning: %lu verdict%s named no record read", path,
+		    unused, unused == 1 ? "" : "s");
+}
+
 static struct evtag *
 evtag(const char *name)
 {
@@ -810,7 +1018,9 @@ classify(struct rec *rc)
 {
 	nout = 0;
 	nres = 0;
-	if (model)
+	if (like)
+		by_like(rc);
+	else if (model)
 		by_model(rc);
 	else
 		by_rules(rc);
@@ -841,7 +1051,10 @@ record(const struct jsonl *in, struct nb *train)
 	if ((has_since || has_until) && !published_in_range(&rc))
 		goto done;
 	if (train) {
-		read_labels(&rc);
+		if (!has_verdicts)
+			read_labels(&rc);
+		else if (!verdict_labels(&rc))
+			goto done;
 		buf_reset(&fold);
 		for (size_t i = 0; i < nfields; i++)
 			strings(&rc, fpath[i], fwalk[i], to_fold, NULL);
@@ -891,16 +1104,83 @@ run(const char *path, struct nb *train)
 
 /* ---- setting up ---- */
 
+/* A name for a paper of the library: its id, else its title, else where
+ * it is. */
+static void
+paper_name(json_t *j, const struct jsonl *in, struct buf *b)
+{
+	json_t *v = json_object_get(j, F_ID);
+
+	buf_reset(b);
+	if (!json_is_string(v) || !json_string_length(v))
+		v = json_object_get(j, F_TITLE);
+	if (json_is_string(v) && json_string_length(v) &&
+	    !jsonl_number(v, NULL))
+		buf_puts(b, json_string_value(v));
+	else
+		buf_printf(b, "%s:%lu", in->name, in->lineno);
+}
+
+/* Read the library; 1 if some line of it was bad (and skipped). */
+static int
+load_library(const char *path)
+{
+	struct buf name = { NULL, 0, 0 };
+	struct jsonl in;
+	FILE *fp = open_input(path);
+	char err[256];
+	json_t *j;
+	size_t i;
+	int r, bad = 0;
+
+	if (!fp)
+		eprintf("%s:", input_name(path));
+	like = like_new();
+	jsonl_init(&in, fp, input_name(path));
+	while ((r = jsonl_next(&in)) > 0) {
+		if (!(j = jsonl_parse(&in, err, sizeof(err)))) {
+			wlineprintf(in.name, in.lineno, "%s", err);
+			bad = 1;
+			continue;
+		}
+		buf_reset(&fold);
+		for (i = 0; i < nfields; i++)
+			json_strings(path_get(fpath[i], j), to_fold, NULL);
+		paper_name(j, &in, &name);
+		like_add(like, buf_str(&fold), fold.len, buf_str(&name));
+		json_decref(j);
+	}
+	if (r < 0)
+		eprintf("%s: read error:", in.name);
+	if (!like_ndocs(like))
+		eprintf("%s: no paper in the library has words to compare "
+		    "(in its %s)", in.name, nfields == 1 ? "field" : "fields");
+	like_build(like);
+	jsonl_free(&in);
+	if (fp != stdin)
+		fclose(fp);
+	buf_free(&name);
+	return bad;
+}
+
 static void
 check_tags(char **list, size_t n, const char *opt)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (like) {
+			if (strcmp(list[i], LIKE_TAG) || !has_threshold)
+				eprintf("%s %s: --like gives only the tag '"
+				    LIKE_TAG "', and only with -t", opt,
+				    list[i]);
+			continue;
+		}
 		if (model ? nb_find_tag(model, list[i]) < 0 :
 		    rules_find_tag(rules, list[i]) < 0)
 			eprintf("%s %s: no %s gives this tag", opt, list[i],
 			    model ? "class of the model" : "rule");
+	}
 }
 
 static void
@@ -935,6 +1215,9 @@ main(int argc, char *argv[])
 		{ "train", required_argument, NULL, OPT_TRAIN },
 		{ "eval", no_argument, NULL, OPT_EVAL },
 		{ "labels", required_argument, NULL, OPT_LABELS },
+		{ "like", required_argument, NULL, OPT_LIKE },
+		{ "nearest", required_argument, NULL, OPT_NEAREST },
+		{ "verdicts", required_argument, NULL, OPT_VERDICTS },
 		{ "field", required_argument, NULL, 'f' },
 		{ "full-parse", no_argument, NULL, OPT_FULL },
 		{ "help", no_argument, NULL, 'h' },
@@ -943,11 +1226,13 @@ main(int argc, char *argv[])
 	};
 	static char outbuf[1 << 16];
 	const char *model_path = NULL, *since_arg = NULL, *until_arg = NULL;
+	const char *like_path = NULL, *verdicts_path = NULL;
 	const char *label_text = F_TAGS, *deflt[] = { F_TITLE, F_SUMMARY };
 	char **train_fields = NULL, err[512], *text, *e;
 	size_t ntrain_fields = 0, n, i;
 	struct nb *train = NULL;
-	int c, bad = 0, nrules = 0;
+	int c, bad = 0, nrules = 0, labels_given = 0;
+	long k;
 
 	setprogname(argv[0]);
 	now = time(NULL);
@@ -989,7 +1274,18 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TRAIN: train_path = optarg; break;
 		case OPT_EVAL: evaluate = 1; break;
-		case OPT_LABELS: label_text = optarg; break;
+		case OPT_LABELS: label_text = optarg; labels_given = 1; break;
+		case OPT_LIKE: like_path = optarg; break;
+		case OPT_NEAREST:
+			k = strtol(optarg, &e, 10);
+			if (*e || !*optarg || k < 1 || k > 100000) {
+				weprintf("--nearest %s: want a whole number from 1 "
+				    "to 100000", optarg);
+				usage(stderr, EXIT_FATAL);
+			}
+			nearest = (size_t)k;
+			break;
+		case OPT_VERDICTS: verdicts_path = optarg; break;
 		case 'f': add_list(&train_fields, &ntrain_fields, optarg); break;
 		case OPT_FULL: full_parse = 1; break;
 		case 'h': usage(stdout, EXIT_OK); break;
@@ -1001,7 +1297,10 @@ main(int argc, char *argv[])
 	if (train_path && (rules || model_path || evaluate))
 		eprintf("--train learns from labels: it takes no -r, -e, -m or "
 		    "--eval");
-	if (!train_path && !rules && !model_path) {
+	if (like_path && (rules || model_path || train_path))
+		eprintf("--like ranks by a library: it takes no -r, -e, -m or "
+		    "--train");
+	if (!train_path && !rules && !model_path && !like_path) {
 		weprintf("rules (-r, -e), a model (-m) or --train is needed");
 		usage(stderr, EXIT_FATAL);
 	}
@@ -1010,9 +1309,13 @@ main(int argc, char *argv[])
 	if ((train_path || evaluate) && (nkeep || ndrop || untagged))
 		eprintf("--keep, --drop and --untagged filter output; --train "
 		    "and --eval write none");
-	if (ntrain_fields && !train_path)
-		eprintf("-f is for --train (rules name their fields; a model "
-		    "knows its own)");
+	if (ntrain_fields && !train_path && !like_path)
+		eprintf("-f is for --train and --like (rules name their fields; "
+		    "a model knows its own)");
+	if (nearest != NEAREST && !like_path)
+		eprintf("--nearest is for --like");
+	if (verdicts_path && (!train_path || labels_given))
+		eprintf("--verdicts is for --train, instead of --labels");
 	if (untagged && nkeep)
 		eprintf("--untagged and --keep exclude each other");
 	if (train_path && (first || explain || has_threshold))
@@ -1033,13 +1336,23 @@ main(int argc, char *argv[])
 			eprintf("--labels '%s': %s", label_text, err);
 		lwalk = jwalk_path(label_text);
 	}
-	if (train_path) {
+	if (train_path || like_path) {
 		if (!ntrain_fields)
 			for (i = 0; i < 2; i++)
 				add_list(&train_fields, &ntrain_fields, deflt[i]);
 		for (i = 0; i < ntrain_fields; i++)
 			add_field(train_fields[i]);
+	}
+	if (verdicts_path) {
+		load_verdicts(verdicts_path);
+		idpath = path_parse(F_ID, err, sizeof(err));
+		idwalk = jwalk_path(F_ID);
+	}
+	if (train_path) {
 		train = nb_new((const char *const *)train_fields, nfields);
+	} else if (like_path) {
+		bad |= load_library(like_path);
+		out = ecalloc(2, sizeof(*out));
 	} else if (model_path) {
 		load_model(model_path);
 		for (i = 0; i < nb_nfields(model); i++)
@@ -1064,9 +1377,12 @@ main(int argc, char *argv[])
 		bad |= run("-", train);
 	for (i = (size_t)optind; i < (size_t)argc; i++)
 		bad |= run(argv[i], train);
+	if (verdicts_path)
+		report_unused_verdicts(verdicts_path);
 	if (train && !nb_ntags(train))
 		eprintf("%s: not written: no record carries a label (%s)",
-		    train_path, label_text);
+		    train_path, verdicts_path ? "no '+' verdict names a record"
+		    " read" : label_text);
 	if (train && nb_save(train, train_path, err, sizeof(err)))
 		eprintf("%s", err);
 	if (evaluate)
@@ -1088,6 +1404,12 @@ main(int argc, char *argv[])
 	jwalk_path_free(lwalk);
 	rules_free(rules);
 	nb_free(model);
+	like_free(like);
+	path_free(idpath);
+	jwalk_path_free(idwalk);
+	if (has_verdicts)
+		hset_free(&verdicts);
+	buf_free(&idbuf);
 	nb_free(train);
 	while (nkeep)
 		free(keep[--nkeep]);

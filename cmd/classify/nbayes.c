@@ -207,22 +207,6 @@ class_index(struct nb *m, const char *name)
 	return (long)m->ncls - 1;
 }
 
-/* Is this word worth counting: two letters or more, not only digits, not
- * a stop word, not absurdly long. */
-static int
-token(const char *s, size_t n)
-{
-	size_t i, chars = 0, digits = 0;
-
-	if (n > 64 || words_stop(s, n))
-		return 0;
-	for (i = 0; i < n; i++) {
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
-		digits += s[i] >= '0' && s[i] <= '9';
-	}
-	return chars >= 2 && digits < chars;
-}
-
 static void
 append_count(struct word *w, uint32_t cls, uint32_t n)
 {
@@ -312,7 +296,7 @@ nb_train(struct nb *m, const char *const *labels, size_t nlabels,
 	for (i = 0; i < k; i++)
 		m->cls[cl[i]].docs++;
 	while ((s = words_next(folded, n, &pos, &len))) {
-		if (!token(s, len))
+		if (!words_token(s, len))
 			continue;
 		wi = lookup(m, s, len, 1);
 		if (m->w[wi].last == m->stamp)
@@ -784,7 +768,7 @@ nb_predict(struct nb *m, const char *folded, size_t n, double *post,
 	m->stamp++;
 	m->nseen = 0;
 	while ((s = words_next(folded, n, &pos, &len))) {
-		if (!token(s, len) || (wi = lookup(m, s, len, 0)) < 0 ||
+		if (!words_token(s, len) || (wi = lookup(m, s, len, 0)) < 0 ||
 		    m->w[wi].last == m->stamp)
 			continue;
 		m->w[wi].last = m->stamp;

@@ -30,10 +30,19 @@ struct word {
 	uint64_t h;
 };
 
+/* stem_word's cache: any word's stem */
+enum { WSLOTS = 1 << 14 };
+
+struct wslot {
+	unsigned char wlen, slen;	/* wlen 0: empty */
+	char w[CWORD], s[CWORD];
+};
+
 struct stem {
 	struct sb_stemmer *sb;
 	struct hset kept;	/* the stems terms use */
 	struct slot *cache;
+	struct wslot *wcache;
 };
 
 struct stem *
@@ -88,6 +97,35 @@ stem_words(struct stem *st, struct buf *out, const char *f, size_t n)
 		buf_put(out, s, slen);
 		buf_putc(out, ' ');
 	}
+}
+
+const char *
+stem_word(struct stem *st, const char *w, size_t n, size_t *len)
+{
+	struct wslot *sl;
+	const char *s;
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	if (n > CWORD || !n)
+		return stem_one(st, w, n, len);
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;
+	if (!st->wcache)
+		st->wcache = ecalloc(WSLOTS, sizeof(*st->wcache));
+	sl = &st->wcache[(h ^ h >> 32) & (WSLOTS - 1)];
+	if (sl->wlen == n && !memcmp(sl->w, w, n)) {
+		*len = sl->slen;
+		return sl->s;
+	}
+	s = stem_one(st, w, n, len);
+	if (*len <= CWORD) {
+		sl->wlen = (unsigned char)n;
+		memcpy(sl->w, w, n);
+		sl->slen = (unsigned char)*len;
+		memcpy(sl->s, s, *len);
+	}
+	return s;
 }
 
 void
@@ -228,5 +266,6 @@ stem_free(struct stem *st)
 	sb_stemmer_delete(st->sb);
 	hset_free(&st->kept);
 	free(st->cache);
+	free(st->wcache);
 	free(st);
 }

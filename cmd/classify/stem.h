@@ -15,6 +15,9 @@ struct stem *stem_new(const char *name);
 /* Append to out the stems of the words of folded text f[0..n) (" w w "), in
  * the same form: " s s ", a ' ' first if out is empty. */
 void stem_words(struct stem *st, struct buf *out, const char *f, size_t n);
+/* The stem of the folded word w[0..n), its length in *len; valid until the
+ * next call. Stems of short words are cached. */
+const char *stem_word(struct stem *st, const char *w, size_t n, size_t *len);
 /* Say that a term uses the stem s[0..n). */
 void stem_keep(struct stem *st, const char *s, size_t n);
 /* As stem_words, for the text to match terms in: each run of words whose

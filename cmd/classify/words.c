@@ -297,3 +297,17 @@ words_stop(const char *w, size_t n)
 	return n < 9 && bsearch(&k, stop, sizeof(stop) / sizeof(stop[0]),
 	    sizeof(stop[0]), stopcmp) != NULL;
 }
+
+int
+words_token(const char *w, size_t n)
+{
+	size_t i, chars = 0, digits = 0;
+
+	if (n > 64 || words_stop(w, n))
+		return 0;
+	for (i = 0; i < n; i++) {
+		chars += ((unsigned char)w[i] & 0xc0) != 0x80;
+		digits += w[i] >= '0' && w[i] <= '9';
+	}
+	return chars >= 2 && digits < chars;
+}

@@ -28,4 +28,8 @@ const char *words_next(const char *f, size_t n, size_t *pos, size_t *len);
 /* Is the folded word w[0..n) an English stop word ("the", "of", "we")? */
 int words_stop(const char *w, size_t n);
 
+/* Is the folded word w[0..n) worth counting (naive Bayes, --like): two
+ * characters or more, not only digits, not a stop word, at most 64 bytes. */
+int words_token(const char *w, size_t n);
+
 #endif
