@@ -236,6 +236,8 @@ sys.stdout.write(c.firstChild.data)' "$TMP/atom" | diff - "$TMP/html"
 @test "streamed: memory does not grow with the number of records" {
 	not_under_valgrind "measures memory"
 	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
+	# ASan keeps freed memory in quarantine: none, so that RSS means something
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0
 	rec='{"id":"arxiv:2501.08341","title":"Dissecting a Small Artificial Neural Network","link":"https://arxiv.org/abs/2501.08341","authors":["Xiguang Yang","Krish Arora"],"summary":"We investigate the loss landscape and backpropagation dynamics.","published":"2025-01-16T05:00:00Z","categories":["cond-mat.dis-nn","cs.LG"],"ai":{"tldr":"short"}}'
 	for n in 1000 100000; do
 		yes "$rec" | head -n $n > "$TMP/in.jsonl"
