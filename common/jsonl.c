@@ -348,9 +348,9 @@ put_string(FILE *out, const char *s, size_t n)
 static void
 put_real(FILE *out, double d)
 {
-	char s[JSON_REAL_BUFSZ];
+	char s[JW_REAL_BUFSZ];
 
-	json_format_real(d, s);
+	jw_format_real(d, s);
 	fputs(s, out);
 }
 

@@ -8,7 +8,7 @@
 #include "jsonw.h"
 #include "text.h"
 
-void json_put_string(struct buf *b, const char *s, size_t n)
+void jw_put_string(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
@@ -103,7 +103,7 @@ void jw_end(struct jw *w, char close)
 void jw_key(struct jw *w, const char *key)
 {
 	separate(w);
-	json_put_string(w->b, key, strlen(key));
+	jw_put_string(w->b, key, strlen(key));
 	buf_putc(w->b, ':');
 	w->after_key = 1;
 }
@@ -111,7 +111,7 @@ void jw_key(struct jw *w, const char *key)
 void jw_string(struct jw *w, const char *s, size_t n)
 {
 	separate(w);
-	json_put_string(w->b, s, n);
+	jw_put_string(w->b, s, n);
 }
 
 void jw_cstring(struct jw *w, const char *s)
@@ -131,7 +131,7 @@ void jw_raw(struct jw *w, const char *json, size_t n)
 	buf_put(w->b, json, n);
 }
 
-void json_format_real(double d, char *s)
+void jw_format_real(double d, char *s)
 {
 	char *p, *q;
 	int prec;
@@ -141,12 +141,12 @@ void json_format_real(double d, char *s)
 		return;
 	}
 	for (prec = 15; prec < 17; prec++) {
-		snprintf(s, JSON_REAL_BUFSZ, "%.*g", prec, d);
+		snprintf(s, JW_REAL_BUFSZ, "%.*g", prec, d);
 		if (strtod(s, NULL) == d)
 			break;
 	}
 	if (prec == 17)
-		snprintf(s, JSON_REAL_BUFSZ, "%.17g", d);
+		snprintf(s, JW_REAL_BUFSZ, "%.17g", d);
 	for (p = s; *p; p++)
 		if (*p == ',')
 			*p = '.';

@@ -7,7 +7,7 @@
 #include "buf.h"
 
 /* Append s as a quoted JSON string; invalid UTF-8 becomes U+FFFD. */
-void json_put_string(struct buf *b, const char *s, size_t n);
+void jw_put_string(struct buf *b, const char *s, size_t n);
 
 /*
  * The shortest text that reads back as exactly d: "." whatever the locale,
@@ -15,8 +15,8 @@ void json_put_string(struct buf *b, const char *s, size_t n);
  * NaN and infinities, which JSON cannot hold, are "null": callers are to
  * make sure never to pass them.
  */
-#define JSON_REAL_BUFSZ 40
-void json_format_real(double d, char *s);
+#define JW_REAL_BUFSZ 40
+void jw_format_real(double d, char *s);
 
 #define JW_MAXDEPTH 16
 

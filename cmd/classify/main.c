@@ -399,13 +399,13 @@ integral(double x)
 static void
 put_num(struct buf *b, double x)
 {
-	char s[JSON_REAL_BUFSZ];
+	char s[JW_REAL_BUFSZ];
 
 	if (integral(x)) {
 		buf_printf(b, "%lld", (long long)x);
 		return;
 	}
-	json_format_real(x, s);
+	jw_format_real(x, s);
 	buf_puts(b, s);
 }
 

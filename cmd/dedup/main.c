@@ -159,7 +159,7 @@ put_key(struct buf *out, const char *k, size_t n)
 	if (n && i == n)
 		buf_put(out, k, n);
 	else
-		json_put_string(out, k, n);
+		jw_put_string(out, k, n);
 }
 
 /* The canonical form of a path that path_parse accepted, so that id, .id
@@ -656,10 +656,10 @@ preprint_member(long i)
 	struct buf b = { NULL, 0, 0 };
 
 	buf_puts(&b, "\"" F_PREPRINT "\":{\"id\":");
-	json_put_string(&b, pp, (size_t)(tab - pp));
+	jw_put_string(&b, pp, (size_t)(tab - pp));
 	if (tab[1]) {
 		buf_puts(&b, ",\"link\":");
-		json_put_string(&b, tab + 1, strlen(tab + 1));
+		jw_put_string(&b, tab + 1, strlen(tab + 1));
 	}
 	buf_puts(&b, ",\"first_seen\":\"");
 	put_day(&b, seen.keys.ent[i].val);

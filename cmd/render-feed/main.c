@@ -59,7 +59,7 @@ xml_put(struct buf *b, const char *s, size_t n, int attr)
 	size_t i = 0, k;
 
 	while (i < n) {
-		/* eight plain ASCII bytes at a time, as json_put_string does */
+		/* eight plain ASCII bytes at a time, as jw_put_string does */
 		for (k = i; k + 8 <= n; k += 8) {
 			uint64_t w;
 			memcpy(&w, s + k, 8);
@@ -559,7 +559,7 @@ repaired(const struct jsonl *rd)
 		case JT_STRING:
 			buf_reset(&tmp);
 			jstream_string(&js, &tmp, (size_t)-1);
-			json_put_string(&fixed, buf_str(&tmp), tmp.len);
+			jw_put_string(&fixed, buf_str(&tmp), tmp.len);
 			break;
 		default: break;
 		}

@@ -489,7 +489,7 @@ group_name(json_t *rec)
 			snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 			return json_string(num);
 		} else if (json_is_real(v)) {
-			json_format_real(json_real_value(v), num);	/* as {{k}} shows it */
+			jw_format_real(json_real_value(v), num);	/* as {{k}} shows it */
 			return json_string(num);
 		} else if (json_is_boolean(v)) {
 			return json_string(json_is_true(v) ? "true" : "false");

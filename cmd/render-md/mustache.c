@@ -630,7 +630,7 @@ interpolate(struct render *r, const json_t *v, int raw)
 		k = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
 	case JSON_REAL:
-		json_format_real(json_real_value(v), num);	/* as records write it */
+		jw_format_real(json_real_value(v), num);	/* as records write it */
 		k = (int)strlen(num);
 		break;
 	case JSON_TRUE:

@@ -396,11 +396,11 @@ test_write(void)
 	/* JSON has no NaN or infinity: never "nan" or "inf" (issue 11) */
 	{
 		static const double bad[] = { NAN, -NAN, INFINITY, -INFINITY };
-		char num[JSON_REAL_BUFSZ];
+		char num[JW_REAL_BUFSZ];
 
 		for (i = 0; i < LEN(bad); i++) {
-			json_format_real(bad[i], num);
-			check_str("json_format_real of a non-finite number", num, "null");
+			jw_format_real(bad[i], num);
+			check_str("jw_format_real of a non-finite number", num, "null");
 		}
 	}
 
