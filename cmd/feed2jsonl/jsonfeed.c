@@ -26,19 +26,22 @@
 
 /* Member names that mean something; sorted for bsearch. */
 enum key {
-	K_OTHER, K_AUTHOR, K_AUTHORS, K_CONTENT_HTML, K_CONTENT_TEXT,
+	K_OTHER, K_ATTACHMENTS, K_AUTHOR, K_AUTHORS, K_CONTENT_HTML, K_CONTENT_TEXT,
 	K_DATE_MODIFIED, K_DATE_PUBLISHED, K_DESCRIPTION, K_EXTERNAL_URL,
 	K_HOME_PAGE_URL, K_ID, K_ITEMS, K_LANGUAGE, K_NAME, K_SUMMARY, K_TAGS,
 	K_TITLE, K_URL, K_VERSION,
 };
 static const char *const keys[] = {
-	"", "author", "authors", "content_html", "content_text", "date_modified",
+	"", "attachments", "author", "authors", "content_html", "content_text", "date_modified",
 	"date_published", "description", "external_url", "home_page_url", "id",
 	"items", "language", "name", "summary", "tags", "title", "url", "version",
 };
 
 /* What a container is. */
-enum ctx { X_OTHER, X_ROOT, X_ITEMS, X_ITEM, X_AUTHORS, X_AUTHOR, X_AUTHOR1, X_TAGS };
+enum ctx {
+	X_OTHER, X_ROOT, X_ITEMS, X_ITEM, X_AUTHORS, X_AUTHOR, X_AUTHOR1, X_TAGS,
+	X_ATTACHMENTS, X_ATTACHMENT,
+};
 
 /* Parser states: what may come next in an object or array. */
 enum { O_FIRST, O_KEY, O_COLON, O_VALUE, O_NEXT, A_FIRST, A_VALUE, A_NEXT };
@@ -296,6 +299,13 @@ static void string_value(struct jf *p, const struct frame *f)
 	case X_TAGS:
 		take_tag(p);
 		return;
+	case X_ATTACHMENT:
+		/* the first attachment's url, as RSS's first enclosure: never the link */
+		if (f->key == K_URL && !p->it.slot[S_ENCLOSURE].set) {
+			take_slot(p, f->key, S_ENCLOSURE, TK_TEXT);
+			return;
+		}
+		break;
 	}
 	skip_string(p);
 }
@@ -421,6 +431,8 @@ static enum ctx child(const struct jf *p, const struct frame *f, char type)
 	if (f->type == '[') {
 		if (f->ctx == X_ITEMS)
 			return p->pass == 2 && type == '{' ? X_ITEM : X_OTHER;
+		if (f->ctx == X_ATTACHMENTS)
+			return type == '{' ? X_ATTACHMENT : X_OTHER;
 		return f->ctx == X_AUTHORS && type == '{' ? X_AUTHOR : X_OTHER;
 	}
 	if (f->ctx != X_ROOT && f->ctx != X_ITEM)
@@ -431,6 +443,8 @@ static enum ctx child(const struct jf *p, const struct frame *f, char type)
 		return X_AUTHORS;
 	if (f->key == K_AUTHOR && type == '{')
 		return X_AUTHOR1;
+	if (f->ctx == X_ITEM && f->key == K_ATTACHMENTS && type == '[')
+		return X_ATTACHMENTS;
 	return f->ctx == X_ITEM && f->key == K_TAGS && type == '[' ? X_TAGS : X_OTHER;
 }
 
