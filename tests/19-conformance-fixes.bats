@@ -6,13 +6,7 @@
 load helper
 
 check_fix_case() {
-	local dir="$FIX/conformance-fixes/$1"
-	cd "$dir"
-	run2 feed2jsonl input
-	cd - >/dev/null
-	same "$TMP/out" "$dir/expected"
-	if [ -f "$dir/stderr" ]; then same "$TMP/err" "$dir/stderr"; else [ ! -s "$TMP/err" ]; fi
-	[ "$status" -eq "$(cat "$dir/status")" ]
+	check_feed_case "$1" "$FIX/conformance-fixes"
 }
 
 @test "JSON Feed attachments: the first url is the item's enclosure, as in RSS, never its link" {
