@@ -1196,8 +1196,17 @@ load_model(const char *path)
 	}
 }
 
-int
-main(int argc, char *argv[])
+/* The options' values that only main's steps need. */
+struct opts {
+	const char *model_path, *since_arg, *until_arg, *like_path, *verdicts_path;
+	const char *label_text;
+	char **train_fields;
+	size_t ntrain_fields;
+	int labels_given, nrules;
+};
+
+static void
+options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
@@ -1224,18 +1233,11 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char outbuf[1 << 16];
-	const char *model_path = NULL, *since_arg = NULL, *until_arg = NULL;
-	const char *like_path = NULL, *verdicts_path = NULL;
-	const char *label_text = F_TAGS, *deflt[] = { F_TITLE, F_SUMMARY };
-	char **train_fields = NULL, err[512], *text, *e;
-	size_t ntrain_fields = 0, n, i;
-	struct nb *train = NULL;
-	int c, bad = 0, nrules = 0, labels_given = 0;
+	char err[512], *text, *e;
+	size_t n;
 	long k;
+	int c;
 
-	setprogname(argv[0]);
-	now = time(NULL);
 	while ((c = getopt_long(argc, argv, "r:e:m:t:k:d:1uxs:f:hV", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -1246,10 +1248,10 @@ main(int argc, char *argv[])
 			free(text);
 			break;
 		case 'e':
-			snprintf(err, sizeof(err), "-e#%d", ++nrules);
+			snprintf(err, sizeof(err), "-e#%d", ++o->nrules);
 			add_rules(err, optarg, strlen(optarg));
 			break;
-		case 'm': model_path = optarg; break;
+		case 'm': o->model_path = optarg; break;
 		case 't':
 			threshold = strtod(optarg, &e);
 			if (*e || !*optarg || !isfinite(threshold)) {
@@ -1263,8 +1265,8 @@ main(int argc, char *argv[])
 		case '1': first = 1; break;
 		case 'u': untagged = 1; break;
 		case 'x': explain = 1; break;
-		case 's': since_arg = optarg; break;
-		case OPT_UNTIL: until_arg = optarg; break;
+		case 's': o->since_arg = optarg; break;
+		case OPT_UNTIL: o->until_arg = optarg; break;
 		case OPT_NOW:
 			if (date_parse(optarg, &now)) {
 				weprintf("--now %s: want a date such as "
@@ -1274,8 +1276,8 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TRAIN: train_path = optarg; break;
 		case OPT_EVAL: evaluate = 1; break;
-		case OPT_LABELS: label_text = optarg; labels_given = 1; break;
-		case OPT_LIKE: like_path = optarg; break;
+		case OPT_LABELS: o->label_text = optarg; o->labels_given = 1; break;
+		case OPT_LIKE: o->like_path = optarg; break;
 		case OPT_NEAREST:
 			k = strtol(optarg, &e, 10);
 			if (*e || !*optarg || k < 1 || k > 100000) {
@@ -1285,36 +1287,41 @@ main(int argc, char *argv[])
 			}
 			nearest = (size_t)k;
 			break;
-		case OPT_VERDICTS: verdicts_path = optarg; break;
-		case 'f': add_list(&train_fields, &ntrain_fields, optarg); break;
+		case OPT_VERDICTS: o->verdicts_path = optarg; break;
+		case 'f': add_list(&o->train_fields, &o->ntrain_fields, optarg); break;
 		case OPT_FULL: full_parse = 1; break;
 		case 'h': usage(stdout, EXIT_OK); break;
-		case 'V': printf("classify %s\n", FEEDPIPE_VERSION); return EXIT_OK;
+		case 'V': printf("classify %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
 		default: usage(stderr, EXIT_FATAL);
 		}
 	}
-	/* which mode, and options that do not belong to it */
-	if (train_path && (rules || model_path || evaluate))
+}
+
+/* Which mode, and options that do not belong to it. */
+static void
+check_options(const struct opts *o)
+{
+	if (train_path && (rules || o->model_path || evaluate))
 		eprintf("--train learns from labels: it takes no -r, -e, -m or "
 		    "--eval");
-	if (like_path && (rules || model_path || train_path))
+	if (o->like_path && (rules || o->model_path || train_path))
 		eprintf("--like ranks by a library: it takes no -r, -e, -m or "
 		    "--train");
-	if (!train_path && !rules && !model_path && !like_path) {
+	if (!train_path && !rules && !o->model_path && !o->like_path) {
 		weprintf("rules (-r, -e), a model (-m) or --train is needed");
 		usage(stderr, EXIT_FATAL);
 	}
-	if (rules && model_path)
+	if (rules && o->model_path)
 		eprintf("-m cannot be used with -r or -e");
 	if ((train_path || evaluate) && (nkeep || ndrop || untagged))
 		eprintf("--keep, --drop and --untagged filter output; --train "
 		    "and --eval write none");
-	if (ntrain_fields && !train_path && !like_path)
+	if (o->ntrain_fields && !train_path && !o->like_path)
 		eprintf("-f is for --train and --like (rules name their fields; "
 		    "a model knows its own)");
-	if (nearest != NEAREST && !like_path)
+	if (nearest != NEAREST && !o->like_path)
 		eprintf("--nearest is for --like");
-	if (verdicts_path && (!train_path || labels_given))
+	if (o->verdicts_path && (!train_path || o->labels_given))
 		eprintf("--verdicts is for --train, instead of --labels");
 	if (untagged && nkeep)
 		eprintf("--untagged and --keep exclude each other");
@@ -1323,38 +1330,50 @@ main(int argc, char *argv[])
 		    "not --train");
 	if (evaluate && explain)
 		eprintf("--explain adds to records; --eval writes none");
-	if (since_arg) {
-		since = when("--since", since_arg);
+	if (o->since_arg) {
+		since = when("--since", o->since_arg);
 		has_since = 1;
 	}
-	if (until_arg) {
-		until = when("--until", until_arg);
+	if (o->until_arg) {
+		until = when("--until", o->until_arg);
 		has_until = 1;
 	}
+}
+
+/* Labels, fields, verdicts and the rules, model or library: the mode's
+ * setup. The model being trained, if --train. */
+static struct nb *
+setup(struct opts *o, int *bad)
+{
+	static const char *const deflt[] = { F_TITLE, F_SUMMARY };
+	struct nb *train = NULL;
+	char err[512];
+	size_t i;
+
 	if (train_path || evaluate) {
-		if (!(lpath = path_parse(label_text, err, sizeof(err))))
-			eprintf("--labels '%s': %s", label_text, err);
-		lwalk = jwalk_path(label_text);
+		if (!(lpath = path_parse(o->label_text, err, sizeof(err))))
+			eprintf("--labels '%s': %s", o->label_text, err);
+		lwalk = jwalk_path(o->label_text);
 	}
-	if (train_path || like_path) {
-		if (!ntrain_fields)
+	if (train_path || o->like_path) {
+		if (!o->ntrain_fields)
 			for (i = 0; i < 2; i++)
-				add_list(&train_fields, &ntrain_fields, deflt[i]);
-		for (i = 0; i < ntrain_fields; i++)
-			add_field(train_fields[i]);
+				add_list(&o->train_fields, &o->ntrain_fields, deflt[i]);
+		for (i = 0; i < o->ntrain_fields; i++)
+			add_field(o->train_fields[i]);
 	}
-	if (verdicts_path) {
-		load_verdicts(verdicts_path);
+	if (o->verdicts_path) {
+		load_verdicts(o->verdicts_path);
 		idpath = path_parse(F_ID, err, sizeof(err));
 		idwalk = jwalk_path(F_ID);
 	}
 	if (train_path) {
-		train = nb_new((const char *const *)train_fields, nfields);
-	} else if (like_path) {
-		bad |= load_library(like_path);
+		train = nb_new((const char *const *)o->train_fields, nfields);
+	} else if (o->like_path) {
+		*bad |= load_library(o->like_path);
 		out = ecalloc(2, sizeof(*out));
-	} else if (model_path) {
-		load_model(model_path);
+	} else if (o->model_path) {
+		load_model(o->model_path);
 		for (i = 0; i < nb_nfields(model); i++)
 			add_field(nb_field(model, i));
 		post = ecalloc(nb_ntags(model) + 1, sizeof(*post));
@@ -1372,28 +1391,15 @@ main(int argc, char *argv[])
 		check_tags(drop, ndrop, "--drop");
 	}
 
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (optind == argc)
-		bad |= run("-", train);
-	for (i = (size_t)optind; i < (size_t)argc; i++)
-		bad |= run(argv[i], train);
-	if (verdicts_path)
-		report_unused_verdicts(verdicts_path);
-	if (train && !nb_ntags(train))
-		eprintf("%s: not written: no record carries a label (%s)",
-		    train_path, verdicts_path ? "no '+' verdict names a record"
-		    " read" : label_text);
-	if (train && nb_save(train, train_path, err, sizeof(err)))
-		eprintf("%s", err);
-	if (evaluate)
-		print_eval();
-	if (rules && rules_regex_limits(rules))
-		weprintf("warning: %lu regex matches gave up at PCRE2's match "
-		    "limit and counted as no match", rules_regex_limits(rules));
-	if (fshut(stdout, "<stdout>"))
-		return EXIT_FATAL;
+	return train;
+}
 
-	/* free everything, so that leak checkers see real leaks */
+/* Everything, so that leak checkers see real leaks. */
+static void
+free_all(struct opts *o, struct nb *train)
+{
+	size_t i;
+
 	for (i = 0; i < nfields; i++) {
 		path_free(fpath[i]);
 		jwalk_path_free(fwalk[i]);
@@ -1415,15 +1421,15 @@ main(int argc, char *argv[])
 		free(keep[--nkeep]);
 	while (ndrop)
 		free(drop[--ndrop]);
-	while (ntrain_fields)
-		free(train_fields[--ntrain_fields]);
+	while (o->ntrain_fields)
+		free(o->train_fields[--o->ntrain_fields]);
 	while (nlabels)
 		free(labels[--nlabels]);
 	for (i = 0; i < nev; i++)
 		free(ev[i].name);
 	free(keep);
 	free(drop);
-	free(train_fields);
+	free(o->train_fields);
 	free(labels);
 	free(ev);
 	free(out);
@@ -1434,5 +1440,44 @@ main(int argc, char *argv[])
 	buf_free(&line);
 	buf_free(&adds);
 	words_free();
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char outbuf[1 << 16];
+	struct opts o = { NULL, NULL, NULL, NULL, NULL, F_TAGS, NULL, 0, 0, 0 };
+	struct nb *train;
+	char err[512];
+	size_t i;
+	int bad = 0;
+
+	setprogname(argv[0]);
+	now = time(NULL);
+	options(argc, argv, &o);
+	check_options(&o);
+	train = setup(&o, &bad);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (optind == argc)
+		bad |= run("-", train);
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		bad |= run(argv[i], train);
+	if (o.verdicts_path)
+		report_unused_verdicts(o.verdicts_path);
+	if (train && !nb_ntags(train))
+		eprintf("%s: not written: no record carries a label (%s)",
+		    train_path, o.verdicts_path ? "no '+' verdict names a record"
+		    " read" : o.label_text);
+	if (train && nb_save(train, train_path, err, sizeof(err)))
+		eprintf("%s", err);
+	if (evaluate)
+		print_eval();
+	if (rules && rules_regex_limits(rules))
+		weprintf("warning: %lu regex matches gave up at PCRE2's match "
+		    "limit and counted as no match", rules_regex_limits(rules));
+	if (fshut(stdout, "<stdout>"))
+		return EXIT_FATAL;
+
+	free_all(&o, train);
 	return bad ? EXIT_BADINPUT : EXIT_OK;
 }
