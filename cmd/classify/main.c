@@ -54,7 +54,7 @@ static struct path *lpath;
 static struct jwalk_path *lwalk;
 
 /* the current record */
-struct rec {
+struct current {
 	const struct jsonl *in;
 	json_t *j;			/* parsed, or NULL: the fast path */
 	struct jwalk_member *m;
@@ -248,7 +248,7 @@ json_strings(json_t *v, jwalk_fn *fn, void *arg)
 }
 
 static void
-strings(struct rec *rc, struct path *p, struct jwalk_path *w, jwalk_fn *fn,
+strings(struct current *rc, struct path *p, struct jwalk_path *w, jwalk_fn *fn,
     void *arg)
 {
 	const char *v;
@@ -289,7 +289,7 @@ static size_t nres;
 static const struct rules_result *res;
 
 static void
-by_rules(struct rec *rc)
+by_rules(struct current *rc)
 {
 	size_t i;
 
@@ -314,7 +314,7 @@ by_prob(const void *a, const void *b)
 }
 
 static void
-by_model(struct rec *rc)
+by_model(struct current *rc)
 {
 	double none;
 	size_t i;
@@ -330,7 +330,7 @@ by_model(struct rec *rc)
 }
 
 static void
-by_like(struct rec *rc)
+by_like(struct current *rc)
 {
 	size_t i;
 
@@ -633,7 +633,7 @@ emit(const char *s, size_t n)
  * closing brace of the text as it came, or, if it had any of them, the
  * other members copied and the new ones after them. */
 static void
-write_fast(struct rec *rc)
+write_fast(struct current *rc)
 {
 	const struct jsonl *in = rc->in;
 	size_t i, close, kept = 0;
@@ -673,7 +673,7 @@ write_fast(struct rec *rc)
 }
 
 static void
-write_tree(struct rec *rc)
+write_tree(struct current *rc)
 {
 	const struct jsonl *in = rc->in;
 	size_t close;
@@ -713,7 +713,7 @@ write_tree(struct rec *rc)
 /* ---- filters ---- */
 
 static int
-published_in_range(struct rec *rc)
+published_in_range(struct current *rc)
 {
 	const struct jwalk_member *m;
 	const char *s = NULL;
@@ -779,7 +779,7 @@ to_labels(void *arg, const char *s, size_t n)
 }
 
 static void
-read_labels(struct rec *rc)
+read_labels(struct current *rc)
 {
 	while (nlabels)
 		free(labels[--nlabels]);
@@ -884,7 +884,7 @@ to_id(void *arg, const char *s, size_t n)
 /* The labels of the record from the verdicts: "like" or none; 0 if there
  * is no verdict on it, or it was learnt from already. */
 static int
-verdict_labels(struct rec *rc)
+verdict_labels(struct current *rc)
 {
 	long i;
 
@@ -1014,7 +1014,7 @@ print_eval(void)
 /* ---- one record ---- */
 
 static void
-classify(struct rec *rc)
+classify(struct current *rc)
 {
 	nout = 0;
 	nres = 0;
@@ -1028,7 +1028,7 @@ classify(struct rec *rc)
 		nout = 1;
 }
 
-static struct rec rc;
+static struct current rc;
 
 static int
 record(const struct jsonl *in, struct nb *train)

@@ -81,7 +81,7 @@ static struct buf kb, tmp;
 /* --merge: the records kept. The first of each group is read again from a
  * regular file at the end rather than kept in memory; duplicates and
  * records from pipes are kept, in blocks. */
-struct rec {
+struct kept {
 	const char *s;		/* the line, or NULL: read it again */
 	size_t len;
 	uint64_t hash;		/* to check that it is the same line */
@@ -92,7 +92,7 @@ struct rec {
 	long last;		/* a group's first record: its last duplicate */
 	char *extra;		/* members to add ("preprint":{...}), or NULL */
 };
-static struct rec *recs;
+static struct kept *recs;
 static size_t nrecs, caprecs;
 static char *block;
 static size_t blockleft;
@@ -570,7 +570,7 @@ keep_line(const char *s, size_t n)
 static long
 keep_record(const struct jsonl *in, long grp)
 {
-	struct rec *r;
+	struct kept *r;
 
 	if (nrecs == caprecs) {
 		caprecs = caprecs ? caprecs * 2 : 1024;
@@ -822,7 +822,7 @@ dedup_file(const char *path)
 /* --merge: the line of a record not kept, read again. Records come in
  * input order, so this is one more sequential pass over each file. */
 static const char *
-reread(const struct rec *r)
+reread(const struct kept *r)
 {
 	static struct jsonl in;
 	static int open = -1;
@@ -851,7 +851,7 @@ reread(const struct rec *r)
 /* --merge */
 
 static void
-merge_group(const struct rec *r)
+merge_group(const struct kept *r)
 {
 	json_t *m, *orig, *d, *also;
 	long k;
