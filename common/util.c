@@ -140,6 +140,22 @@ char *slurp(const char *path, size_t *len)
 	return s;
 }
 
+void split_list(char ***list, size_t *n, const char *arg)
+{
+	const char *p = arg, *c;
+
+	for (;;) {
+		c = strchr(p, ',');
+		if (c ? c > p : *p) {
+			*list = erealloc(*list, (*n + 1) * sizeof(**list));
+			(*list)[(*n)++] = c ? estrndup(p, (size_t)(c - p)) : estrdup(p);
+		}
+		if (!c)
+			break;
+		p = c + 1;
+	}
+}
+
 const char *input_name(const char *path)
 {
 	return strcmp(path, "-") == 0 ? "<stdin>" : path;

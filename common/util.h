@@ -50,6 +50,9 @@ FILE *open_input(const char *path);
 /* The whole of a named input ("-" is stdin), NUL-terminated, its length in
  * *len; NULL (errno set) if it cannot be opened or read. */
 char *slurp(const char *path, size_t *len);
+/* Append the items of a comma-separated list ("a,b,,c": a, b, c; empty
+ * items left out) to the array *list of *n strings. */
+void split_list(char ***list, size_t *n, const char *arg);
 /* Display name of an input: "<stdin>" for "-". */
 const char *input_name(const char *path);
 

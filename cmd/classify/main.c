@@ -150,24 +150,6 @@ add_rules(const char *name, const char *text, size_t n)
 		eprintf("%s:%lu: %s", name, lineno, err);
 }
 
-static void
-add_list(char ***list, size_t *n, const char *arg)
-{
-	const char *p = arg, *c;
-
-	for (;;) {
-		c = strchr(p, ',');
-		if (c ? c > p : *p) {
-			*list = erealloc(*list, (*n + 1) * sizeof(**list));
-			(*list)[(*n)++] = c ? estrndup(p, (size_t)(c - p)) :
-			    estrdup(p);
-		}
-		if (!c)
-			break;
-		p = c + 1;
-	}
-}
-
 /* "1d", "12h", "2w", "1d12h", "90s", "30m" */
 static int
 duration(const char *s, long *secs)
@@ -1260,8 +1242,8 @@ options(int argc, char *argv[], struct opts *o)
 			}
 			has_threshold = 1;
 			break;
-		case 'k': add_list(&keep, &nkeep, optarg); break;
-		case 'd': add_list(&drop, &ndrop, optarg); break;
+		case 'k': split_list(&keep, &nkeep, optarg); break;
+		case 'd': split_list(&drop, &ndrop, optarg); break;
 		case '1': first = 1; break;
 		case 'u': untagged = 1; break;
 		case 'x': explain = 1; break;
@@ -1288,7 +1270,7 @@ options(int argc, char *argv[], struct opts *o)
 			nearest = (size_t)k;
 			break;
 		case OPT_VERDICTS: o->verdicts_path = optarg; break;
-		case 'f': add_list(&o->train_fields, &o->ntrain_fields, optarg); break;
+		case 'f': split_list(&o->train_fields, &o->ntrain_fields, optarg); break;
 		case OPT_FULL: full_parse = 1; break;
 		case 'h': usage(stdout, EXIT_OK); break;
 		case 'V': printf("classify %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
@@ -1358,7 +1340,7 @@ setup(struct opts *o, int *bad)
 	if (train_path || o->like_path) {
 		if (!o->ntrain_fields)
 			for (i = 0; i < 2; i++)
-				add_list(&o->train_fields, &o->ntrain_fields, deflt[i]);
+				split_list(&o->train_fields, &o->ntrain_fields, deflt[i]);
 		for (i = 0; i < o->ntrain_fields; i++)
 			add_field(o->train_fields[i]);
 	}

@@ -697,21 +697,6 @@ warn(void *arg, const char *msg)
 	weprintf("%s: %s", (const char *)arg, msg);
 }
 
-static void
-split_order(const char *s)
-{
-	const char *e;
-
-	for (; *s; s = *e ? e + 1 : e) {
-		for (e = s; *e && *e != ','; e++)
-			;
-		if (e == s)
-			continue;
-		order = erealloc(order, (norder + 1) * sizeof *order);
-		order[norder++] = estrndup(s, (size_t)(e - s));
-	}
-}
-
 /* ---- --format html and mail ---- */
 
 static const char *
@@ -802,7 +787,7 @@ options(int argc, char *argv[])
 			if (!(groupby[ngroupby++] = path_parse(optarg, err, sizeof err)))
 				eprintf("--group-by %s: %s", optarg, err);
 			break;
-		case 'o': split_order(optarg); break;
+		case 'o': split_list(&order, &norder, optarg); break;
 		case 'a': autolink = 1; break;
 		case 'T': title = optarg; break;
 		case 'd': date = optarg; break;
