@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "util.h"
@@ -64,4 +65,34 @@ void buf_join_carry(struct buf *carry, struct buf *joined, const char **s, size_
 	buf_reset(carry);
 	*s = joined->s;
 	*n = joined->len;
+}
+
+char *arena_copy(struct arena *a, const char *s, size_t n)
+{
+	size_t want = a->blocksize ? a->blocksize : 1 << 20;
+	char *p;
+
+	if (n + 1 > a->left) {
+		if (want < n + 1)
+			want = n + 1;	/* a line longer than a block: its own */
+		a->blocks = erealloc(a->blocks, (a->nblocks + 1) * sizeof(*a->blocks));
+		a->p = a->blocks[a->nblocks++] = emalloc(want);
+		a->left = want;
+	}
+	p = a->p;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	a->p += n + 1;
+	a->left -= n + 1;
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	while (a->nblocks)
+		free(a->blocks[--a->nblocks]);
+	free(a->blocks);
+	a->blocks = NULL;
+	a->p = NULL;
+	a->left = 0;
 }

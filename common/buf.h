@@ -49,4 +49,17 @@ static inline const char *buf_str(const struct buf *b)
 	return b->s ? b->s : "";
 }
 
+/* Many small strings kept until the end, copied into large blocks. */
+struct arena {
+	char **blocks;
+	size_t nblocks;
+	char *p;		/* free space in the last block */
+	size_t left;
+	size_t blocksize;	/* 0: 1 MiB */
+};
+
+/* A copy of s[0..n), NUL-terminated, that lives until arena_free. */
+char *arena_copy(struct arena *a, const char *s, size_t n);
+void arena_free(struct arena *a);
+
 #endif

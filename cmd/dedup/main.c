@@ -94,8 +94,7 @@ struct kept {
 };
 static struct kept *recs;
 static size_t nrecs, caprecs;
-static char *block;
-static size_t blockleft;
+static struct arena lines = { NULL, 0, NULL, 0, 4 << 20 };
 static char **files;		/* the inputs, "-" for stdin */
 static int nfiles, curfile, seekable;
 
@@ -548,24 +547,6 @@ record_keys(const struct jsonl *in)
 	return 0;
 }
 
-static const char *
-keep_line(const char *s, size_t n)
-{
-	size_t sz = n + 1 > (4 << 20) ? n + 1 : 4 << 20;
-	char *p;
-
-	if (n + 1 > blockleft) {
-		block = emalloc(sz);	/* freed at exit */
-		blockleft = sz;
-	}
-	p = block;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	block += n + 1;
-	blockleft -= n + 1;
-	return p;
-}
-
 /* --merge: keep the record, as the first of a group or a duplicate in one. */
 static long
 keep_record(const struct jsonl *in, long grp)
@@ -578,7 +559,7 @@ keep_record(const struct jsonl *in, long grp)
 	}
 	r = &recs[nrecs];
 	r->head = grp < 0;
-	r->s = r->head && seekable ? NULL : keep_line(in->line, in->len);
+	r->s = r->head && seekable ? NULL : arena_copy(&lines, in->line, in->len);
 	r->len = in->len;
 	r->hash = r->s ? 0 : hset_hash(0, in->line, in->len);
 	r->lineno = in->lineno;
@@ -1055,6 +1036,7 @@ main(int argc, char *argv[])
 		if (recs[i].head)
 			merge_group(&recs[i]);
 	/* records must be out before their keys are recorded */
+	arena_free(&lines);
 	if (fshut(stdout, "<stdout>"))
 		return EXIT_FATAL;
 	if (lock >= 0 && seen_save(&seen, statefile, cutoff, err, sizeof(err)))

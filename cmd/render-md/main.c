@@ -59,10 +59,7 @@ struct kept {
 };
 static struct kept *kept;
 static size_t nkept, capkept;
-static char **blocks;		/* where the text is kept */
-static size_t nblocks;
-static char *arena;
-static size_t arenaleft;
+static struct arena texts;	/* where the text is kept */
 
 /* the inputs, read one record at a time */
 static char **inputs;
@@ -449,24 +446,16 @@ keep(int slow)
 {
 	struct kept *k;
 
-	if (rd.len > arenaleft) {
-		blocks = erealloc(blocks, (nblocks + 1) * sizeof *blocks);
-		arenaleft = rd.len > (1 << 20) ? rd.len : 1 << 20;
-		arena = blocks[nblocks++] = emalloc(arenaleft);
-	}
-	memcpy(arena, rd.line, rd.len);
 	if (nkept == capkept) {
 		capkept = capkept ? 2 * capkept : 1024;
 		kept = erealloc(kept, capkept * sizeof *kept);
 	}
 	k = &kept[nkept];
-	k->s = arena;
+	k->s = arena_copy(&texts, rd.line, rd.len);
 	k->len = rd.len;
 	k->group = NULL;
 	k->n = 0;
 	k->slow = slow;
-	arena += rd.len;
-	arenaleft -= rd.len;
 	return nkept++;
 }
 
@@ -931,9 +920,7 @@ free_all(struct template *t)
 		path_free(groupby[i]);
 	free_fields(&need);
 	free_fields(&gneed);
-	for (i = 0; i < nblocks; i++)
-		free(blocks[i]);
-	free(blocks);
+	arena_free(&texts);
 	free(kept);
 	for (i = 0; i < norder; i++)
 		free(order[i]);
