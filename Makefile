@@ -96,10 +96,10 @@ CMARK_LIBS = -lcmark-gfm-extensions -lcmark-gfm
 render-md: PROG_LIBS = $(CMARK_LIBS)
 
 $(UNIT_TESTS): %: %.c libmods.a libcommon.a .build-flags
-	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ $@.c libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS)
+	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ $@.c libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS) $(CMARK_LIBS)
 
 # Fuzzing with libFuzzer (clang, libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
-FUZZ_TARGETS = feed jsonfeed html jsonl path date ampfix rules mustache llm
+FUZZ_TARGETS = feed jsonfeed html jsonl path date ampfix rules mustache llm state
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -111,16 +111,17 @@ FUZZ_SEEDS_rules = tests/fixtures/classify
 FUZZ_SEEDS_mustache = cmd/render-md/layouts
 FUZZ_SEEDS_jsonfeed = examples/feeds tests/fixtures/feed2jsonl
 FUZZ_SEEDS_llm = tests/fixtures/enrich/answers
+FUZZ_SEEDS_state = tests/fixtures/dedup-identity/v1-state
 
 # every target also builds with the normal compiler as fuzz/replay-TARGET,
 # which make check runs on the inputs a fuzzer once crashed on
 FUZZ_REPLAY = $(FUZZ_TARGETS:%=fuzz/replay-%)
 
 $(FUZZ_REPLAY): fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c libmods.a libcommon.a .build-flags
-	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS)
+	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS) $(CMARK_LIBS)
 
 $(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) $(MODS_SRC) $(PROG_HDR) | deps-fuzz
-	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(MODS_INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(MODS_SRC) $(PKG_LIBS) $(STEM_LIBS)
+	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(MODS_INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(MODS_SRC) $(PKG_LIBS) $(STEM_LIBS) $(CMARK_LIBS)
 
 fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
 	@for t in $(FUZZ_TARGETS); do \
