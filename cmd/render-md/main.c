@@ -699,8 +699,8 @@ heading_of(json_t *root)
 static void
 write_formatted(const char *text, size_t n, const char *pagetitle)
 {
-	struct page pg = { pagetitle, NULL, 0 };
 	struct buf html = { NULL, 0, 0 }, heading = { NULL, 0, 0 };
+	struct page pg = { pagetitle, NULL, 0, &heading };
 	char *head = NULL;
 
 	if (headfile && !(head = slurp(headfile, &pg.headlen)))
@@ -710,13 +710,9 @@ write_formatted(const char *text, size_t n, const char *pagetitle)
 	if (!strcmp(format, "html")) {
 		fwrite(html.s, 1, html.len, stdout);
 	} else {
-		if (!mail.subject) {
-			if (pagetitle)
-				buf_puts(&heading, pagetitle);
-			else
-				page_heading(text, n, &heading);
+		/* the subject: the page's own title, found once */
+		if (!mail.subject)
 			mail.subject = heading.len ? heading.s : "Digest";
-		}
 		mail_write(stdout, &mail, text, n, html.s, html.len);
 	}
 	buf_free(&html);

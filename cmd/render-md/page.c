@@ -189,15 +189,6 @@ first_heading(cmark_node *doc, struct buf *out)
 	cmark_iter_free(it);
 }
 
-void
-page_heading(const char *md, size_t n, struct buf *out)
-{
-	cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
-
-	first_heading(doc, out);
-	cmark_node_free(doc);
-}
-
 static void
 put_escaped(struct buf *out, const char *s, size_t n)
 {
@@ -238,6 +229,8 @@ page_html(struct buf *out, const char *md, size_t n, const struct page *pg)
 		buf_puts(&title, pg->title);
 	else
 		first_heading(doc, &title);
+	if (pg->title_used && title.len)
+		buf_put(pg->title_used, title.s, title.len);
 	buf_puts(out, "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
 	/* no script unless the user's own head asks for one (MathJax, KaTeX) */

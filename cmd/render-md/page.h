@@ -18,13 +18,11 @@ struct page {
 	const char *title;	/* <title>; NULL: the first heading */
 	const char *head;	/* the user's own <head> lines, or NULL */
 	size_t headlen;
+	struct buf *title_used;	/* if not NULL: the title given, appended */
 };
 
 /* The page of the Markdown md[0..n), appended to out. */
 void page_html(struct buf *out, const char *md, size_t n, const struct page *pg);
-
-/* The plain text of the first heading of md[0..n), appended to out. */
-void page_heading(const char *md, size_t n, struct buf *out);
 
 struct mail {
 	const char *from, *to, *subject;	/* NULL: no such header */
