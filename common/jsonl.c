@@ -315,6 +315,35 @@ jsonl_free(struct jsonl *r)
 	r->len = r->cap = 0;
 }
 
+int
+jsonl_each(const char *path, int (*fn)(struct jsonl *in, void *arg), void *arg)
+{
+	static int stdin_read;
+	struct jsonl in;
+	FILE *fp = open_input(path);
+	int r, bad = 0;
+
+	if (!fp) {
+		weprintf("%s:", input_name(path));
+		return 1;
+	}
+	/* stdio reads a pipe 4 KB at a time: a syscall every two records
+	 * (and a stream's buffer can only be set before its first read) */
+	if (fp != stdin || !stdin_read++)
+		setvbuf(fp, NULL, _IOFBF, 1 << 18);
+	jsonl_init(&in, fp, input_name(path));
+	while ((r = jsonl_next(&in)) > 0)
+		bad |= fn(&in, arg);
+	if (r < 0) {
+		weprintf("%s: read error:", in.name);
+		bad = 1;
+	}
+	jsonl_free(&in);
+	if (fp != stdin)
+		fclose(fp);
+	return bad;
+}
+
 static void
 put_string(FILE *out, const char *s, size_t n)
 {

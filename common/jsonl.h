@@ -44,6 +44,13 @@ json_t *jsonl_as_text(json_t *v);
 /* Free the line buffer; fp is the caller's to close. */
 void jsonl_free(struct jsonl *r);
 
+/* The loop every filter runs over one input: each line of path ("-" is
+ * standard input) handed to fn with arg. An input that cannot be opened or
+ * read is reported ("prog: name: reason") and counts as 1. Returns the
+ * bitwise or of fn's results and that. */
+int jsonl_each(const char *path, int (*fn)(struct jsonl *in, void *arg),
+    void *arg);
+
 /* Write rec compactly plus '\n': key order kept, UTF-8 as is, escapes as
  * jansson's JSON_COMPACT dump, but reals in the shortest form that reads
  * back exactly (0.1, not 0.10000000000000001) and raw numbers as their

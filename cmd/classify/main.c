@@ -1060,27 +1060,11 @@ done:
 }
 
 static int
-run(const char *path, struct nb *train)
+record_line(struct jsonl *in, void *train)
 {
-	struct jsonl in;
-	FILE *fp = open_input(path);
-	int r, bad = 0;
+	int bad = record(in, train);
 
-	if (!fp) {
-		weprintf("%s:", input_name(path));
-		return 1;
-	}
-	jsonl_init(&in, fp, input_name(path));
-	while ((r = jsonl_next(&in)) > 0)
-		bad |= record(&in, train);
-	if (r < 0) {
-		weprintf("%s: read error:", in.name);
-		bad = 1;
-	}
 	check_stdout();
-	jsonl_free(&in);
-	if (fp != stdin)
-		fclose(fp);
 	return bad;
 }
 
@@ -1441,9 +1425,9 @@ main(int argc, char *argv[])
 	train = setup(&o, &bad);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (optind == argc)
-		bad |= run("-", train);
+		bad |= jsonl_each("-", record_line, train);
 	for (i = (size_t)optind; i < (size_t)argc; i++)
-		bad |= run(argv[i], train);
+		bad |= jsonl_each(argv[i], record_line, train);
 	if (o.verdicts_path)
 		report_unused_verdicts(o.verdicts_path);
 	if (train && !nb_ntags(train))

@@ -768,36 +768,21 @@ one(const struct jsonl *in)
 	return 0;
 }
 
+/* jsonl_each's callback; notes first whether the file can be read again
+ * (--merge rereads a regular file's lines instead of keeping them). */
 static int
-dedup_file(const char *path)
+one_line(struct jsonl *in, void *arg)
 {
-	static int stdin_read;
-	struct jsonl in;
+	static int file_seen = -1;
 	struct stat st;
-	FILE *fp = open_input(path);
-	int r, bad = 0;
 
-	if (!fp) {
-		weprintf("%s:", input_name(path));
-		return 1;
+	(void)arg;
+	if (curfile != file_seen) {
+		file_seen = curfile;
+		seekable = in->fp != stdin && fstat(fileno(in->fp), &st) == 0 &&
+		    S_ISREG(st.st_mode);
 	}
-	seekable = fp != stdin && fstat(fileno(fp), &st) == 0 &&
-	    S_ISREG(st.st_mode);
-	/* stdio reads a pipe 4 KB at a time: a syscall every two records
-	 * (and a stream's buffer can only be set before its first read) */
-	if (fp != stdin || !stdin_read++)
-		setvbuf(fp, NULL, _IOFBF, 1 << 18);
-	jsonl_init(&in, fp, input_name(path));
-	while ((r = jsonl_next(&in)) > 0)
-		bad |= one(&in);
-	if (r < 0) {
-		weprintf("%s: read error:", in.name);
-		bad = 1;
-	}
-	if (fp != stdin)
-		fclose(fp);
-	jsonl_free(&in);
-	return bad;
+	return one(in);
 }
 
 /* --merge: the line of a record not kept, read again. Records come in
@@ -1031,7 +1016,7 @@ main(int argc, char *argv[])
 		nfiles = 1;
 	}
 	for (curfile = 0; curfile < nfiles; curfile++)
-		bad |= dedup_file(files[curfile]);
+		bad |= jsonl_each(files[curfile], one_line, NULL);
 	for (i = 0; merge && i < nrecs; i++)
 		if (recs[i].head)
 			merge_group(&recs[i]);

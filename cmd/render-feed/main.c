@@ -603,29 +603,21 @@ parse(const struct jsonl *rd, char *err, size_t errlen)
 	return repaired(rd);
 }
 
-static void
-render_file(FILE *fp, const char *name)
+static int
+render_line(struct jsonl *rd, void *arg)
 {
-	struct jsonl rd;
 	char err[256];
 	json_t *rec;
-	int r;
 
-	jsonl_init(&rd, fp, name);
-	while ((r = jsonl_next(&rd)) > 0) {
-		if (!(rec = parse(&rd, err, sizeof err))) {
-			wlineprintf(rd.name, rd.lineno, "%s", err);
-			bad = 1;
-			continue;
-		}
-		render(rec);
-		json_decref(rec);
+	(void)arg;
+	if (!(rec = parse(rd, err, sizeof err))) {
+		wlineprintf(rd->name, rd->lineno, "%s", err);
+		return 1;
 	}
-	if (r < 0) {
-		weprintf("%s:", rd.name);
-		bad = 1;
-	}
-	jsonl_free(&rd);
+	render(rec);
+	json_decref(rec);
+	check_stdout();
+	return 0;
 }
 
 static void
@@ -652,7 +644,6 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	static char outbuf[1 << 16];
-	FILE *fp;
 	int c, i, status;
 
 	setprogname(argv[0]);
@@ -679,16 +670,8 @@ main(int argc, char *argv[])
 		atom_head();
 	flush_out();
 	for (i = optind; i < argc || i == optind; i++) {
-		const char *path = i < argc ? argv[i] : "-";
-		if (!(fp = open_input(path))) {
-			weprintf("%s:", input_name(path));
+		if (jsonl_each(i < argc ? argv[i] : "-", render_line, NULL))
 			bad = 1;
-			continue;
-		}
-		render_file(fp, input_name(path));
-		if (fp != stdin)
-			fclose(fp);
-		check_stdout();
 	}
 	if (json_format)
 		json_tail();
