@@ -344,94 +344,57 @@ jsonl_each(const char *path, int (*fn)(struct jsonl *in, void *arg), void *arg)
 	return bad;
 }
 
-static void
-put_string(FILE *out, const char *s, size_t n)
+void
+jsonl_put(struct buf *b, const json_t *v)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
-
-	putc('"', out);
-	while (p < end) {
-		for (run = p; p < end && *p >= 0x20 && *p != '"' && *p != '\\'; p++)
-			;
-		fwrite(run, 1, (size_t)(p - run), out);
-		if (p == end)
-			break;
-		switch (*p) {
-		case '"':	fputs("\\\"", out); break;
-		case '\\':	fputs("\\\\", out); break;
-		case '\b':	fputs("\\b", out); break;
-		case '\f':	fputs("\\f", out); break;
-		case '\n':	fputs("\\n", out); break;
-		case '\r':	fputs("\\r", out); break;
-		case '\t':	fputs("\\t", out); break;
-		default:	fprintf(out, "\\u%04X", *p); break;
-		}
-		p++;
-	}
-	putc('"', out);
-}
-
-/* Shortest of %.15g..%.17g that reads back exactly, written as jansson
- * does: "." even under a locale with a decimal comma, ".0" added to
- * integral values, no '+' or leading zeros in the exponent. */
-static void
-put_real(FILE *out, double d)
-{
-	char s[JW_REAL_BUFSZ];
-
-	jw_format_real(d, s);
-	fputs(s, out);
-}
-
-static void
-put_value(FILE *out, json_t *v)
-{
+	char num[JW_REAL_BUFSZ];
 	const char *key, *s;
 	json_t *m;
 	size_t i, n;
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		putc('{', out);
+		buf_putc(b, '{');
 		i = 0;
-		json_object_foreach(v, key, m) {
+		json_object_foreach((json_t *)v, key, m) {
 			if (i++)
-				putc(',', out);
-			put_string(out, key, strlen(key));
-			putc(':', out);
-			put_value(out, m);
+				buf_putc(b, ',');
+			jw_put_string(b, key, strlen(key));
+			buf_putc(b, ':');
+			jsonl_put(b, m);
 		}
-		putc('}', out);
+		buf_putc(b, '}');
 		break;
 	case JSON_ARRAY:
-		putc('[', out);
+		buf_putc(b, '[');
 		for (i = 0; i < json_array_size(v); i++) {
 			if (i)
-				putc(',', out);
-			put_value(out, json_array_get(v, i));
+				buf_putc(b, ',');
+			jsonl_put(b, json_array_get(v, i));
 		}
-		putc(']', out);
+		buf_putc(b, ']');
 		break;
 	case JSON_STRING:
 		if ((s = jsonl_number(v, &n)))
-			fwrite(s, 1, n, out);
+			buf_put(b, s, n);
 		else
-			put_string(out, json_string_value(v), json_string_length(v));
+			jw_put_string(b, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		fprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
 	case JSON_REAL:
-		put_real(out, json_real_value(v));
+		jw_format_real(json_real_value(v), num);
+		buf_puts(b, num);
 		break;
 	case JSON_TRUE:
-		fputs("true", out);
+		buf_puts(b, "true");
 		break;
 	case JSON_FALSE:
-		fputs("false", out);
+		buf_puts(b, "false");
 		break;
 	case JSON_NULL:
-		fputs("null", out);
+		buf_puts(b, "null");
 		break;
 	}
 }
@@ -441,7 +404,11 @@ jsonl_write(FILE *out, const json_t *rec)
 {
 	/* our own writer: jansson's dump costs more than a parse's third
 	 * (performance.md) and prints 0.1 as 0.10000000000000001 */
-	put_value(out, (json_t *)rec);
-	putc('\n', out);
+	static struct buf b;
+
+	buf_reset(&b);
+	jsonl_put(&b, rec);
+	buf_putc(&b, '\n');
+	fwrite(b.s, 1, b.len, out);
 	return ferror(out) ? -1 : 0;
 }

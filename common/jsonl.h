@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "buf.h"
+
 struct jsonl {
 	FILE *fp;
 	const char *name;	/* input name for messages */
@@ -51,11 +53,11 @@ void jsonl_free(struct jsonl *r);
 int jsonl_each(const char *path, int (*fn)(struct jsonl *in, void *arg),
     void *arg);
 
-/* Write rec compactly plus '\n': key order kept, UTF-8 as is, escapes as
- * jansson's JSON_COMPACT dump, but reals in the shortest form that reads
- * back exactly (0.1, not 0.10000000000000001) and raw numbers as their
- * text. Strings must be valid UTF-8 (anything json_string accepted). -1 if
- * out has a write error. */
+/* Append v compactly: key order kept, strings as jw_put_string writes
+ * them, reals in the shortest form that reads back exactly (0.1, not
+ * 0.10000000000000001), raw numbers as their text. Any depth. */
+void jsonl_put(struct buf *b, const json_t *v);
+/* The same for a record, plus '\n', to out; -1 if out has a write error. */
 int jsonl_write(FILE *out, const json_t *rec);
 
 #endif

@@ -2,7 +2,8 @@
  * (llm_parse_response, llm_error_text) with a fake key as the secret.
  * "@K" in the input stands for the key, so the fuzzer can put it anywhere
  * (in escapes, across cuts); whatever the body, no output holds any 8
- * bytes of the key: abort() if one does. */
+ * bytes of the key: abort() if one does. An odd second byte asks for the
+ * reader's own fields too (one of each type, and --interest's). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "buf.h"
 #include "llm.h"
+#include "prompt.h"
 
 /*
  * No b, f, n, r, t or u after the first two bytes: a JSON escape such as
@@ -34,7 +36,10 @@ must_not_hold(const char *what, const char *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char own[] = "Judge.\nfield s string: s\nfield n number: n\n"
+	    "field i integer: i\nfield b boolean: b\nfield l list: l\n";
 	static struct llm_secret sec;
+	static struct prompt prompt;
 	static int ready;
 	struct llm_answer a;
 	struct buf body = { 0 }, out = { 0 };
@@ -44,8 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!ready) {
 		llm_secret_init(&sec, KEY);
+		if (prompt_load(&prompt, own, sizeof(own) - 1, err, sizeof(err)) ||
+		    prompt_interest(&prompt, "papers", err, sizeof(err)))
+			abort();
 		ready = 1;
 	}
+	llm_use_prompt(size > 1 && data[1] & 1 ? &prompt : NULL);
 	for (i = 0; i < size; i++) {
 		if (data[i] == '@' && i + 1 < size && data[i + 1] == 'K') {
 			buf_puts(&body, KEY);
@@ -62,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		must_not_hold("a field", buf_str(&a.text[f]), a.text[f].len);
 	must_not_hold("the model", buf_str(&a.model), a.model.len);
 	must_not_hold("the note", buf_str(&a.note), a.note.len);
+	must_not_hold("a field's problem", buf_str(&a.invalid), a.invalid.len);
 	must_not_hold("the message", err, strlen(err));
 	llm_ai_object(&out, "zh", &a);
 	must_not_hold("the ai object", buf_str(&out), out.len);

@@ -4,8 +4,11 @@ on 127.0.0.1 (standard library only). Prints the port it listens on, then
 serves until killed.
 
   POST .../chat/completions   answers the fields the request asks for (the
-        json_schema's properties, else the '"key": ...' lines of the system
-        prompt) as "LANG:KEY:TITLE", LANG the tag the prompt names; model as
+        json_schema's properties, else the '"key": ...' or '"key" (a
+        number): ...' lines of the system prompt) by type: a string as
+        "LANG:KEY:TITLE" (LANG the tag the prompt names), a number 0.75, an
+        integer 7, a boolean true, a list ["LANG:KEY:1", "LANG:KEY:2"];
+        [KEY=JSON] in the title answers KEY with that JSON instead; model as
         asked; usage.total_tokens as --tokens.
   GET /stats   {"requests": N, "by_title": {TITLE: N}, "formats": {...},
         "auth": the last Authorization header, "last": the last request
@@ -58,11 +61,35 @@ active = 0
 answers = 0
 
 
+HELP_TYPES = {'a string': 'string', 'a number': 'number',
+              'an integer': 'integer', 'true or false': 'boolean',
+              'a list of strings': 'array'}
+
+
 def fields_asked(req, system):
+    """{name: type} of the fields a request asks for, in its order."""
     rf = req.get('response_format') or {}
     if rf.get('type') == 'json_schema':
-        return list(rf['json_schema']['schema']['properties'])
-    return re.findall(r'^"(\w+)": ', system, re.M)
+        props = rf['json_schema']['schema']['properties']
+        out = {}
+        for k, v in props.items():
+            t = v.get('type', 'string')
+            out[k] = [x for x in t if x != 'null'][0] if isinstance(t, list) else t
+        return out
+    return {k: HELP_TYPES.get(h, 'string') for k, h in
+            re.findall(r'^"(\w+)"(?: \(([^)]*)\))?: ', system, re.M)}
+
+
+def typed_answer(kind, lang, key, title):
+    if kind == 'number':
+        return 0.75
+    if kind == 'integer':
+        return 7
+    if kind == 'boolean':
+        return True
+    if kind == 'array':
+        return ['%s:%s:%d' % (lang, key, i) for i in (1, 2)]
+    return '%s:%s:%s' % (lang, key, title)
 
 
 def lang_asked(system):
@@ -162,7 +189,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if '[notjson]' in title:
             return self.send(200, b'<html>oops</html>')
         lang = lang_asked(system)
-        ans = {k: '%s:%s:%s' % (lang, k, title) for k in fields_asked(req, system)}
+        asked = fields_asked(req, system)
+        ans = {k: typed_answer(t, lang, k, title) for k, t in asked.items()}
+        for k, v in re.findall(r'\[(\w+)=([^\]]*)\]', title):
+            if k in asked:          # [relevance=3], [score="high"]
+                ans[k] = json.loads(v)
         content = json.dumps(ans, ensure_ascii=False)
         if '[malformed]' in title:
             content = content[:len(content) // 2]

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonl.h"
 #include "jsonw.h"
 #include "llm.h"
+#include "prompt.h"
 #include "text.h"
 #include "util.h"
 
@@ -95,17 +97,68 @@ llm_lang_ok(const char *tag)
 	return 1;
 }
 
+/* The reader's own prompt, if there is one (llm_use_prompt). */
+static const struct prompt *custom;
+
+void
+llm_use_prompt(const struct prompt *p)
+{
+	custom = p && (p->text.len || p->nfields) ? p : NULL;
+}
+
+static void
+language(struct buf *l, const char *lang)
+{
+	const char *name = llm_lang_name(lang);
+
+	if (name)
+		buf_printf(l, "%s (language tag %s)", name, lang);
+	else
+		buf_printf(l, "the language with the BCP 47 tag %s", lang);
+}
+
+/* The system prompt around the reader's instructions: every field with
+ * its type, then the same rules for text as the built-in prompt's. */
+static void
+custom_system_prompt(struct buf *b, const char *lang, unsigned fields)
+{
+	struct buf l = { 0 };
+	size_t i;
+
+	language(&l, lang);
+	buf_puts(b, "You read research papers for a daily digest, from a "
+	    "paper's title and abstract.\n");
+	if (custom->text.len) {
+		buf_put(b, custom->text.s, custom->text.len);
+		buf_puts(b, "\n\n");
+	}
+	buf_puts(b, "Answer with one JSON object and nothing else: no Markdown, "
+	    "no code fence, no comment.\nThe object has exactly these keys:\n");
+	for (i = 0; i < LLM_NFIELDS; i++)
+		if (fields & 1u << i)
+			buf_printf(b, "\"%s\" (a string): %s\n",
+			    llm_field_name[i], field_help[i]);
+	for (i = 0; i < custom->nfields; i++)
+		buf_printf(b, "\"%s\" (%s): %s\n", custom->field[i].name,
+		    prompt_type_help(&custom->field[i]), custom->field[i].help);
+	buf_printf(b, "Write every text in %s. Keep formulas, names, "
+	    "acronyms and technical terms as they are; in a JSON string a "
+	    "backslash is written \\\\. Use null for a key that the title and "
+	    "abstract give nothing for.", l.s);
+	buf_free(&l);
+}
+
 static void
 system_prompt(struct buf *b, const char *lang, unsigned fields)
 {
-	const char *name = llm_lang_name(lang);
 	struct buf l = { 0 };
 	int i;
 
-	if (name)
-		buf_printf(&l, "%s (language tag %s)", name, lang);
-	else
-		buf_printf(&l, "the language with the BCP 47 tag %s", lang);
+	if (custom) {
+		custom_system_prompt(b, lang, fields);
+		return;
+	}
+	language(&l, lang);
 	buf_puts(b, "You write short structured summaries of research papers "
 	    "for a daily digest, from a paper's title and abstract.\n"
 	    "Answer with one JSON object and nothing else: no Markdown, no "
@@ -122,6 +175,22 @@ system_prompt(struct buf *b, const char *lang, unsigned fields)
 	buf_free(&l);
 }
 
+/* The schema's properties for the reader's own fields. */
+static void
+custom_properties(struct jw *w)
+{
+	struct buf t = { 0 };
+	size_t i;
+
+	for (i = 0; custom && i < custom->nfields; i++) {
+		buf_reset(&t);
+		prompt_schema(&t, &custom->field[i]);
+		jw_key(w, custom->field[i].name);
+		jw_raw(w, t.s, t.len);
+	}
+	buf_free(&t);
+}
+
 void
 llm_request(struct buf *out, const char *model, const char *lang,
     unsigned fields, enum llm_format fmt, const char *title, size_t tn,
@@ -129,6 +198,7 @@ llm_request(struct buf *out, const char *model, const char *lang,
 {
 	struct buf sys = { 0 }, user = { 0 };
 	struct jw w;
+	size_t j;
 	int i;
 
 	system_prompt(&sys, lang, fields);
@@ -180,12 +250,15 @@ llm_request(struct buf *out, const char *model, const char *lang,
 				jw_key(&w, llm_field_name[i]);
 				jw_raw(&w, "{\"type\":\"string\"}", 17);
 			}
+		custom_properties(&w);
 		jw_end_object(&w);
 		jw_key(&w, "required");
 		jw_array(&w);
 		for (i = 0; i < LLM_NFIELDS; i++)
 			if (fields & 1u << i)
 				jw_cstring(&w, llm_field_name[i]);
+		for (j = 0; custom && j < custom->nfields; j++)
+			jw_cstring(&w, custom->field[j].name);
 		jw_end_array(&w);
 		jw_key(&w, "additionalProperties");
 		jw_raw(&w, "false", 5);
@@ -380,6 +453,9 @@ llm_answer_free(struct llm_answer *a)
 		buf_free(&a->text[i]);
 	buf_free(&a->model);
 	buf_free(&a->note);
+	buf_free(&a->invalid);
+	json_decref(a->extra);
+	a->extra = NULL;
 }
 
 /* The member of o named like field f, ignoring case; "tl;dr" is tldr. */
@@ -399,11 +475,51 @@ member(json_t *o, int f)
 	return NULL;
 }
 
+/* The member of o named name, ignoring case. */
+static json_t *
+member_named(json_t *o, const char *name)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v)
+		if (!ascii_casecmp(k, name))
+			return v;
+	return NULL;
+}
+
+/* The reader's own fields, typed as declared; what does not fit the
+ * declared type goes into a->invalid, one line each. The number found. */
+static int
+take_custom(json_t *o, struct llm_answer *a)
+{
+	const struct prompt_field *f;
+	char err[200];
+	json_t *v, *val;
+	size_t i;
+	int found = 0;
+
+	json_decref(a->extra);
+	a->extra = json_object();
+	buf_reset(&a->invalid);
+	for (i = 0; custom && i < custom->nfields; i++) {
+		f = &custom->field[i];
+		if (!(v = member_named(o, f->name)))
+			continue;
+		found++;
+		if ((val = prompt_value(f, v, err, sizeof(err))))
+			json_object_set_new(a->extra, f->name, val);
+		else if (err[0])
+			buf_printf(&a->invalid, "field '%s': %s\n", f->name, err);
+	}
+	return found;
+}
+
 static int
 take_fields(json_t *o, unsigned fields, struct llm_answer *a)
 {
 	json_t *v;
-	int i, found = 0;
+	int i, found = take_custom(o, a);
 
 	for (i = 0; i < LLM_NFIELDS; i++) {
 		buf_reset(&a->text[i]);
@@ -486,6 +602,36 @@ take_string(struct buf *out, json_t *v, const struct llm_secret *sec)
 	llm_scrub(sec, out);
 }
 
+/* The strings of a typed answer (an object or a list of strings). */
+static void
+scrub_json(const struct llm_secret *sec, json_t *v)
+{
+	struct buf b = { 0 };
+	const char *k;
+	json_t *e;
+	size_t i;
+
+	if (!sec || !sec->n)
+		return;
+	if (json_is_object(v))
+		json_object_foreach(v, k, e)
+			if (json_is_string(e)) {
+				buf_reset(&b);
+				take_string(&b, e, sec);
+				json_object_set_new(v, k, json_stringn(b.s, b.len));
+			} else {
+				scrub_json(sec, e);
+			}
+	else if (json_is_array(v))
+		json_array_foreach(v, i, e)
+			if (json_is_string(e)) {
+				buf_reset(&b);
+				take_string(&b, e, sec);
+				json_array_set_new(v, i, json_stringn(b.s, b.len));
+			}
+	buf_free(&b);
+}
+
 int
 llm_parse_response(const char *body, size_t n, unsigned fields,
     const struct llm_secret *sec, struct llm_answer *a, char *err,
@@ -537,6 +683,7 @@ llm_parse_response(const char *body, size_t n, unsigned fields,
 	/* the fields were decoded again out of the content */
 	for (f = 0; f < LLM_NFIELDS; f++)
 		llm_scrub(sec, &a->text[f]);
+	scrub_json(sec, a->extra);
 	scrub_cstr(sec, err, errlen);
 	util_wipe(text.s, text.cap);
 	buf_free(&text);
@@ -723,6 +870,22 @@ llm_error_text(struct buf *out, const char *body, size_t n,
 	buf_free(&t);
 }
 
+static void
+put_custom(struct jw *w, json_t *extra)
+{
+	struct buf t = { 0 };
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(extra, k, v) {
+		buf_reset(&t);
+		jsonl_put(&t, v);
+		jw_key(w, k);
+		jw_raw(w, t.s, t.len);
+	}
+	buf_free(&t);
+}
+
 void
 llm_ai_object(struct buf *out, const char *lang, const struct llm_answer *a)
 {
@@ -738,6 +901,7 @@ llm_ai_object(struct buf *out, const char *lang, const struct llm_answer *a)
 			jw_key(&w, llm_field_name[i]);
 			jw_string(&w, a->text[i].s, a->text[i].len);
 		}
+	put_custom(&w, a->extra);
 	if (a->model.len) {
 		jw_key(&w, "model");
 		jw_string(&w, a->model.s, a->model.len);

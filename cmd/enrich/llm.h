@@ -37,6 +37,12 @@ const char *llm_lang_name(const char *tag);
 /* Is tag a plausible language tag (letters, digits, '-'; 1 to 35 bytes)? */
 int llm_lang_ok(const char *tag);
 
+struct prompt;
+/* Ask every request from now on with the reader's own prompt (prompt.h)
+ * around the built-in fields asked; NULL (or an empty prompt): the built-in
+ * prompt alone. p must live as long as requests are made. */
+void llm_use_prompt(const struct prompt *p);
+
 /* Append the JSON request body. title and summary are plain text. */
 void llm_request(struct buf *out, const char *model, const char *lang,
     unsigned fields, enum llm_format fmt, const char *title, size_t tn,
@@ -50,6 +56,8 @@ struct llm_answer {
 	struct buf model;		/* the model the server says answered */
 	long tokens;			/* usage.total_tokens, or -1 */
 	struct buf note;		/* what was ignored, for a message */
+	json_t *extra;			/* the reader's own fields, typed */
+	struct buf invalid;		/* "field 'x': want ..." lines */
 };
 
 /* What must never come out of an answer: the API key, and the forms a
@@ -104,7 +112,8 @@ int llm_format_refused(const char *body, size_t n);
 void llm_error_text(struct buf *out, const char *body, size_t n,
     const struct llm_secret *sec);
 
-/* Append the ai object: lang, the fields of a in record order, model. */
+/* Append the ai object: lang, the fields of a in record order, the
+ * reader's own fields in the order declared, model. */
 void llm_ai_object(struct buf *out, const char *lang,
     const struct llm_answer *a);
 

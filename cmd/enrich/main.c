@@ -31,6 +31,7 @@
 #include "jsonl.h"
 #include "jsonw.h"
 #include "llm.h"
+#include "prompt.h"
 #include "sha1.h"
 #include "text.h"
 #include "util.h"
@@ -38,7 +39,8 @@
 enum {
 	OPT_API_BASE = 256, OPT_MODEL, OPT_LANG, OPT_FIELDS, OPT_CACHE,
 	OPT_NO_CACHE, OPT_DRY_RUN, OPT_TIMEOUT, OPT_RETRIES, OPT_RETRY_DELAY,
-	OPT_MAX_REQUESTS, OPT_MAX_TOKENS,
+	OPT_MAX_REQUESTS, OPT_MAX_TOKENS, OPT_PROMPT, OPT_INTEREST,
+	OPT_INTEREST_FILE,
 	MAXJOBS = 256,
 	MAXBODY = 8 << 20,	/* an answer bigger than this is not one */
 	READSZ = 1 << 18,
@@ -54,6 +56,9 @@ static const char *api_base, *model, *lang = "zh", *cachedir;
 static char *api_key;		/* our copy; the environment's is wiped */
 static struct llm_secret secret;	/* what is scrubbed out of answers */
 static unsigned fields = LLM_ALL;
+static int fields_given;
+static const char *prompt_file, *interest, *interest_file;
+static struct prompt prompt;	/* the reader's own, if any */
 static int jobs = 4, retries = 4, dry_run, verbose, use_cache = 1;
 static double timeout_s = 120, retry_delay = 1;
 static long max_requests = -1, max_tokens = -1;
@@ -140,7 +145,9 @@ usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: %s [-nv] [-j jobs] [--model name] [--api-base url] "
 	    "[--lang tag]\n"
-	    "       [--fields list] [--cache dir | --no-cache] "
+	    "       [--fields list] [--prompt file] [--interest text | "
+	    "--interest-file file]\n"
+	    "       [--cache dir | --no-cache] "
 	    "[--max-requests n] [--max-tokens n]\n"
 	    "       [--timeout secs] [--retries n] [--retry-delay secs] "
 	    "[file ...]\n"
@@ -151,7 +158,13 @@ usage(FILE *fp, int status)
 	    "  -l, --lang TAG          the language to write in (default zh)\n"
 	    "  -f, --fields LIST       of title,tldr,motivation,method,result,"
 	    "conclusion\n"
-	    "                          (default all)\n"
+	    "                          (default all; none with --prompt or "
+	    "--interest)\n"
+	    "      --prompt FILE       the reader's own instructions and fields "
+	    "(feedpipe-prompt(5))\n"
+	    "      --interest TEXT     also ask ai.relevance (0-10) and ai.reason "
+	    "against TEXT\n"
+	    "      --interest-file FILE  the same, the interests read from FILE\n"
 	    "  -j, --jobs N            requests at once (default 4)\n"
 	    "  -c, --cache DIR         the answer cache (default "
 	    "$XDG_CACHE_HOME/feedpipe/enrich)\n"
@@ -568,7 +581,7 @@ static int
 ai_status(const char *v, size_t vn)
 {
 	const char *lv;
-	size_t ln;
+	size_t ln, j;
 	int i;
 
 	if (!vn || *v != '{' || jscan_find(v, vn, "lang", &lv, &ln) != 0 ||
@@ -578,6 +591,9 @@ ai_status(const char *v, size_t vn)
 	for (i = 0; i < LLM_NFIELDS; i++)
 		if (fields & 1u << i && (jscan_find(v, vn, llm_field_name[i],
 		    &lv, &ln) != 0 || *lv != '"' || ln <= 2))
+			return 1;
+	for (j = 0; j < prompt.nfields; j++)
+		if (jscan_find(v, vn, prompt.field[j].name, &lv, &ln) != 0)
 			return 1;
 	return 2;
 }
@@ -601,12 +617,40 @@ cache_key(struct slot *sl)
 		if (fields & 1u << i)
 			buf_printf(&keybuf, "%s,", llm_field_name[i]);
 	buf_put(&keybuf, zero, 1);
+	if (prompt.source.len) {	/* none: the keys of before --prompt */
+		buf_put(&keybuf, prompt.source.s, prompt.source.len);
+		buf_put(&keybuf, zero, 1);
+	}
 	buf_put(&keybuf, sl->id.s, sl->id.len);
 	buf_put(&keybuf, zero, 1);
 	buf_put(&keybuf, sl->title.s, sl->title.len);
 	buf_put(&keybuf, zero, 1);
 	buf_put(&keybuf, sl->summary.s, sl->summary.len);
 	sha1_hex(keybuf.s, keybuf.len, sl->key);
+}
+
+/* Is k a member set_ai writes in its place (lang, model, the fields)? */
+static int
+ai_own_key(const char *k)
+{
+	size_t j;
+
+	for (j = 0; j < LLM_NFIELDS; j++)
+		if (!strcmp(k, llm_field_name[j]))
+			return 1;
+	for (j = 0; j < prompt.nfields; j++)
+		if (!strcmp(k, prompt.field[j].name))
+			return 1;
+	return !strcmp(k, "lang") || !strcmp(k, "model");
+}
+
+static void
+put_member(struct jw *w, const char *k, json_t *v)
+{
+	buf_reset(&tmp);
+	jsonl_put(&tmp, v);
+	jw_key(w, k);
+	jw_raw(w, tmp.s, tmp.len);
 }
 
 /* The answer (an ai object) into the slot, over what the record had in
@@ -617,8 +661,7 @@ set_ai(struct slot *sl, const char *s, size_t n)
 	json_t *o, *a, *v;
 	const char *k;
 	struct jw w;
-	char *raw;
-	int i;
+	size_t i;
 
 	buf_reset(&sl->ai);
 	if (!sl->oldai.len) {
@@ -640,22 +683,18 @@ set_ai(struct slot *sl, const char *s, size_t n)
 			jw_string(&w, json_string_value(v), json_string_length(v));
 		}
 	}
+	for (i = 0; i < prompt.nfields; i++) {
+		k = prompt.field[i].name;
+		if ((v = json_object_get(a, k)) || (v = json_object_get(o, k)))
+			put_member(&w, k, v);
+	}
 	if (json_is_string(v = json_object_get(a, "model"))) {
 		jw_key(&w, "model");
 		jw_string(&w, json_string_value(v), json_string_length(v));
 	}
-	json_object_foreach(o, k, v) {
-		for (i = 0; i < LLM_NFIELDS; i++)
-			if (!strcmp(k, llm_field_name[i]))
-				break;
-		if (i < LLM_NFIELDS || !strcmp(k, "lang") || !strcmp(k, "model"))
-			continue;
-		if ((raw = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY))) {
-			jw_key(&w, k);
-			jw_raw(&w, raw, strlen(raw));
-			free(raw);
-		}
-	}
+	json_object_foreach(o, k, v)
+		if (!ai_own_key(k))
+			put_member(&w, k, v);
 	jw_end_object(&w);
 	json_decref(o);
 	json_decref(a);
@@ -1151,12 +1190,27 @@ count_tokens(struct slot *sl, const struct llm_answer *a)
 	return tok;
 }
 
+/* "enrich: FILE:LINE: ID: field 'x': want a number, got a string", a
+ * line each: the field is left out. */
+static void
+report_invalid(struct slot *sl, const struct buf *lines)
+{
+	const char *p = lines->s, *e;
+
+	if (!lines->len)
+		return;
+	for (; (e = strchr(p, '\n')); p = e + 1)
+		say(sl, "%.*s; left out", (int)(e - p), p);
+	bad = 1;
+}
+
 static void
 answered(struct slot *sl)
 {
 	struct llm_answer a;
 	char err[512];
 	long tok;
+	int invalid;
 
 	memset(&a, 0, sizeof(a));
 	if (llm_parse_response(buf_str(&sl->resp), sl->resp.len, fields,
@@ -1171,8 +1225,10 @@ answered(struct slot *sl)
 		buf_puts(&a.model, model);
 	buf_reset(&entry);
 	llm_ai_object(&entry, lang, &a);
+	invalid = a.invalid.len > 0;
+	report_invalid(sl, &a.invalid);
 	llm_answer_free(&a);
-	if (use_cache) {
+	if (use_cache && !invalid) {	/* a wrong answer is asked again */
 		buf_putc(&entry, '\n');
 		if (cache_put(cachedir, sl->key, entry.s, entry.len, err,
 		    sizeof(err)) && !cache_warned++)
@@ -1444,6 +1500,9 @@ options(int argc, char *argv[])
 		{ "model", required_argument, NULL, 'm' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "fields", required_argument, NULL, 'f' },
+		{ "prompt", required_argument, NULL, OPT_PROMPT },
+		{ "interest", required_argument, NULL, OPT_INTEREST },
+		{ "interest-file", required_argument, NULL, OPT_INTEREST_FILE },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "cache", required_argument, NULL, 'c' },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
@@ -1472,6 +1531,13 @@ options(int argc, char *argv[])
 				weprintf("--fields %s: %s", optarg, err);
 				usage(stderr, EXIT_FATAL);
 			}
+			fields_given = 1;
+			break;
+		case OPT_PROMPT: prompt_file = optarg; break;
+		case OPT_INTEREST: interest = optarg; interest_file = NULL; break;
+		case OPT_INTEREST_FILE:
+			interest_file = optarg;
+			interest = NULL;
 			break;
 		case 'j': jobs = (int)number("--jobs", optarg, 1, MAXJOBS); break;
 		case 'c': cachedir = optarg; use_cache = 1; break;
@@ -1506,6 +1572,41 @@ env(const char *a, const char *b)
 	if ((!v || !*v) && b)
 		v = getenv(b);
 	return v && *v ? v : NULL;
+}
+
+/* --prompt and --interest: the reader's prompt, its fields asked
+ * instead of the built-in ones unless --fields names some. */
+static void
+load_prompt(void)
+{
+	char err[512], *s;
+	size_t n;
+
+	if (prompt_file) {
+		if (!(s = slurp(prompt_file, &n)))
+			eprintf("%s:", prompt_file);
+		if (prompt_load(&prompt, s, n, err, sizeof(err)))
+			eprintf("%s:%s", prompt_file, err);
+		free(s);
+	}
+	if (interest_file) {
+		if (!(s = slurp(interest_file, &n)))
+			eprintf("%s:", interest_file);
+		if (prompt_interest(&prompt, s, err, sizeof(err)))
+			eprintf("%s: no interests in it", interest_file);
+		free(s);
+	} else if (interest && prompt_interest(&prompt, interest, err,
+	    sizeof(err))) {
+		eprintf("%s", err);
+	}
+	if (!prompt_file && !interest && !interest_file)
+		return;
+	if (!fields_given)
+		fields = 0;
+	if (!fields && !prompt.nfields)
+		eprintf("%s: declares no field, and --fields names none",
+		    prompt_file);
+	llm_use_prompt(&prompt);
 }
 
 static void
@@ -1546,6 +1647,7 @@ configure(void)
 				eprintf("%s holds a control character", var);
 	}
 	llm_secret_init(&secret, api_key);
+	load_prompt();
 	if (use_cache && !cachedir) {
 		if (cache_default_dir(&defcache, "enrich")) {
 			weprintf("no cache: give --cache or set XDG_CACHE_HOME "
