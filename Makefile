@@ -3,7 +3,7 @@ PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 # the daily digest's rules and scripts, and an example digest directory
 SHAREDIR = $(PREFIX)/share/feedpipe
-DAILY_LIB = examples/fetch examples/day examples/counts.mustache examples/sources.mustache
+DAILY_LIB = examples/fetch examples/day examples/cascade examples/counts.mustache examples/sources.mustache
 CC = cc
 CFLAGS = -O2 -g
 PKG_CONFIG = pkg-config
@@ -49,7 +49,7 @@ MODS_INC = $(PROGS:%=-Icmd/%)
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix \
 	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode tests/unit/test-html
 MAN1 = $(PROGS:%=man/man1/%.1)
-MAN5 = man/man5/feedpipe.5 man/man5/feedpipe-rules.5
+MAN5 = man/man5/feedpipe.5 man/man5/feedpipe-rules.5 man/man5/feedpipe-prompt.5
 MAN7 = man/man7/feedpipe.7
 
 all: $(PROGS)
@@ -171,7 +171,7 @@ install: all
 	cp -f $(DAILY_LIB) $(DESTDIR)$(SHAREDIR)/
 	sed 's|^BIN ?= \.\.$$|BIN ?= $(PREFIX)/bin|' examples/daily.mk > $(DESTDIR)$(SHAREDIR)/daily.mk
 	sed 's|^FEEDPIPE = .*|FEEDPIPE = $(SHAREDIR)|' examples/Makefile > $(DESTDIR)$(SHAREDIR)/example/Makefile
-	cp -f examples/feeds.tsv examples/rules examples/demo.tsv $(DESTDIR)$(SHAREDIR)/example/
+	cp -f examples/feeds.tsv examples/rules examples/demo.tsv examples/lab.prompt examples/interests $(DESTDIR)$(SHAREDIR)/example/
 	cp -f examples/feeds/* $(DESTDIR)$(SHAREDIR)/example/feeds/
 	cp -f examples/.gitignore $(DESTDIR)$(SHAREDIR)/example/
 	mkdir -p $(DESTDIR)$(SHAREDIR)/schedule $(DESTDIR)$(SHAREDIR)/push

@@ -15,7 +15,7 @@ stats() {
 @test "--prompt: the reader's fields typed in ai, in the order declared; the instructions in the request" {
 	serve
 	head -n 1 "$P/papers.jsonl" > "$TMP/one.jsonl"
-	run2 enrich --no-cache --prompt "$P/lab.prompt" "$TMP/one.jsonl"
+	run2 enrich --no-cache --prompt "$TOP/examples/lab.prompt" "$TMP/one.jsonl"
 	[ "$status" -eq 0 ]
 	[ -z "$err" ]
 	[ "$out" = '{"id":"p:1","title":"Perovskite stability","summary":"We study degradation.","ai":{"lang":"zh","score":0.75,"keywords":["zh:keywords:1","zh:keywords:2"],"experimental":true,"year":7,"model":"test-model"}}' ]
@@ -33,7 +33,7 @@ stats() {
 
 @test "--prompt with --fields: the built-in fields asked too, before the reader's" {
 	serve
-	head -n 1 "$P/papers.jsonl" | enrich --no-cache --prompt "$P/lab.prompt" -f tldr > "$TMP/out"
+	head -n 1 "$P/papers.jsonl" | enrich --no-cache --prompt "$TOP/examples/lab.prompt" -f tldr > "$TMP/out"
 	[ "$(jq -c '.ai | keys_unsorted' "$TMP/out")" = '["lang","tldr","score","keywords","experimental","year","model"]' ]
 	[ "$(jq -r .ai.tldr "$TMP/out")" = 'zh:tldr:Perovskite stability' ]
 }
@@ -41,7 +41,7 @@ stats() {
 @test "an answer of the wrong type: reported with its line and id, the field left out, exit 1, asked again next run" {
 	serve
 	cd "$P"
-	run2 enrich -j 1 --prompt lab.prompt papers.jsonl
+	run2 enrich -j 1 --prompt "$TOP/examples/lab.prompt" papers.jsonl
 	cd - >/dev/null
 	[ "$status" -eq 1 ]
 	[ "$err" = "enrich: papers.jsonl:2: p:2: field 'score': want a number, got a string; left out" ]
@@ -49,7 +49,7 @@ stats() {
 	[ "$(stats .requests)" -eq 2 ]
 	# the good answer came from the cache; the wrong one was not kept
 	cd "$P"
-	run2 enrich -j 1 --prompt lab.prompt papers.jsonl
+	run2 enrich -j 1 --prompt "$TOP/examples/lab.prompt" papers.jsonl
 	cd - >/dev/null
 	[ "$status" -eq 1 ]
 	[ "$(stats .requests)" -eq 3 ]
@@ -59,7 +59,7 @@ stats() {
 @test "the cache: the same prompt answered from it (wherever the file is), a changed prompt asked again" {
 	serve
 	head -n 1 "$P/papers.jsonl" > "$TMP/one.jsonl"
-	cp "$P/lab.prompt" "$TMP/a.prompt"
+	cp "$TOP/examples/lab.prompt" "$TMP/a.prompt"
 	enrich --prompt "$TMP/a.prompt" "$TMP/one.jsonl" > "$TMP/1"
 	cp "$TMP/a.prompt" "$TMP/moved.prompt"
 	enrich --prompt "$TMP/moved.prompt" "$TMP/one.jsonl" > "$TMP/2"
@@ -107,17 +107,17 @@ enrich: in.jsonl:2: q:2: field 'relevance': want an integer, got a number; left 
 
 @test "a server without structured output: the typed fields read from the prompt's lines" {
 	serve --no-schema --no-json-mode
-	head -n 1 "$P/papers.jsonl" | enrich --no-cache --prompt "$P/lab.prompt" > "$TMP/out"
+	head -n 1 "$P/papers.jsonl" | enrich --no-cache --prompt "$TOP/examples/lab.prompt" > "$TMP/out"
 	[ "$(jq -c .ai "$TMP/out")" = '{"lang":"zh","score":0.75,"keywords":["zh:keywords:1","zh:keywords:2"],"experimental":true,"year":7,"model":"test-model"}' ]
 }
 
 @test "an ai the record had in the language: its other members kept, the prompt's fields added" {
 	serve
 	echo '{"id":"p:1","title":"Perovskite stability","ai":{"lang":"zh","tldr":"old","note":{"x":0.1}}}' |
-		enrich --no-cache --prompt "$P/lab.prompt" -f tldr > "$TMP/out"
+		enrich --no-cache --prompt "$TOP/examples/lab.prompt" -f tldr > "$TMP/out"
 	[ "$(jq -c .ai "$TMP/out")" = '{"lang":"zh","tldr":"zh:tldr:Perovskite stability","score":0.75,"keywords":["zh:keywords:1","zh:keywords:2"],"experimental":true,"year":7,"model":"test-model","note":{"x":0.1}}' ]
 	# a record that has every field asked is not asked again
-	enrich --no-cache --prompt "$P/lab.prompt" -f tldr "$TMP/out" > "$TMP/again"
+	enrich --no-cache --prompt "$TOP/examples/lab.prompt" -f tldr "$TMP/out" > "$TMP/again"
 	cmp "$TMP/out" "$TMP/again"
 	[ "$(stats .requests)" -eq 1 ]
 }
@@ -149,4 +149,24 @@ enrich: in.jsonl:2: q:2: field 'relevance': want an integer, got a number; left 
 	[ "$err" = "enrich: --interest: no words" ]
 	[ "$status" -eq 2 ]
 	cd - >/dev/null
+}
+
+@test "examples/cascade: rated by one model, the relevant summarised by another, the rest after them unchanged" {
+	serve
+	printf '%s\n' '{"id":"c:1","title":"Dull [relevance=2]","n":1.0}' '{"id":"c:2","title":"Keen [relevance=9]","n":2.50}' \
+		'{"id":"c:3","title":"Fair"}' > "$TMP/in.jsonl"
+	echo 'perovskites' > "$TMP/interests"
+	INTEREST_FILE="$TMP/interests" RATE_MODEL=small SUMMARY_MODEL=big ENRICH="$TOP/enrich" MIN_RELEVANCE=6 \
+		run2 "$TOP/examples/cascade" "$TMP/in.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	[ "$(jq -r '[.id, .ai.relevance, (.ai.tldr // "-"), .ai.model] | join(" ")' "$TMP/out")" = "c:2 9 zh:tldr:Keen [relevance=9] big
+c:3 7 zh:tldr:Fair big
+c:1 2 - small" ]
+	# the lines not summarised are the bytes the first step wrote
+	grep -qxF '{"id":"c:1","title":"Dull [relevance=2]","n":1.0,"ai":{"lang":"zh","relevance":2,"reason":"zh:reason:Dull [relevance=2]","model":"small"}}' "$TMP/out"
+	[ "$(stats .requests)" -eq 5 ]
+	INTEREST_FILE="$TMP/none" FEEDPIPE_MODEL=m run2 "$TOP/examples/cascade" "$TMP/in.jsonl"
+	[ "$status" -eq 2 ]
+	[ "$err" = "cascade: $TMP/none: no interests to rate against (set INTEREST_FILE)" ]
 }
