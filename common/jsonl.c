@@ -1,10 +1,12 @@
 /* jsonl.c: JSON Lines input (getline) and output. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "jsonl.h"
@@ -313,6 +315,100 @@ jsonl_free(struct jsonl *r)
 	free(r->line);
 	r->line = NULL;
 	r->len = r->cap = 0;
+}
+
+/* ---- lines from a descriptor ---- */
+
+enum { FD_READSZ = 1 << 18 };
+
+int
+jsonl_fd_open(struct jsonl_fd *r, const char *path)
+{
+	r->name = input_name(path);
+	r->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	r->open = r->fd >= 0;
+	r->start = r->end = 0;
+	r->eof = 0;
+	r->lineno = 0;
+	return r->open ? 0 : -1;
+}
+
+int
+jsonl_fd_read(struct jsonl_fd *r)
+{
+	ssize_t n;
+
+	if (r->start == r->end)
+		r->start = r->end = 0;
+	if (r->cap - r->end < FD_READSZ / 2 && r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < FD_READSZ / 2) {
+		r->cap = r->cap ? r->cap * 2 : FD_READSZ;
+		r->buf = erealloc(r->buf, r->cap);
+	}
+	do
+		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		r->eof = 1;
+		if (n < 0)
+			r->start = r->end;
+		return n < 0 ? -1 : 0;
+	}
+	r->end += (size_t)n;
+	return 1;
+}
+
+int
+jsonl_fd_line(struct jsonl_fd *r, const char **s, size_t *n)
+{
+	char *p, *nl;
+	size_t avail, len;
+
+	for (;;) {
+		if (!(avail = r->end - r->start))
+			return 0;
+		p = r->buf + r->start;
+		if (!(nl = memchr(p, '\n', avail)) && !r->eof)
+			return 0;
+		len = nl ? (size_t)(nl - p) : avail;
+		r->start += len + (nl != NULL);
+		r->lineno++;
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (!blank(p, len)) {
+			*s = p;
+			*n = len;
+			return 1;
+		}
+	}
+}
+
+int
+jsonl_fd_waiting(const struct jsonl_fd *r)
+{
+	return r->end > r->start &&
+	    memchr(r->buf + r->start, '\n', r->end - r->start);
+}
+
+void
+jsonl_fd_close(struct jsonl_fd *r)
+{
+	if (r->open && r->fd > 0)
+		close(r->fd);
+	r->open = 0;
+}
+
+void
+jsonl_fd_free(struct jsonl_fd *r)
+{
+	jsonl_fd_close(r);
+	free(r->buf);
+	r->buf = NULL;
+	r->cap = r->start = r->end = 0;
 }
 
 int

@@ -46,6 +46,39 @@ json_t *jsonl_as_text(json_t *v);
 /* Free the line buffer; fp is the caller's to close. */
 void jsonl_free(struct jsonl *r);
 
+/*
+ * The same lines from a descriptor the caller polls, for a program that
+ * waits for input and for other things (enrich's network) in one poll:
+ * jsonl_fd_read does one read(2), jsonl_fd_line hands out the whole lines
+ * read so far. Blank lines are skipped but counted, "\r\n" is a line end,
+ * the last line needs no '\n'.
+ */
+struct jsonl_fd {
+	int fd;
+	int open;		/* fd is an input (0 may be standard input) */
+	int eof;		/* read(2) said so, or failed */
+	const char *name;	/* for messages */
+	unsigned long lineno;	/* of the last line handed out */
+	char *buf;
+	size_t start, end, cap;
+};
+
+/* Open path ("-" is standard input) for reading; -1 and errno if not. */
+int jsonl_fd_open(struct jsonl_fd *r, const char *path);
+/* One read(2): 1 bytes read, 0 end of input, -1 error (errno; eof is set
+ * and a partial line dropped: it is no record). */
+int jsonl_fd_read(struct jsonl_fd *r);
+/* The next whole line read: 1 and s[0..n) (valid until the next read), or
+ * 0 when more must be read first. */
+int jsonl_fd_line(struct jsonl_fd *r, const char **s, size_t *n);
+/* Is a whole line waiting? Then take it before reading on: reading would
+ * make the buffer grow with the input. */
+int jsonl_fd_waiting(const struct jsonl_fd *r);
+/* Close the descriptor (not standard input); the buffer stays for the
+ * next input. */
+void jsonl_fd_close(struct jsonl_fd *r);
+void jsonl_fd_free(struct jsonl_fd *r);
+
 /* The loop every filter runs over one input: each line of path ("-" is
  * standard input) handed to fn with arg. An input that cannot be opened or
  * read is reported ("prog: name: reason") and counts as 1. Returns the

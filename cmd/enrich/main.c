@@ -30,6 +30,7 @@
 #include "jscan.h"
 #include "jsonl.h"
 #include "jsonw.h"
+#include "jwalk.h"
 #include "llm.h"
 #include "prompt.h"
 #include "sha1.h"
@@ -123,14 +124,7 @@ static struct slot *active[MAXJOBS];	/* the requests in flight */
 
 /* input: lines read with read(2), so that waiting for input and for the
  * network is one poll */
-static struct {
-	int fd;
-	const char *name;
-	char *buf;
-	size_t start, end, cap;
-	int eof, open;
-	unsigned long lineno;
-} in = { -1, NULL, NULL, 0, 0, 0, 0, 0, 0 };
+static struct jsonl_fd in;
 static char **files;
 static int nfiles, curfile = -1, input_done;
 
@@ -374,25 +368,12 @@ load_curl(void)
 static int
 next_file(void)
 {
-	const char *path;
-
-	if (in.open && in.fd > 0)
-		close(in.fd);
-	in.open = 0;
+	jsonl_fd_close(&in);
 	while (++curfile < nfiles) {
-		path = files[curfile];
-		in.name = input_name(path);
-		in.fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-		if (in.fd < 0) {
-			weprintf("%s:", in.name);
-			bad = 1;
-			continue;
-		}
-		in.open = 1;
-		in.start = in.end = 0;
-		in.eof = 0;
-		in.lineno = 0;
-		return 0;
+		if (jsonl_fd_open(&in, files[curfile]) == 0)
+			return 0;
+		weprintf("%s:", in.name);
+		bad = 1;
 	}
 	input_done = 1;
 	return -1;
@@ -402,78 +383,10 @@ next_file(void)
 static void
 read_chunk(void)
 {
-	ssize_t r;
-
-	if (in.start == in.end)
-		in.start = in.end = 0;
-	if (in.cap - in.end < READSZ / 2 && in.start > 0) {
-		memmove(in.buf, in.buf + in.start, in.end - in.start);
-		in.end -= in.start;
-		in.start = 0;
-	}
-	if (in.cap - in.end < READSZ / 2) {
-		in.cap = in.cap ? in.cap * 2 : READSZ;
-		in.buf = erealloc(in.buf, in.cap);
-	}
-	do
-		r = read(in.fd, in.buf + in.end, in.cap - in.end);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
+	if (jsonl_fd_read(&in) < 0) {
 		weprintf("%s: read error:", in.name);
 		bad = 1;
-		in.eof = 1;
-		in.start = in.end;	/* a partial line is not a record */
-	} else if (r == 0) {
-		in.eof = 1;
-	} else {
-		in.end += (size_t)r;
 	}
-}
-
-static int
-blank(const char *s, size_t n)
-{
-	for (; n; s++, n--)
-		if (*s != ' ' && *s != '\t' && *s != '\r')
-			return 0;
-	return 1;
-}
-
-/* The next line already in the buffer: 1, or 0 when more must be read. */
-static int
-buffered_line(const char **s, size_t *n)
-{
-	char *p, *nl;
-	size_t avail, len;
-
-	for (;;) {
-		avail = in.end - in.start;
-		if (!avail)
-			return 0;
-		p = in.buf + in.start;
-		if (!(nl = memchr(p, '\n', avail)) && !in.eof)
-			return 0;
-		len = nl ? (size_t)(nl - p) : avail;
-		in.start += len + (nl != NULL);
-		in.lineno++;
-		if (len && p[len - 1] == '\r')
-			len--;
-		if (!blank(p, len)) {
-			*s = p;
-			*n = len;
-			return 1;
-		}
-	}
-}
-
-/*
- * A whole line waits in the buffer. Then take it before reading more:
- * reading on would make the buffer grow with the input.
- */
-static int
-line_waiting(void)
-{
-	return in.end > in.start && memchr(in.buf + in.start, '\n', in.end - in.start);
 }
 
 /* ---- records -------------------------------------------------------- */
@@ -482,53 +395,6 @@ static int
 want_input(void)
 {
 	return !input_done && count < nwin;
-}
-
-static const char *
-skip_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-/* Past the string at p (*p == '"') in text known to be valid. */
-static const char *
-skip_string(const char *p, const char *end)
-{
-	const char *q, *b;
-
-	for (p++;; p = q + 1) {
-		q = memchr(p, '"', (size_t)(end - p));
-		for (b = q; b > p && b[-1] == '\\'; b--)
-			;
-		if ((q - b) % 2 == 0)
-			return q + 1;
-	}
-}
-
-static const char *
-skip_value(const char *p, const char *end)
-{
-	size_t depth = 0;
-
-	if (*p == '"')
-		return skip_string(p, end);
-	if (*p != '{' && *p != '[') {
-		while (p < end && *p != ',' && *p != '}' && *p != ']' &&
-		    !is_space((unsigned char)*p))
-			p++;
-		return p;
-	}
-	for (; p < end; p++) {
-		if (*p == '"')
-			p = skip_string(p, end) - 1;
-		else if (*p == '{' || *p == '[')
-			depth++;
-		else if ((*p == '}' || *p == ']') && !--depth)
-			return p + 1;
-	}
-	return p;
 }
 
 /* The string members id, title and summary of a record that jscan has
@@ -543,23 +409,23 @@ record_strings(struct slot *sl)
 
 	for (i = 0; i < 3; i++)
 		buf_reset(out[i]);
-	p = skip_ws(p, end) + 1;
+	p = jskip_ws(p, end) + 1;
 	for (;;) {
-		p = skip_ws(p, end);
+		p = jskip_ws(p, end);
 		if (p >= end || *p != '"')
 			return;
 		k = p + 1;
 		p = memchr(k, '"', (size_t)(end - k));
 		kn = (size_t)(p - k);
-		p = skip_ws(p + 1, end) + 1;
-		v = p = skip_ws(p, end);
-		p = skip_value(p, end);
+		p = jskip_ws(p + 1, end) + 1;
+		v = p = jskip_ws(p, end);
+		p = jskip_value(p, end);
 		for (i = 0; i < 3; i++)	/* twice: the last value wins */
 			if (strlen(keys[i]) == kn && !memcmp(keys[i], k, kn) &&
 			    (*v != '"' ||
 			    jscan_string(v, (size_t)(p - v), out[i]) < 0))
 				buf_reset(out[i]);
-		p = skip_ws(p, end);
+		p = jskip_ws(p, end);
 		if (p < end && *p == ',')
 			p++;
 	}
@@ -783,7 +649,6 @@ static void
 take(const char *s, size_t n)
 {
 	struct slot *sl = &win[(head + count) % nwin];
-	struct jsonl fake;
 	char err[256];
 	const char *v = NULL;
 	json_t *rec, *ai;
@@ -816,11 +681,7 @@ take(const char *s, size_t n)
 			sl->empty = s[i - 2] == '{';
 		}
 	} else {
-		jsonl_init(&fake, NULL, in.name);
-		fake.lineno = in.lineno;
-		fake.line = sl->line.s;
-		fake.len = n;
-		if (!(rec = jsonl_parse(&fake, err, sizeof(err)))) {
+		if (!(rec = jsonl_load(sl->line.s, n, err, sizeof(err)))) {
 			if (progress)
 				fputs("\r\033[K", stderr);
 			wlineprintf(in.name, in.lineno, "%s", err);
@@ -923,7 +784,7 @@ fill(void)
 	size_t n;
 
 	while (want_input()) {
-		if (in.open && buffered_line(&s, &n)) {
+		if (in.open && jsonl_fd_line(&in, &s, &n)) {
 			take(s, n);
 			continue;
 		}
@@ -1410,7 +1271,7 @@ wait_events(void)
 	struct curl_waitfd wfd = { 0, CURL_WAIT_POLLIN, 0 };
 	struct pollfd pfd = { 0, POLLIN, 0 };
 	double due = next_due(), t = now();
-	int ready = want_input() && in.open && line_waiting();
+	int ready = want_input() && in.open && jsonl_fd_waiting(&in);
 	int ms = 1000, want = want_input() && in.open && !in.eof && !ready;
 
 	if (ready)
@@ -1450,7 +1311,7 @@ run(void)
 		if (input_done && !count)
 			break;
 		if (want_input() && in.open && !nactive && !next_due()) {
-			if (line_waiting())
+			if (jsonl_fd_waiting(&in))
 				continue;
 			fflush(stdout);	/* what is done goes out before we block */
 			check_stdout();
@@ -1787,7 +1648,7 @@ main(int argc, char *argv[])
 		buf_free(&win[i].resp);
 	}
 	free(win);
-	free(in.buf);
+	jsonl_fd_free(&in);
 	buf_free(&tmp);
 	buf_free(&msg);
 	buf_free(&keybuf);
