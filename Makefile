@@ -39,7 +39,7 @@ SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
 	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c cmd/classify/like.c
 SRC_render-md = cmd/render-md/main.c cmd/render-md/mustache.c cmd/render-md/mdescape.c \
 	cmd/render-md/page.c cmd/render-md/mail.c
-SRC_enrich = cmd/enrich/main.c cmd/enrich/window.c cmd/enrich/request.c cmd/enrich/llm.c cmd/enrich/cache.c cmd/enrich/prompt.c
+SRC_enrich = cmd/enrich/main.c cmd/enrich/window.c cmd/enrich/request.c cmd/enrich/llm.c cmd/enrich/cache.c cmd/enrich/prompt.c cmd/enrich/secret.c
 SRC_render-feed = cmd/render-feed/main.c
 PROG_SRC = $(foreach p,$(PROGS),$(SRC_$(p)))
 PROG_HDR = $(wildcard cmd/*/*.h)

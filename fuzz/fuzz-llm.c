@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char own[] = "Judge.\nfield s string: s\nfield n number: n\n"
 	    "field i integer: i\nfield b boolean: b\nfield l list: l\n";
-	static struct llm_secret sec;
+	static struct secret sec;
 	static struct prompt prompt;
 	static int ready;
 	struct llm_answer a;
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int f;
 
 	if (!ready) {
-		llm_secret_init(&sec, KEY);
+		secret_init(&sec, KEY);
 		if (prompt_load(&prompt, own, sizeof(own) - 1, err, sizeof(err)) ||
 		    prompt_interest(&prompt, "papers", err, sizeof(err)))
 			abort();
@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	llm_error_text(&out, buf_str(&body), body.len, &sec);
 	must_not_hold("the error text", buf_str(&out), out.len);
 	/* and the scrub on arrival itself */
-	llm_scrub(&sec, &body);
+	secret_scrub(&sec, &body);
 	must_not_hold("the scrubbed body", buf_str(&body), body.len);
 	llm_answer_free(&a);
 	buf_free(&out);

@@ -8,6 +8,8 @@
  *   llm.c      the request body and the reading of answers (llm.h)
  *   prompt.c   the reader's own prompt (prompt.h)
  *   cache.c    answers on disk (cache.h)
+ *   secret.c   the API key kept out of everything an answer gives
+ *              (secret.h)
  */
 #ifndef FEEDPIPE_ENRICH_H
 #define FEEDPIPE_ENRICH_H
@@ -34,7 +36,7 @@ enum {
 /* options and settings */
 extern const char *model, *lang, *cachedir;
 extern char *api_key;		/* our copy; the environment's is wiped */
-extern struct llm_secret secret;	/* what is scrubbed out of answers */
+extern struct secret secret;	/* what is scrubbed out of answers */
 extern unsigned fields;
 extern struct prompt prompt;	/* the reader's own, if any */
 extern int jobs, retries, dry_run, verbose, use_cache;

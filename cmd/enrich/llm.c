@@ -191,6 +191,51 @@ custom_properties(struct jw *w)
 	buf_free(&t);
 }
 
+/* response_format: a strict JSON schema of the fields asked for. */
+static void
+put_schema(struct jw *w, unsigned fields)
+{
+	size_t j;
+	int i;
+
+	jw_key(w, "response_format");
+	jw_object(w);
+	jw_key(w, "type");
+	jw_cstring(w, "json_schema");
+	jw_key(w, "json_schema");
+	jw_object(w);
+	jw_key(w, "name");
+	jw_cstring(w, "paper_summary");
+	jw_key(w, "strict");
+	jw_raw(w, "true", 4);
+	jw_key(w, "schema");
+	jw_object(w);
+	jw_key(w, "type");
+	jw_cstring(w, "object");
+	jw_key(w, "properties");
+	jw_object(w);
+	for (i = 0; i < LLM_NFIELDS; i++)
+		if (fields & 1u << i) {
+			jw_key(w, llm_field_name[i]);
+			jw_raw(w, "{\"type\":\"string\"}", 17);
+		}
+	custom_properties(w);
+	jw_end_object(w);
+	jw_key(w, "required");
+	jw_array(w);
+	for (i = 0; i < LLM_NFIELDS; i++)
+		if (fields & 1u << i)
+			jw_cstring(w, llm_field_name[i]);
+	for (j = 0; custom && j < custom->nfields; j++)
+		jw_cstring(w, custom->field[j].name);
+	jw_end_array(w);
+	jw_key(w, "additionalProperties");
+	jw_raw(w, "false", 5);
+	jw_end_object(w);
+	jw_end_object(w);
+	jw_end_object(w);
+}
+
 void
 llm_request(struct buf *out, const char *model, const char *lang,
     unsigned fields, enum llm_format fmt, const char *title, size_t tn,
@@ -198,8 +243,6 @@ llm_request(struct buf *out, const char *model, const char *lang,
 {
 	struct buf sys = { 0 }, user = { 0 };
 	struct jw w;
-	size_t j;
-	int i;
 
 	system_prompt(&sys, lang, fields);
 	buf_puts(&user, "Title: ");
@@ -229,42 +272,7 @@ llm_request(struct buf *out, const char *model, const char *lang,
 	jw_end_object(&w);
 	jw_end_array(&w);
 	if (fmt == LLM_SCHEMA) {
-		jw_key(&w, "response_format");
-		jw_object(&w);
-		jw_key(&w, "type");
-		jw_cstring(&w, "json_schema");
-		jw_key(&w, "json_schema");
-		jw_object(&w);
-		jw_key(&w, "name");
-		jw_cstring(&w, "paper_summary");
-		jw_key(&w, "strict");
-		jw_raw(&w, "true", 4);
-		jw_key(&w, "schema");
-		jw_object(&w);
-		jw_key(&w, "type");
-		jw_cstring(&w, "object");
-		jw_key(&w, "properties");
-		jw_object(&w);
-		for (i = 0; i < LLM_NFIELDS; i++)
-			if (fields & 1u << i) {
-				jw_key(&w, llm_field_name[i]);
-				jw_raw(&w, "{\"type\":\"string\"}", 17);
-			}
-		custom_properties(&w);
-		jw_end_object(&w);
-		jw_key(&w, "required");
-		jw_array(&w);
-		for (i = 0; i < LLM_NFIELDS; i++)
-			if (fields & 1u << i)
-				jw_cstring(&w, llm_field_name[i]);
-		for (j = 0; custom && j < custom->nfields; j++)
-			jw_cstring(&w, custom->field[j].name);
-		jw_end_array(&w);
-		jw_key(&w, "additionalProperties");
-		jw_raw(&w, "false", 5);
-		jw_end_object(&w);
-		jw_end_object(&w);
-		jw_end_object(&w);
+		put_schema(&w, fields);
 	} else if (fmt == LLM_JSON_MODE) {
 		jw_key(&w, "response_format");
 		jw_raw(&w, "{\"type\":\"json_object\"}", 22);
@@ -272,176 +280,6 @@ llm_request(struct buf *out, const char *model, const char *lang,
 	jw_end_object(&w);
 	buf_free(&sys);
 	buf_free(&user);
-}
-
-/* ---- the key kept out of everything an answer gives ---- */
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* The base64 characters that come from k[0..n) alone when k starts o
- * bytes into the encoded data: the same whatever surrounds it. */
-static void
-b64_form(struct buf *out, const char *k, size_t n, size_t o,
-    const char *alpha)
-{
-	size_t c, q, b;
-	unsigned v;
-
-	for (c = (8 * o + 5) / 6; c < 8 * (o + n) / 6; c++) {
-		q = 6 * c - 8 * o;	/* the first bit, counted in k */
-		for (v = 0, b = q; b < q + 6; b++)
-			v = v << 1 | (((unsigned char)k[b / 8] >> (7 - b % 8)) & 1);
-		buf_putc(out, alpha[v]);
-	}
-}
-
-static void
-add_form(struct llm_secret *s, const struct buf *f)
-{
-	int i;
-
-	if (f->len < s->minrun)
-		return;
-	for (i = 0; i < s->n; i++)
-		if (s->form[i].len == f->len && !memcmp(s->form[i].s, f->s, f->len))
-			return;
-	buf_put(&s->form[s->n++], f->s, f->len);
-}
-
-void
-llm_secret_init(struct llm_secret *s, const char *key)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	struct buf f = { 0 };
-	size_t n = key ? strlen(key) : 0, i, o;
-	unsigned char c;
-
-	memset(s, 0, sizeof(*s));
-	if (n < 4)
-		return;
-	s->minrun = n < 8 ? n : 8;
-	buf_put(&f, key, n);
-	add_form(s, &f);
-	buf_reset(&f);
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)key[i];
-		if (isalpha_c(c) || (c >= '0' && c <= '9') || strchr("-_.~", c))
-			buf_putc(&f, (char)c);
-		else
-			buf_printf(&f, "%%%c%c", hex[c >> 4], hex[c & 15]);
-	}
-	add_form(s, &f);
-	buf_reset(&f);
-	for (i = 0; i < n; i++) {
-		if (key[i] == '/' || key[i] == '"' || key[i] == '\\')
-			buf_putc(&f, '\\');
-		buf_putc(&f, key[i]);
-	}
-	add_form(s, &f);
-	for (o = 0; o < 3; o++) {
-		buf_reset(&f);
-		b64_form(&f, key, n, o, b64);
-		add_form(s, &f);
-		buf_reset(&f);
-		b64_form(&f, key, n, o, b64url);
-		add_form(s, &f);
-	}
-	util_wipe(f.s, f.cap);
-	buf_free(&f);
-}
-
-void
-llm_secret_free(struct llm_secret *s)
-{
-	int i;
-
-	for (i = 0; i < s->n; i++) {
-		util_wipe(s->form[i].s, s->form[i].len);
-		buf_free(&s->form[i]);
-	}
-	s->n = 0;
-}
-
-/* The longest run at t[0..n) that is a stretch of at least minrun bytes
- * of one of the forms; 0 if none. */
-static size_t
-key_run(const struct llm_secret *s, const char *t, size_t n)
-{
-	const char *f, *p, *fend;
-	size_t best = 0, m;
-	int i;
-
-	if (n < s->minrun)
-		return 0;
-	for (i = 0; i < s->n; i++) {
-		f = s->form[i].s;
-		fend = f + s->form[i].len;
-		for (p = f; (p = memchr(p, t[0], (size_t)(fend - p))); p++) {
-			if ((size_t)(fend - p) < s->minrun ||
-			    memcmp(p, t, s->minrun))
-				continue;
-			for (m = s->minrun; m < n && p + m < fend && p[m] == t[m]; m++)
-				;
-			if (m > best)
-				best = m;
-		}
-	}
-	return best;
-}
-
-void
-llm_scrub(const struct llm_secret *s, struct buf *b)
-{
-	unsigned char in[256] = { 0 };
-	struct buf out = { 0 };
-	size_t i, j, done = 0, run = 0, m;
-	int k;
-
-	if (!s || !s->n || b->len < s->minrun)
-		return;
-	for (k = 0; k < s->n; k++)
-		for (j = 0; j < s->form[k].len; j++)
-			in[(unsigned char)s->form[k].s[j]] = 1;
-	for (i = 0; i < b->len; i++) {
-		/* only where minrun bytes in a row could be of a form */
-		if (run <= i)
-			for (run = i; run < b->len && in[(unsigned char)b->s[run]];
-			    run++)
-				;
-		if (run - i < s->minrun) {
-			i = run;
-			continue;
-		}
-		if (!(m = key_run(s, b->s + i, b->len - i)))
-			continue;
-		buf_put(&out, b->s + done, i - done);
-		buf_puts(&out, LLM_SCRUBBED);
-		done = i + m;
-		i = done - 1;
-	}
-	if (!done)
-		return;
-	buf_put(&out, b->s + done, b->len - done);
-	util_wipe(b->s, b->cap);
-	buf_free(b);
-	*b = out;
-}
-
-/* The same for a C string cut to its size. */
-static void
-scrub_cstr(const struct llm_secret *s, char *str, size_t size)
-{
-	struct buf b = { 0 };
-
-	if (!s || !s->n || !size)
-		return;
-	buf_puts(&b, str);
-	llm_scrub(s, &b);
-	snprintf(str, size, "%s", b.s);
-	buf_free(&b);
 }
 
 void
@@ -596,15 +434,15 @@ take_tokens(json_t *v, struct llm_answer *a)
 
 /* A string of the body, decoded, then scrubbed. */
 static void
-take_string(struct buf *out, json_t *v, const struct llm_secret *sec)
+take_string(struct buf *out, json_t *v, const struct secret *sec)
 {
 	buf_put(out, json_string_value(v), json_string_length(v));
-	llm_scrub(sec, out);
+	secret_scrub(sec, out);
 }
 
 /* The strings of a typed answer (an object or a list of strings). */
 static void
-scrub_json(const struct llm_secret *sec, json_t *v)
+scrub_json(const struct secret *sec, json_t *v)
 {
 	struct buf b = { 0 };
 	const char *k;
@@ -634,7 +472,7 @@ scrub_json(const struct llm_secret *sec, json_t *v)
 
 int
 llm_parse_response(const char *body, size_t n, unsigned fields,
-    const struct llm_secret *sec, struct llm_answer *a, char *err,
+    const struct secret *sec, struct llm_answer *a, char *err,
     size_t errlen)
 {
 	json_t *root, *msg, *content, *part, *v;
@@ -668,7 +506,7 @@ llm_parse_response(const char *body, size_t n, unsigned fields,
 				buf_put(&text, json_string_value(v),
 				    json_string_length(v));
 	}
-	llm_scrub(sec, &text);
+	secret_scrub(sec, &text);
 	if (text.len) {
 		ret = llm_parse_content(text.s, text.len, fields, a, err, errlen);
 	} else if (json_is_string(v = json_object_get(msg, "refusal"))) {
@@ -682,9 +520,9 @@ llm_parse_response(const char *body, size_t n, unsigned fields,
 	}
 	/* the fields were decoded again out of the content */
 	for (f = 0; f < LLM_NFIELDS; f++)
-		llm_scrub(sec, &a->text[f]);
+		secret_scrub(sec, &a->text[f]);
 	scrub_json(sec, a->extra);
-	scrub_cstr(sec, err, errlen);
+	secret_scrub_cstr(sec, err, errlen);
 	util_wipe(text.s, text.cap);
 	buf_free(&text);
 	json_decref(root);
@@ -843,7 +681,7 @@ llm_format_refused(const char *body, size_t n)
 
 void
 llm_error_text(struct buf *out, const char *body, size_t n,
-    const struct llm_secret *sec)
+    const struct secret *sec)
 {
 	json_t *root = json_loadb(body, n, 0, NULL), *e, *m;
 	struct buf t = { 0 };
@@ -858,7 +696,7 @@ llm_error_text(struct buf *out, const char *body, size_t n,
 	else
 		buf_put(&t, body, n);
 	json_decref(root);
-	llm_scrub(sec, &t);	/* before the cut: a key across it is gone whole */
+	secret_scrub(sec, &t);	/* before the cut: a key across it is gone whole */
 	len = utf8_valid_prefix(buf_str(&t), t.len > 200 ? 200 : t.len);
 	text_line(out, buf_str(&t), len);
 	if (len < t.len)

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "secret.h"
 
 /* Bumped whenever the prompt changes what a model answers: it is part of
  * every cache key, so old answers are not taken for new ones. */
@@ -60,26 +61,6 @@ struct llm_answer {
 	struct buf invalid;		/* "field 'x': want ..." lines */
 };
 
-/* What must never come out of an answer: the API key, and the forms a
- * server may echo it in (%-escaped, JSON's \/, base64 and base64url at
- * each alignment). Any run of 8 or more bytes (the whole key, if shorter)
- * of one of them is replaced by LLM_SCRUBBED; a key under 4 bytes is not
- * looked for. */
-#define LLM_SCRUBBED "[key removed]"
-enum { LLM_NFORMS = 9 };
-struct llm_secret {
-	struct buf form[LLM_NFORMS];
-	int n;
-	size_t minrun;
-};
-
-/* key NULL: there is nothing to scrub. */
-void llm_secret_init(struct llm_secret *s, const char *key);
-/* Forget the key, its copies wiped. */
-void llm_secret_free(struct llm_secret *s);
-/* Scrub b in place (the old contents wiped); s NULL: nothing to do. */
-void llm_scrub(const struct llm_secret *s, struct buf *b);
-
 void llm_answer_free(struct llm_answer *a);
 /* Read a chat-completions response body (HTTP 200) into a, keeping only
  * the fields asked for. 0, or -1 and a message (no choices, a refusal, no
@@ -89,7 +70,7 @@ void llm_answer_free(struct llm_answer *a);
  * string taken from the body (the fields, the model, the message) is
  * scrubbed of sec once decoded, before it is cut short. */
 int llm_parse_response(const char *body, size_t n, unsigned fields,
-    const struct llm_secret *sec, struct llm_answer *a, char *err,
+    const struct secret *sec, struct llm_answer *a, char *err,
     size_t errlen);
 /* The same for the text of the model's message alone. */
 int llm_parse_content(const char *s, size_t n, unsigned fields,
@@ -110,7 +91,7 @@ int llm_format_refused(const char *body, size_t n);
  * the body is JSON that has one, else the start of the body; scrubbed of
  * sec before it is cut. */
 void llm_error_text(struct buf *out, const char *body, size_t n,
-    const struct llm_secret *sec);
+    const struct secret *sec);
 
 /* Append the ai object: lang, the fields of a in record order, the
  * reader's own fields in the order declared, model. */

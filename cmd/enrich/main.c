@@ -33,7 +33,7 @@ enum {
 static const char *api_base;
 const char *model, *lang = "zh", *cachedir;
 char *api_key;		/* our copy; the environment's is wiped */
-struct llm_secret secret;	/* what is scrubbed out of answers */
+struct secret secret;	/* what is scrubbed out of answers */
 unsigned fields = LLM_ALL;
 static int fields_given;
 static const char *prompt_file, *interest, *interest_file;
@@ -285,7 +285,7 @@ configure(void)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				eprintf("%s holds a control character", var);
 	}
-	llm_secret_init(&secret, api_key);
+	secret_init(&secret, api_key);
 	load_prompt();
 	if (use_cache && !cachedir) {
 		if (cache_default_dir(&defcache, "enrich")) {
@@ -318,7 +318,7 @@ forget_key(void)
 	if (api_key)
 		util_wipe(api_key, strlen(api_key));
 	free(api_key);
-	llm_secret_free(&secret);
+	secret_free(&secret);
 }
 
 int

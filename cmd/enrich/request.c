@@ -444,7 +444,7 @@ complete(struct slot *sl, CURLcode rc)
 	int unconn;
 
 	/* before anything reads, keeps, cuts or prints the answer */
-	llm_scrub(&secret, &sl->resp);
+	secret_scrub(&secret, &sl->resp);
 	cu.easy_getinfo(sl->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (retry_after_given(sl->easy))
 		cu.easy_getinfo(sl->easy, CURLINFO_RETRY_AFTER, &ra);

@@ -30,7 +30,7 @@ win_now(void)
 }
 
 
-/* s with the key, should it have got this far, scrubbed (llm_scrub), and
+/* s with the key, should it have got this far, scrubbed (secret_scrub), and
  * control characters replaced by spaces: everything printed from outside
  * goes through it */
 const char *
@@ -40,7 +40,7 @@ win_scrub(const char *s)
 
 	buf_reset(&msg);
 	buf_puts(&msg, s);
-	llm_scrub(&secret, &msg);
+	secret_scrub(&secret, &msg);
 	for (i = 0; i < msg.len; i++)
 		if ((unsigned char)msg.s[i] < 0x20 || msg.s[i] == 0x7f)
 			msg.s[i] = ' ';
@@ -335,7 +335,7 @@ win_cache_lookup(struct slot *sl)
 			weprintf("cache: %s", err);
 		return 0;
 	}
-	llm_scrub(&secret, &entry);	/* written before keys were scrubbed? */
+	secret_scrub(&secret, &entry);	/* written before keys were scrubbed? */
 	while (entry.len && is_space((unsigned char)entry.s[entry.len - 1]))
 		entry.len--;
 	if (jscan_find(entry.s, entry.len, "lang", &v, &vn) != 0 ||
@@ -396,17 +396,61 @@ win_budget_left(void)
 	return !stopped;
 }
 
+/* Where the record's ai goes and what it holds now (into old, empty if
+ * none), with its id, title and summary: from the text where jscan can
+ * tell, else from jansson's tree (the line is then rebuilt on the way
+ * out). -1 if the line is not a record (said). */
+static int
+locate_ai(struct slot *sl, struct buf *old)
+{
+	const char *s = sl->line.s, *v;
+	size_t n = sl->line.len, vn, i;
+	char err[256];
+	json_t *rec, *ai;
+	int r;
+
+	buf_reset(old);
+	if ((r = jscan_find(s, n, F_AI, &v, &vn)) != -2) {
+		record_strings(sl);
+		sl->how = r == 0 ? AI_REPLACE : AI_APPEND;
+		if (r == 0) {
+			sl->at = (size_t)(v - s);
+			sl->len = vn;
+			buf_put(old, v, vn);
+			return 0;
+		}
+		for (i = n; i > 0 && is_space((unsigned char)s[i - 1]); i--)
+			;
+		sl->at = i - 1;
+		while (i > 1 && is_space((unsigned char)s[i - 2]))
+			i--;
+		sl->empty = s[i - 2] == '{';
+		return 0;
+	}
+	if (!(rec = jsonl_load(s, n, err, sizeof(err)))) {
+		if (progress)
+			fputs("\r\033[K", stderr);
+		wlineprintf(in.name, in.lineno, "%s", err);
+		bad = 1;
+		return -1;
+	}
+	json_text(&sl->id, rec, F_ID);
+	json_text(&sl->title, rec, F_TITLE);
+	json_text(&sl->summary, rec, F_SUMMARY);
+	if ((ai = json_object_get(rec, F_AI)))
+		jsonl_put(old, ai);
+	sl->how = AI_REBUILD;
+	json_decref(rec);
+	return 0;
+}
+
 /* A record read: into the window, done at once if it need not be asked. */
 static void
 take(const char *s, size_t n)
 {
+	static struct buf old;
 	struct slot *sl = &win[(head + count) % nwin];
-	char err[256];
-	const char *v = NULL;
-	json_t *rec, *ai;
-	size_t vn = 0, i;
-	char *dump = NULL;
-	int r, st;
+	int st;
 
 	buf_reset(&sl->line);
 	buf_put(&sl->line, s, n);
@@ -417,45 +461,13 @@ take(const char *s, size_t n)
 	sl->attempts = 0;
 	sl->deferred = 0;
 	sl->not_before = 0;
-	s = sl->line.s;
-	if ((r = jscan_find(s, n, F_AI, &v, &vn)) != -2) {
-		record_strings(sl);
-		sl->how = r == 0 ? AI_REPLACE : AI_APPEND;
-		if (r == 0) {
-			sl->at = (size_t)(v - s);
-			sl->len = vn;
-		} else {
-			for (i = n; i > 0 && is_space((unsigned char)s[i - 1]); i--)
-				;
-			sl->at = i - 1;
-			while (i > 1 && is_space((unsigned char)s[i - 2]))
-				i--;
-			sl->empty = s[i - 2] == '{';
-		}
-	} else {
-		if (!(rec = jsonl_load(sl->line.s, n, err, sizeof(err)))) {
-			if (progress)
-				fputs("\r\033[K", stderr);
-			wlineprintf(in.name, in.lineno, "%s", err);
-			bad = 1;
-			return;
-		}
-		json_text(&sl->id, rec, F_ID);
-		json_text(&sl->title, rec, F_TITLE);
-		json_text(&sl->summary, rec, F_SUMMARY);
-		if ((ai = json_object_get(rec, F_AI)))
-			dump = json_dumps(ai, JSON_COMPACT | JSON_ENCODE_ANY);
-		v = dump;
-		vn = dump ? strlen(dump) : 0;
-		sl->how = AI_REBUILD;
-		json_decref(rec);
-	}
+	if (locate_ai(sl, &old) < 0)
+		return;
 	count++;
 	nread++;
-	st = v ? ai_status(v, vn) : 0;
+	st = old.len ? ai_status(old.s, old.len) : 0;
 	if (st == 1)
-		buf_put(&sl->oldai, v, vn);
-	free(dump);
+		buf_put(&sl->oldai, old.s, old.len);
 	sl->state = S_DONE;
 	if (st == 2) {
 		nhad++;

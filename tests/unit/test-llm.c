@@ -38,19 +38,19 @@ check(const char *content, unsigned fields, int f, const char *want)
 static void
 check_scrub(const char *in, const char *want)
 {
-	struct llm_secret sec;
+	struct secret sec;
 	struct buf b = { 0 };
 
-	llm_secret_init(&sec, KEY);
+	secret_init(&sec, KEY);
 	buf_puts(&b, in);
-	llm_scrub(&sec, &b);
+	secret_scrub(&sec, &b);
 	if (strcmp(buf_str(&b), want)) {
 		printf("test-llm: scrub %s\n  want %s\n  got  %s\n", in, want,
 		    buf_str(&b));
 		bad++;
 	}
 	buf_free(&b);
-	llm_secret_free(&sec);
+	secret_free(&sec);
 }
 
 /* A response body read with the key as the secret: the field, the model
@@ -58,14 +58,14 @@ check_scrub(const char *in, const char *want)
 static void
 check_response(const char *body, const char *want)
 {
-	struct llm_secret sec;
+	struct secret sec;
 	struct llm_answer a;
 	struct buf got = { 0 };
 	char err[256];
 
 	memset(&a, 0, sizeof(a));
 	memset(err, 'x', sizeof(err));	/* no NUL: the parser must not read it */
-	llm_secret_init(&sec, KEY);
+	secret_init(&sec, KEY);
 	if (llm_parse_response(body, strlen(body), LLM_ALL, &sec, &a, err,
 	    sizeof(err)))
 		buf_printf(&got, "!%s", err);
@@ -81,7 +81,7 @@ check_response(const char *body, const char *want)
 	}
 	buf_free(&got);
 	llm_answer_free(&a);
-	llm_secret_free(&sec);
+	secret_free(&sec);
 }
 
 int
