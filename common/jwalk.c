@@ -4,6 +4,7 @@
 
 #include "jscan.h"
 #include "jwalk.h"
+#include "path.h"
 #include "util.h"
 
 struct step {
@@ -110,67 +111,27 @@ jwalk_find(const struct jwalk_member *m, size_t nm, const char *key,
 	return NULL;
 }
 
-static int
-namechar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c >= 0x80;
-}
-
-static char *
-quoted(const char **pp, size_t *klen)
-{
-	const char *p = *pp, *q = p + 1;
-	struct buf b = { NULL, 0, 0 };
-	long n;
-
-	while (*q && *q != '"')
-		q += q[0] == '\\' && q[1] ? 2 : 1;
-	n = jscan_string(p, (size_t)(q + 1 - p), &b);
-	*klen = n > 0 ? (size_t)n : 0;
-	*pp = *q ? q + 1 : q;
-	if (!b.s)
-		return estrdup("");
-	return b.s;
-}
-
 struct jwalk_path *
 jwalk_path(const char *text)
 {
 	struct jwalk_path *pa = ecalloc(1, sizeof(*pa));
-	const char *p = text, *q;
-	struct step st;
+	struct path *p;
+	char err[256];
+	size_t i;
 
-	if (!strcmp(text, "."))
-		return pa;
-	while (*p) {
-		st.key = NULL;
-		st.index = 0;
-		st.klen = 0;
-		if (*p == '[') {
-			p++;
-			if (*p == '"')
-				st.key = quoted(&p, &st.klen);
-			else
-				st.index = strtol(p, (char **)&p, 10);
-			if (*p == ']')
-				p++;
-		} else {
-			if (*p == '.' && *++p == '[')
-				continue;
-			if (*p == '"') {
-				st.key = quoted(&p, &st.klen);
-			} else {
-				for (q = p; namechar((unsigned char)*q); q++)
-					;
-				st.key = estrndup(p, (size_t)(q - p));
-				st.klen = (size_t)(q - p);
-				p = q == p ? p + 1 : q;
-			}
+	if (!(p = path_parse(text, err, sizeof(err))))
+		eprintf("path '%s': %s", text, err);	/* checked before */
+	pa->nsteps = path_nsteps(p);
+	pa->steps = ecalloc(pa->nsteps ? pa->nsteps : 1, sizeof(*pa->steps));
+	for (i = 0; i < pa->nsteps; i++) {
+		pa->steps[i].key = (char *)path_step(p, i, &pa->steps[i].index);
+		if (pa->steps[i].key) {
+			pa->steps[i].klen = strlen(pa->steps[i].key);
+			pa->steps[i].key = estrndup(pa->steps[i].key,
+			    pa->steps[i].klen);
 		}
-		pa->steps = erealloc(pa->steps, (pa->nsteps + 1) * sizeof(st));
-		pa->steps[pa->nsteps++] = st;
 	}
+	path_free(p);
 	return pa;
 }
 

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "jscan.h"
+#include "jsonw.h"
 #include "path.h"
 #include "util.h"
 
@@ -238,6 +239,44 @@ const char *
 path_text(const struct path *pa)
 {
 	return pa->text;
+}
+
+void
+path_canon(const struct path *pa, struct buf *out)
+{
+	const struct step *st;
+	size_t i, k, n;
+
+	if (!pa->nsteps)
+		buf_putc(out, '.');
+	for (i = 0; i < pa->nsteps; i++) {
+		st = &pa->steps[i];
+		if (!st->key) {
+			buf_printf(out, "[%ld]", st->index);
+			continue;
+		}
+		n = strlen(st->key);
+		for (k = 0; k < n && namechar(st->key[k]); k++)
+			;
+		buf_putc(out, '.');
+		if (n && k == n)
+			buf_put(out, st->key, n);
+		else
+			jw_put_string(out, st->key, n);
+	}
+}
+
+size_t
+path_nsteps(const struct path *pa)
+{
+	return pa->nsteps;
+}
+
+const char *
+path_step(const struct path *pa, size_t i, long *index)
+{
+	*index = pa->steps[i].index;
+	return pa->steps[i].key;
 }
 
 void

@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "buf.h"
+
 struct path;
 
 /* NULL and a message ("column 4: unexpected end of path, expected an index
@@ -25,6 +27,15 @@ int path_scan(const struct path *p, const char *s, size_t n,
     const char **val, size_t *vlen);
 /* The path as given to path_parse. */
 const char *path_text(const struct path *p);
+/* Its canonical form, appended to out: "." alone, else each step as .key
+ * (a key of letters, digits, '_', '-' and non-ASCII bytes), ."key" (any
+ * other key, escaped as jw_put_string does) or [index]: id, .id and
+ * .["id"] are all .id (dedup's state file names its keys so). */
+void path_canon(const struct path *p, struct buf *out);
+/* Its steps, for walking text (jwalk.c): step i's key (decoded), or NULL
+ * and its index in *index. */
+size_t path_nsteps(const struct path *p);
+const char *path_step(const struct path *p, size_t i, long *index);
 void path_free(struct path *p);
 
 #endif

@@ -272,9 +272,40 @@ test_scan(void)
 	}
 }
 
+/* One canonical form for every spelling of a path (dedup's key names). */
+static void
+test_canon(void)
+{
+	static const char *const cases[][2] = {
+		{ ".", "." }, { "id", ".id" }, { ".id", ".id" },
+		{ ".[\"id\"]", ".id" }, { ".\"id\"", ".id" },
+		{ ".arxiv.primary", ".arxiv.primary" },
+		{ ".a[\"b c\"][0]", ".a.\"b c\"[0]" },
+		{ ".[\"\\u00e9t\u00e9\"]", ".\u00e9t\u00e9" },
+		{ ".categories[-1]", ".categories[-1]" },
+		{ ".[\"a\\\"b\"]", ".\"a\\\"b\"" },
+	};
+	struct buf b = { 0 };
+	struct path *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		if (!(p = path_parse(cases[i][0], NULL, 0))) {
+			fail(cases[i][0], "does not parse");
+			continue;
+		}
+		path_canon(p, &b);
+		check_str(cases[i][0], buf_str(&b), cases[i][1]);
+		path_free(p);
+	}
+	buf_free(&b);
+}
+
 int
 main(void)
 {
+	test_canon();
 	test_get();
 	test_errors();
 	test_scan();
