@@ -7,7 +7,8 @@
 #include "buf.h"
 #include "util.h"
 
-void buf_grow(struct buf *b, size_t extra)
+void
+buf_grow(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	size_t cap = b->cap ? b->cap : 64;
@@ -22,7 +23,8 @@ void buf_grow(struct buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void buf_put(struct buf *b, const char *s, size_t n)
+void
+buf_put(struct buf *b, const char *s, size_t n)
 {
 	buf_grow(b, n);
 	if (n)
@@ -31,7 +33,8 @@ void buf_put(struct buf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
-void buf_printf(struct buf *b, const char *fmt, ...)
+void
+buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -48,14 +51,16 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void buf_free(struct buf *b)
+void
+buf_free(struct buf *b)
 {
 	free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
 
-void buf_join_carry(struct buf *carry, struct buf *joined, const char **s, size_t *n)
+void
+buf_join_carry(struct buf *carry, struct buf *joined, const char **s, size_t *n)
 {
 	if (!carry->len)
 		return;
@@ -67,7 +72,8 @@ void buf_join_carry(struct buf *carry, struct buf *joined, const char **s, size_
 	*n = joined->len;
 }
 
-char *arena_copy(struct arena *a, const char *s, size_t n)
+char *
+arena_copy(struct arena *a, const char *s, size_t n)
 {
 	size_t want = a->blocksize ? a->blocksize : 1 << 20;
 	char *p;
@@ -87,7 +93,8 @@ char *arena_copy(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
-void arena_free(struct arena *a)
+void
+arena_free(struct arena *a)
 {
 	while (a->nblocks)
 		free(a->blocks[--a->nblocks]);

@@ -47,11 +47,26 @@ static const struct zone {
 };
 
 /* Our own classes: <ctype.h> answers depend on the locale. */
-static int isdig(int c) { return c >= '0' && c <= '9'; }
-static int isalph(int c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
-static int isspc(int c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static int
+isdig(int c)
+{
+	return c >= '0' && c <= '9';
+}
 
-static size_t ndigits(const char *p, const char *end)
+static int
+isalph(int c)
+{
+	return (c | 32) >= 'a' && (c | 32) <= 'z';
+}
+
+static int
+isspc(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static size_t
+ndigits(const char *p, const char *end)
 {
 	size_t n = 0;
 
@@ -60,7 +75,8 @@ static size_t ndigits(const char *p, const char *end)
 	return n;
 }
 
-static int num(const char *p, size_t n)
+static int
+num(const char *p, size_t n)
 {
 	int v = 0;
 
@@ -69,7 +85,8 @@ static int num(const char *p, size_t n)
 	return v;
 }
 
-static int set(int *field, int v)
+static int
+set(int *field, int v)
 {
 	if (*field != UNSET)
 		return -1;
@@ -77,12 +94,14 @@ static int set(int *field, int v)
 	return 0;
 }
 
-static int isleap(long long y)
+static int
+isleap(long long y)
 {
 	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
 }
 
-static int mdays(long long y, int m)
+static int
+mdays(long long y, int m)
 {
 	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 
@@ -90,7 +109,8 @@ static int mdays(long long y, int m)
 }
 
 /* Howard Hinnant's days_from_civil: proleptic Gregorian, day 0 = 1970-01-01. */
-long long date_days(long long y, int m, int d)
+long long
+date_days(long long y, int m, int d)
 {
 	long long era, yoe, doy, doe;
 
@@ -102,7 +122,8 @@ long long date_days(long long y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(long long z, long long *y, int *m, int *d)
+static void
+civil_from_days(long long z, long long *y, int *m, int *d)
 {
 	long long era, doe, yoe, doy, mp;
 
@@ -118,7 +139,8 @@ static void civil_from_days(long long z, long long *y, int *m, int *d)
 }
 
 /* Index of the name w abbreviates (three letters at least), or -1. */
-static int find_name(const char *const *names, int n, const char *w, size_t len)
+static int
+find_name(const char *const *names, int n, const char *w, size_t len)
 {
 	int i;
 
@@ -130,12 +152,14 @@ static int find_name(const char *const *names, int n, const char *w, size_t len)
 	return -1;
 }
 
-static int zonecmp(const void *key, const void *elem)
+static int
+zonecmp(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct zone *)elem)->name);
 }
 
-static int zone_name(const char *w, size_t len, int military, int *off)
+static int
+zone_name(const char *w, size_t len, int military, int *off)
 {
 	const struct zone *z;
 
@@ -156,7 +180,8 @@ static int zone_name(const char *w, size_t len, int military, int *off)
 
 /* Copy the word at p into w[WORDSZ], lowercased; NULL if it is too long. */
 enum { WORDSZ = 16 };
-static const char *read_word(const char *p, const char *end, char *w, size_t *len)
+static const char *
+read_word(const char *p, const char *end, char *w, size_t *len)
 {
 	size_t n = 0;
 
@@ -170,7 +195,8 @@ static const char *read_word(const char *p, const char *end, char *w, size_t *le
 	return p;
 }
 
-static const char *skip_frac(const char *p, const char *end, const char *seps)
+static const char *
+skip_frac(const char *p, const char *end, const char *seps)
 {
 	size_t n;
 
@@ -180,7 +206,8 @@ static const char *skip_frac(const char *p, const char *end, const char *seps)
 }
 
 /* H[H]:MM[:SS[<sep>fraction]]; the fraction is dropped. */
-static const char *parse_hms(const char *p, const char *end, struct date *d,
+static const char *
+parse_hms(const char *p, const char *end, struct date *d,
                              const char *fracseps)
 {
 	size_t n = ndigits(p, end);
@@ -201,7 +228,8 @@ static const char *parse_hms(const char *p, const char *end, struct date *d,
 }
 
 /* +HHMM, +HH:MM, +H or +HH (and the same with '-'). */
-static const char *parse_offset(const char *p, const char *end, int *off)
+static const char *
+parse_offset(const char *p, const char *end, int *off)
 {
 	int sign = *p++ == '-' ? -1 : 1, h, m = 0;
 	size_t n = ndigits(p, end);
@@ -229,7 +257,8 @@ static const char *parse_offset(const char *p, const char *end, int *off)
 }
 
 /* RFC 3339 / ISO 8601 / W3C-DTF, extended or basic format. */
-static const char *parse_isotime(const char *p, const char *end, struct date *d)
+static const char *
+parse_isotime(const char *p, const char *end, struct date *d)
 {
 	size_t n = ndigits(p, end);
 
@@ -243,7 +272,8 @@ static const char *parse_isotime(const char *p, const char *end, struct date *d)
 	return n == 6 ? skip_frac(p + n, end, ".,") : p + n;
 }
 
-static const char *parse_isozone(const char *p, const char *end, struct date *d)
+static const char *
+parse_isozone(const char *p, const char *end, struct date *d)
 {
 	char w[WORDSZ];
 	size_t len;
@@ -256,14 +286,16 @@ static const char *parse_isozone(const char *p, const char *end, struct date *d)
 	return zone_name(w, len, 0, &d->numoff) ? NULL : p;
 }
 
-static int looks_iso(const char *p, const char *end)
+static int
+looks_iso(const char *p, const char *end)
 {
 	size_t n = ndigits(p, end);
 
 	return (n == 4 && (p + 4 == end || p[4] == '-')) || n == 8;
 }
 
-static int parse_iso(const char *p, const char *end, struct date *d)
+static int
+parse_iso(const char *p, const char *end, struct date *d)
 {
 	d->year = num(p, 4);
 	d->mon = d->day = 1;
@@ -297,12 +329,14 @@ static int parse_iso(const char *p, const char *end, struct date *d)
 }
 
 /* Zones come last; this keeps a stray letter early on from passing as one. */
-static int zone_may_follow(const struct date *d)
+static int
+zone_may_follow(const struct date *d)
 {
 	return d->year != UNSET || d->hour != UNSET;
 }
 
-static const char *parse_word(const char *p, const char *end, struct date *d)
+static const char *
+parse_word(const char *p, const char *end, struct date *d)
 {
 	char w[WORDSZ];
 	size_t len;
@@ -324,7 +358,8 @@ static const char *parse_word(const char *p, const char *end, struct date *d)
 }
 
 /* The "th" of "January 16th". */
-static const char *skip_ordinal(const char *p, const char *end)
+static const char *
+skip_ordinal(const char *p, const char *end)
 {
 	static const char sfx[][3] = { "st", "nd", "rd", "th" };
 	size_t i;
@@ -338,7 +373,8 @@ static const char *skip_ordinal(const char *p, const char *end)
 }
 
 /* A day, a year, or a time; which one depends on shape and on what came before. */
-static const char *parse_number(const char *p, const char *end, struct date *d)
+static const char *
+parse_number(const char *p, const char *end, struct date *d)
 {
 	size_t n = ndigits(p, end);
 	int v;
@@ -361,7 +397,8 @@ static const char *parse_number(const char *p, const char *end, struct date *d)
 	return p;
 }
 
-static const char *skip_comment(const char *p, const char *end)
+static const char *
+skip_comment(const char *p, const char *end)
 {
 	int depth = 0;
 
@@ -376,7 +413,8 @@ static const char *skip_comment(const char *p, const char *end)
 }
 
 /* RFC 822 and its relatives: tokens in any order, each field at most once. */
-static int parse_words(const char *p, const char *end, struct date *d)
+static int
+parse_words(const char *p, const char *end, struct date *d)
 {
 	const char *start = p;
 
@@ -405,7 +443,8 @@ static int parse_words(const char *p, const char *end, struct date *d)
 	return 0;
 }
 
-static int finish(struct date *d, time_t *out)
+static int
+finish(struct date *d, time_t *out)
 {
 	long long t;
 	int off;
@@ -438,7 +477,8 @@ static int finish(struct date *d, time_t *out)
 	return 0;
 }
 
-int date_parse(const char *s, time_t *out)
+int
+date_parse(const char *s, time_t *out)
 {
 	struct date d = {
 		.year = UNSET, .mon = UNSET, .day = UNSET,
@@ -461,13 +501,15 @@ int date_parse(const char *s, time_t *out)
 	return finish(&d, out);
 }
 
-static void put2(char *out, int v)
+static void
+put2(char *out, int v)
 {
 	out[0] = (char)('0' + v / 10);
 	out[1] = (char)('0' + v % 10);
 }
 
-void date_format(time_t t, char *out)
+void
+date_format(time_t t, char *out)
 {
 	long long days = (long long)t / 86400, secs = (long long)t % 86400, y;
 	int m, d;

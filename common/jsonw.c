@@ -8,7 +8,8 @@
 #include "jsonw.h"
 #include "text.h"
 
-void jw_put_string(struct buf *b, const char *s, size_t n)
+void
+jw_put_string(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
@@ -63,7 +64,8 @@ void jw_put_string(struct buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 }
 
-void jw_init(struct jw *w, struct buf *b)
+void
+jw_init(struct jw *w, struct buf *b)
 {
 	w->b = b;
 	w->depth = 0;
@@ -72,7 +74,8 @@ void jw_init(struct jw *w, struct buf *b)
 }
 
 /* A comma before every member but the first; a value after its key needs none. */
-static void separate(struct jw *w)
+static void
+separate(struct jw *w)
 {
 	if (w->after_key)
 		w->after_key = 0;
@@ -81,7 +84,8 @@ static void separate(struct jw *w)
 	w->count[w->depth] = 1;
 }
 
-static void open(struct jw *w, char c)
+static void
+open(struct jw *w, char c)
 {
 	separate(w);
 	buf_putc(w->b, c);
@@ -90,17 +94,28 @@ static void open(struct jw *w, char c)
 	w->count[w->depth] = 0;
 }
 
-void jw_object(struct jw *w) { open(w, '{'); }
-void jw_array(struct jw *w) { open(w, '['); }
+void
+jw_object(struct jw *w)
+{
+	open(w, '{');
+}
 
-void jw_end(struct jw *w, char close)
+void
+jw_array(struct jw *w)
+{
+	open(w, '[');
+}
+
+void
+jw_end(struct jw *w, char close)
 {
 	buf_putc(w->b, close);
 	if (w->depth)
 		w->depth--;
 }
 
-void jw_key(struct jw *w, const char *key)
+void
+jw_key(struct jw *w, const char *key)
 {
 	separate(w);
 	jw_put_string(w->b, key, strlen(key));
@@ -108,30 +123,35 @@ void jw_key(struct jw *w, const char *key)
 	w->after_key = 1;
 }
 
-void jw_string(struct jw *w, const char *s, size_t n)
+void
+jw_string(struct jw *w, const char *s, size_t n)
 {
 	separate(w);
 	jw_put_string(w->b, s, n);
 }
 
-void jw_cstring(struct jw *w, const char *s)
+void
+jw_cstring(struct jw *w, const char *s)
 {
 	jw_string(w, s, strlen(s));
 }
 
-void jw_int(struct jw *w, long long v)
+void
+jw_int(struct jw *w, long long v)
 {
 	separate(w);
 	buf_printf(w->b, "%lld", v);
 }
 
-void jw_raw(struct jw *w, const char *json, size_t n)
+void
+jw_raw(struct jw *w, const char *json, size_t n)
 {
 	separate(w);
 	buf_put(w->b, json, n);
 }
 
-void jw_format_real(double d, char *s)
+void
+jw_format_real(double d, char *s)
 {
 	char *p, *q;
 	int prec;

@@ -11,7 +11,8 @@
 
 #define CHUNK (64u << 10)
 
-void jstream_init(struct jstream *js, FILE *fp, const char *head, size_t n,
+void
+jstream_init(struct jstream *js, FILE *fp, const char *head, size_t n,
     unsigned long line)
 {
 	memset(js, 0, sizeof *js);
@@ -26,14 +27,16 @@ void jstream_init(struct jstream *js, FILE *fp, const char *head, size_t n,
 		js->pos = 3;
 }
 
-void jstream_free(struct jstream *js)
+void
+jstream_free(struct jstream *js)
 {
 	free(js->buf);
 	buf_free(&js->word);
 }
 
 /* At least need unread bytes in the buffer, unless the input ends first. */
-static int fill(struct jstream *js, size_t need)
+static int
+fill(struct jstream *js, size_t need)
 {
 	size_t n;
 
@@ -59,27 +62,31 @@ static int fill(struct jstream *js, size_t need)
 	return js->len >= need;
 }
 
-void jstream_copy(struct jstream *js, FILE *to, size_t back)
+void
+jstream_copy(struct jstream *js, FILE *to, size_t back)
 {
 	js->copy = to;
 	js->copy_from = js->pos - back;
 }
 
-void jstream_copy_end(struct jstream *js, size_t back)
+void
+jstream_copy_end(struct jstream *js, size_t back)
 {
 	if (js->copy && js->pos - back > js->copy_from)
 		fwrite(js->buf + js->copy_from, 1, js->pos - back - js->copy_from, js->copy);
 	js->copy = NULL;
 }
 
-static int is_delim(int c)
+static int
+is_delim(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '{' || c == '}' ||
 	       c == '[' || c == ']' || c == ',' || c == ':' || c == '"';
 }
 
 /* Decimal exponent of the leading digit of a valid real, LONG_MIN for 0. */
-static long magnitude(const char *s, size_t n, size_t *first)
+static long
+magnitude(const char *s, size_t n, size_t *first)
 {
 	size_t i = s[0] == '-', nint = 0, k = 0;
 	long e = 0;
@@ -108,7 +115,8 @@ static long magnitude(const char *s, size_t n, size_t *first)
 }
 
 /* Does the real s[0..n) overflow a double? Only 1e308 to 1.8e308 need strtod. */
-static int real_overflows(const char *s, size_t n)
+static int
+real_overflows(const char *s, size_t n)
 {
 	size_t i = 0, d = 0;
 	long m = magnitude(s, n, &i);
@@ -125,7 +133,8 @@ static int real_overflows(const char *s, size_t n)
 }
 
 /* JP_NUMBER, JP_RANGE or 0 for the word s[0..n) (all of it held). */
-static unsigned number_check(const char *s, size_t n)
+static unsigned
+number_check(const char *s, size_t n)
 {
 	size_t i = s[0] == '-', start, nd;
 	int real = 0;
@@ -168,7 +177,8 @@ static unsigned number_check(const char *s, size_t n)
 }
 
 /* A run of bytes up to a delimiter: a literal, a number or garbage. */
-static enum jtok word(struct jstream *js, int c)
+static enum jtok
+word(struct jstream *js, int c)
 {
 	struct buf *w = &js->word;
 	size_t total = 0;
@@ -194,7 +204,8 @@ static enum jtok word(struct jstream *js, int c)
 	return strcmp(w->s, "null") ? JT_BAD : JT_NULL;
 }
 
-enum jtok jstream_next(struct jstream *js)
+enum jtok
+jstream_next(struct jstream *js)
 {
 	int c;
 
@@ -230,7 +241,8 @@ struct sink {
 	int full;
 };
 
-static void put(struct sink *k, const char *s, size_t n)
+static void
+put(struct sink *k, const char *s, size_t n)
 {
 	if (k->hi) {
 		k->hi = 0;
@@ -249,7 +261,8 @@ static void put(struct sink *k, const char *s, size_t n)
 	buf_put(k->out, s, n);
 }
 
-static void put_cp(struct sink *k, unsigned long cp)
+static void
+put_cp(struct sink *k, unsigned long cp)
 {
 	char u[4];
 
@@ -261,7 +274,8 @@ static void put_cp(struct sink *k, unsigned long cp)
 	put(k, u, utf8_encode((uint32_t)cp, u));
 }
 
-static int hexval(int c)
+static int
+hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -271,7 +285,8 @@ static int hexval(int c)
 }
 
 /* \uXXXX, the backslash and u read: with surrogate pairs. */
-static void unicode_escape(struct sink *k)
+static void
+unicode_escape(struct sink *k)
 {
 	struct jstream *js = k->js;
 	unsigned long cu = 0;
@@ -302,7 +317,8 @@ static void unicode_escape(struct sink *k)
 	}
 }
 
-static void escape(struct sink *k)
+static void
+escape(struct sink *k)
 {
 	struct jstream *js = k->js;
 	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
@@ -327,7 +343,8 @@ static void escape(struct sink *k)
 }
 
 /* A run of plain ASCII from the current position. */
-static void ascii_run(struct sink *k)
+static void
+ascii_run(struct sink *k)
 {
 	struct jstream *js = k->js;
 	size_t i = js->pos;
@@ -340,7 +357,8 @@ static void ascii_run(struct sink *k)
 	js->pos = i;
 }
 
-static void other_byte(struct sink *k, unsigned char c)
+static void
+other_byte(struct sink *k, unsigned char c)
 {
 	struct jstream *js = k->js;
 	size_t n;
@@ -368,7 +386,8 @@ static void other_byte(struct sink *k, unsigned char c)
 	}
 }
 
-void jstream_string(struct jstream *js, struct buf *out, size_t max)
+void
+jstream_string(struct jstream *js, struct buf *out, size_t max)
 {
 	struct sink k = { js, out, max, 0, 0 };
 	unsigned char c;

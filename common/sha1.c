@@ -5,12 +5,14 @@
 
 #include "sha1.h"
 
-static uint32_t rol(uint32_t x, int k)
+static uint32_t
+rol(uint32_t x, int k)
 {
 	return x << k | x >> (32 - k);
 }
 
-static void block(uint32_t h[5], const unsigned char *p)
+static void
+block(uint32_t h[5], const unsigned char *p)
 {
 	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f, k, t;
 	int i;
@@ -44,7 +46,8 @@ static void block(uint32_t h[5], const unsigned char *p)
 	h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 
-void sha1_hex(const void *data, size_t n, char hex[41])
+void
+sha1_hex(const void *data, size_t n, char hex[41])
 {
 	uint32_t h[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0 };
 	const unsigned char *p = data;

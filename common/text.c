@@ -7,17 +7,20 @@
 #include "text.h"
 #include "util.h"
 
-int is_space(int c)
+int
+is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static int ascii_lower(int c)
+static int
+ascii_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-int ascii_ncasecmp(const char *a, const char *b, size_t n)
+int
+ascii_ncasecmp(const char *a, const char *b, size_t n)
 {
 	for (; n; n--, a++, b++) {
 		int d = ascii_lower((unsigned char)*a) - ascii_lower((unsigned char)*b);
@@ -27,12 +30,14 @@ int ascii_ncasecmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
-int ascii_casecmp(const char *a, const char *b)
+int
+ascii_casecmp(const char *a, const char *b)
 {
 	return ascii_ncasecmp(a, b, (size_t)-1);
 }
 
-const char *ascii_casestr(const char *hay, const char *needle)
+const char *
+ascii_casestr(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
 
@@ -42,7 +47,8 @@ const char *ascii_casestr(const char *hay, const char *needle)
 	return NULL;
 }
 
-size_t utf8_encode(uint32_t cp, char *u)
+size_t
+utf8_encode(uint32_t cp, char *u)
 {
 	if (cp < 0x80) {
 		u[0] = (char)cp;
@@ -66,7 +72,8 @@ size_t utf8_encode(uint32_t cp, char *u)
 	return 4;
 }
 
-void utf8_put(struct buf *b, uint32_t cp)
+void
+utf8_put(struct buf *b, uint32_t cp)
 {
 	char t[4];
 
@@ -75,7 +82,8 @@ void utf8_put(struct buf *b, uint32_t cp)
 	buf_put(b, t, utf8_encode(cp, t));
 }
 
-size_t utf8_seqlen(const unsigned char *s, size_t n)
+size_t
+utf8_seqlen(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 
@@ -101,7 +109,8 @@ size_t utf8_seqlen(const unsigned char *s, size_t n)
 	return 0;
 }
 
-size_t utf8_valid_prefix(const char *s, size_t n)
+size_t
+utf8_valid_prefix(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, k;
@@ -118,7 +127,8 @@ size_t utf8_valid_prefix(const char *s, size_t n)
 	return i;
 }
 
-size_t utf8_repair(struct buf *out, const char *s, size_t n)
+size_t
+utf8_repair(struct buf *out, const char *s, size_t n)
 {
 	size_t bad = 0, ok;
 
@@ -144,7 +154,8 @@ static const unsigned char blank[256] = {
 };
 
 /* Length of the white space at s (ASCII blanks and U+00A0), 0 if none. */
-static size_t space_len(const char *s, size_t n)
+static size_t
+space_len(const char *s, size_t n)
 {
 	unsigned char c = (unsigned char)*s;
 
@@ -161,7 +172,8 @@ static size_t space_len(const char *s, size_t n)
  * already ends in one. (A flag may be wrong for a byte just above a match;
  * that only sends a word down the slow path.)
  */
-static int plain_word(uint64_t w, int after_space)
+static int
+plain_word(uint64_t w, int after_space)
 {
 	uint64_t sp;
 
@@ -172,7 +184,8 @@ static int plain_word(uint64_t w, int after_space)
 }
 
 /* Writes straight into out: the result is never longer than the input. */
-static void normalise(struct buf *out, const char *s, size_t n, int paragraphs)
+static void
+normalise(struct buf *out, const char *s, size_t n, int paragraphs)
 {
 	size_t i = 0, k, start;
 	int newlines;
@@ -216,12 +229,14 @@ static void normalise(struct buf *out, const char *s, size_t n, int paragraphs)
 	out->s[out->len] = '\0';
 }
 
-void text_plain(struct buf *out, const char *s, size_t n)
+void
+text_plain(struct buf *out, const char *s, size_t n)
 {
 	normalise(out, s, n, 1);
 }
 
-void text_line(struct buf *out, const char *s, size_t n)
+void
+text_line(struct buf *out, const char *s, size_t n)
 {
 	normalise(out, s, n, 0);
 }
@@ -240,7 +255,8 @@ static const char *const html_tags[] = {
 	"samp", "dfn", "address", "figcaption", "picture", "wbr", "mml:math",
 };
 
-static int is_html_tag_at(const char *s, size_t n)
+static int
+is_html_tag_at(const char *s, size_t n)
 {
 	size_t i, len;
 
@@ -262,7 +278,8 @@ static int is_html_tag_at(const char *s, size_t n)
 }
 
 /* Length of the character reference at s ("&amp;", "&#38;") and its code point. */
-static size_t entity_at(const char *s, size_t n, uint32_t *cp)
+static size_t
+entity_at(const char *s, size_t n, uint32_t *cp)
 {
 	char name[32];
 	size_t i = 1, len;
@@ -302,7 +319,8 @@ static size_t entity_at(const char *s, size_t n, uint32_t *cp)
 	return i + 1;
 }
 
-int text_has_entity(const char *s, size_t n)
+int
+text_has_entity(const char *s, size_t n)
 {
 	const char *p;
 	uint32_t cp;
@@ -313,7 +331,8 @@ int text_has_entity(const char *s, size_t n)
 	return 0;
 }
 
-int text_looks_like_html(const char *s, size_t n)
+int
+text_looks_like_html(const char *s, size_t n)
 {
 	const char *p;
 
@@ -323,7 +342,8 @@ int text_looks_like_html(const char *s, size_t n)
 	return text_has_entity(s, n);
 }
 
-void text_decode_entities(struct buf *out, const char *s, size_t n)
+void
+text_decode_entities(struct buf *out, const char *s, size_t n)
 {
 	size_t i = 0, k, run;
 	uint32_t cp;
@@ -346,7 +366,8 @@ void text_decode_entities(struct buf *out, const char *s, size_t n)
 }
 
 /* TeX accent commands and the combining mark each puts on its letter. */
-static uint32_t tex_accent_mark(int c)
+static uint32_t
+tex_accent_mark(int c)
 {
 	switch (c) {
 	case '"': return 0x308;
@@ -376,7 +397,8 @@ static const struct { const char *cmd; uint32_t cp; } tex_letters[] = {
 };
 
 /* A TeX letter command at s ("\ss", "\o"); returns its length or 0. */
-static size_t tex_letter(const char *s, size_t n, uint32_t *cp)
+static size_t
+tex_letter(const char *s, size_t n, uint32_t *cp)
 {
 	size_t i, len;
 
@@ -397,7 +419,8 @@ static size_t tex_letter(const char *s, size_t n, uint32_t *cp)
  * An accent command at s: \"o, \"{o}, \v{s}, \'{\i}. Appends the letter and
  * its combining mark; returns the length consumed or 0.
  */
-static size_t tex_accent(struct buf *out, const char *s, size_t n)
+static size_t
+tex_accent(struct buf *out, const char *s, size_t n)
 {
 	uint32_t mark, cp;
 	size_t i = 2, k;
@@ -439,7 +462,8 @@ static size_t tex_accent(struct buf *out, const char *s, size_t n)
 	return i;
 }
 
-void text_tex_accents(struct buf *out, const char *s, size_t n)
+void
+text_tex_accents(struct buf *out, const char *s, size_t n)
 {
 	struct buf tmp = { 0 };
 	size_t i = 0, k, start = out->len;
@@ -499,7 +523,8 @@ void text_tex_accents(struct buf *out, const char *s, size_t n)
 
 /* Offset of the first lead byte followed by a byte in [lo, hi], or NONE. */
 #define NONE ((size_t)-1)
-static size_t find_pair(const struct buf *b, size_t from, int lead, int lo, int hi)
+static size_t
+find_pair(const struct buf *b, size_t from, int lead, int lo, int hi)
 {
 	const char *p, *end;
 
@@ -523,7 +548,8 @@ static const uint16_t cp1252[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 };
 
-void text_fix_c1(struct buf *b, size_t from)
+void
+text_fix_c1(struct buf *b, size_t from)
 {
 	struct buf out = { 0 };
 	size_t i;
@@ -548,7 +574,8 @@ void text_fix_c1(struct buf *b, size_t from)
 }
 
 /* The byte Windows-1252 (or Latin-1) writes as code point cp, or -1. */
-static int cp1252_byte(uint32_t cp)
+static int
+cp1252_byte(uint32_t cp)
 {
 	int i;
 
@@ -560,7 +587,8 @@ static int cp1252_byte(uint32_t cp)
 	return -1;
 }
 
-static uint32_t decode_at(const char *s, size_t n, size_t *len)
+static uint32_t
+decode_at(const char *s, size_t n, size_t *len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
@@ -581,7 +609,8 @@ static uint32_t decode_at(const char *s, size_t n, size_t *len)
  * where the characters, taken back to bytes, are exactly one UTF-8
  * character of two to four bytes.
  */
-void text_fix_mojibake(struct buf *b, size_t from)
+void
+text_fix_mojibake(struct buf *b, size_t from)
 {
 	struct buf out = { 0 };
 	unsigned char bytes[4];
@@ -619,7 +648,8 @@ void text_fix_mojibake(struct buf *b, size_t from)
 	buf_free(&out);
 }
 
-void text_trimmed(struct buf *out, const char *s, size_t n)
+void
+text_trimmed(struct buf *out, const char *s, size_t n)
 {
 	while (n && is_space((unsigned char)*s)) {
 		s++;
@@ -630,7 +660,8 @@ void text_trimmed(struct buf *out, const char *s, size_t n)
 	buf_put(out, s, n);
 }
 
-const char *text_memfind(const char *s, size_t n, const char *needle)
+const char *
+text_memfind(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 	const char *p = s, *end = s + n;

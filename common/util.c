@@ -12,14 +12,16 @@
 
 const char *argv0 = "feedpipe";
 
-void setprogname(const char *arg0)
+void
+setprogname(const char *arg0)
 {
 	const char *slash = strrchr(arg0, '/');
 
 	argv0 = slash ? slash + 1 : arg0;
 }
 
-static void vwarn(const char *fmt, va_list ap)
+static void
+vwarn(const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
@@ -31,7 +33,8 @@ static void vwarn(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-void weprintf(const char *fmt, ...)
+void
+weprintf(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -40,7 +43,8 @@ void weprintf(const char *fmt, ...)
 	va_end(ap);
 }
 
-void eprintf(const char *fmt, ...)
+void
+eprintf(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -50,7 +54,8 @@ void eprintf(const char *fmt, ...)
 	exit(EXIT_FATAL);
 }
 
-void wlineprintf(const char *file, unsigned long line, const char *fmt, ...)
+void
+wlineprintf(const char *file, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,7 +66,8 @@ void wlineprintf(const char *file, unsigned long line, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void *emalloc(size_t n)
+void *
+emalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
@@ -70,7 +76,8 @@ void *emalloc(size_t n)
 	return p;
 }
 
-void *ecalloc(size_t nmemb, size_t size)
+void *
+ecalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
@@ -79,7 +86,8 @@ void *ecalloc(size_t nmemb, size_t size)
 	return p;
 }
 
-void *erealloc(void *p, size_t n)
+void *
+erealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
@@ -87,7 +95,8 @@ void *erealloc(void *p, size_t n)
 	return p;
 }
 
-char *estrndup(const char *s, size_t n)
+char *
+estrndup(const char *s, size_t n)
 {
 	char *d = emalloc(n + 1);
 
@@ -96,7 +105,8 @@ char *estrndup(const char *s, size_t n)
 	return d;
 }
 
-char *estrdup(const char *s)
+char *
+estrdup(const char *s)
 {
 	return estrndup(s, strlen(s));
 }
@@ -108,7 +118,8 @@ FILE *open_input(const char *path)
 	return fopen(path, "r");
 }
 
-char *slurp(const char *path, size_t *len)
+char *
+slurp(const char *path, size_t *len)
 {
 	char chunk[65536], *s = NULL;
 	size_t n = 0, cap = 0, k;
@@ -140,7 +151,8 @@ char *slurp(const char *path, size_t *len)
 	return s;
 }
 
-void split_list(char ***list, size_t *n, const char *arg)
+void
+split_list(char ***list, size_t *n, const char *arg)
 {
 	const char *p = arg, *c;
 
@@ -156,12 +168,14 @@ void split_list(char ***list, size_t *n, const char *arg)
 	}
 }
 
-const char *input_name(const char *path)
+const char *
+input_name(const char *path)
 {
 	return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
-int fshut(FILE *fp, const char *name)
+int
+fshut(FILE *fp, const char *name)
 {
 	int bad = fflush(fp) != 0 || ferror(fp);
 
@@ -174,13 +188,15 @@ int fshut(FILE *fp, const char *name)
 	return 0;
 }
 
-void check_stdout(void)
+void
+check_stdout(void)
 {
 	if (ferror(stdout))
 		eprintf("<stdout>: write error:");
 }
 
-int write_all(int fd, const char *s, size_t n)
+int
+write_all(int fd, const char *s, size_t n)
 {
 	ssize_t r;
 
@@ -196,7 +212,8 @@ int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
-int util_tmpfile(const char *target, int mode, char **name)
+int
+util_tmpfile(const char *target, int mode, char **name)
 {
 	size_t n = strlen(target) + 64;
 	char *s = emalloc(n);
@@ -226,7 +243,8 @@ int util_tmpfile(const char *target, int mode, char **name)
 	return -1;
 }
 
-void util_wipe(void *p, size_t n)
+void
+util_wipe(void *p, size_t n)
 {
 	if (!p)		/* a buffer never used */
 		return;
