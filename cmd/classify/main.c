@@ -71,7 +71,7 @@ struct tagout {
 static struct tagout *out;
 static size_t nout;
 static double *post;
-static struct buf fold, tmp, line, adds;
+static struct buf fold, tmp, line, adds, copy;
 
 /* --eval: counts per tag */
 struct evtag {
@@ -327,37 +327,9 @@ by_like(struct current *rc)
 /* ---- writing what classify adds ---- */
 
 static void
-put_str(struct buf *b, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
-
-	/* escaped as jsonl_write does, so both paths agree */
-	buf_putc(b, '"');
-	while (p < end) {
-		for (run = p; p < end && *p >= 0x20 && *p != '"' && *p != '\\'; p++)
-			;
-		buf_put(b, (const char *)run, (size_t)(p - run));
-		if (p == end)
-			break;
-		switch (*p) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\b': buf_puts(b, "\\b"); break;
-		case '\f': buf_puts(b, "\\f"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		default: buf_printf(b, "\\u%04X", *p); break;
-		}
-		p++;
-	}
-	buf_putc(b, '"');
-}
-
-static void
 put_cstr(struct buf *b, const char *s)
 {
-	put_str(b, s, strlen(s));
+	jw_put_string(b, s, strlen(s));
 }
 
 /* Rules scores are sums of weights such as 0.1: rounded, so that 0.3 is
@@ -371,30 +343,18 @@ rounded(double x)
 	return x == 0 ? 0 : x;
 }
 
-static int
-integral(double x)
-{
-	return x == floor(x) && fabs(x) < 1e15;
-}
-
 /* As jsonl_write writes a number: integral scores as integers. */
 static void
 put_num(struct buf *b, double x)
 {
 	char s[JW_REAL_BUFSZ];
 
-	if (integral(x)) {
+	if (x == floor(x) && fabs(x) < 1e15) {
 		buf_printf(b, "%lld", (long long)x);
 		return;
 	}
 	jw_format_real(x, s);
 	buf_puts(b, s);
-}
-
-static json_t *
-jnum(double x)
-{
-	return integral(x) ? json_integer((json_int_t)x) : json_real(x);
 }
 
 static double
@@ -412,188 +372,149 @@ total_score(void)
 	return rounded(s);
 }
 
+/* "tags" (if any) and "score" (if a tag, or --like, which scores every
+ * record) */
 static void
-hit_text(struct buf *b, const struct rules_hit *h)
+put_tags(struct buf *b)
 {
-	buf_reset(b);
-	buf_printf(b, "%s in %s", h->term, h->field);
+	size_t i;
+
+	if (!nout && !like)
+		return;
+	if (nout) {
+		buf_puts(b, "\"" F_TAGS "\":[");
+		for (i = 0; i < nout; i++) {
+			if (i)
+				buf_putc(b, ',');
+			put_cstr(b, out[i].name);
+		}
+		buf_puts(b, "],");
+	}
+	buf_puts(b, "\"" F_SCORE "\":");
+	put_num(b, total_score());
 }
 
 /* --like: the score and the nearest papers of the library, by name. */
 static void
-like_explain(struct buf *b, json_t *j)
+put_like_explain(struct buf *b)
 {
 	const char *names[64];
 	size_t i, n = like_nearest(like, names, 64);
-	json_t *o, *a;
 
-	if (b) {
-		buf_puts(b, ",\"" F_EXPLAIN "\":{\"" LIKE_TAG "\":{\"" F_SCORE
-		    "\":");
-		put_num(b, rounded(like_sim));
-		for (i = 0; i < n; i++) {
-			buf_puts(b, i ? "," : ",\"nearest\":[");
-			put_cstr(b, names[i]);
-		}
-		buf_puts(b, n ? "]}}" : "}}");
-		return;
+	buf_puts(b, ",\"" F_EXPLAIN "\":{\"" LIKE_TAG "\":{\"" F_SCORE "\":");
+	put_num(b, rounded(like_sim));
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i ? "," : ",\"nearest\":[");
+		put_cstr(b, names[i]);
 	}
-	o = json_object();
-	json_object_set_new(o, F_SCORE, jnum(rounded(like_sim)));
-	if (n) {
-		a = json_array();
-		for (i = 0; i < n; i++)
-			json_array_append_new(a, json_string(names[i]));
-		json_object_set_new(o, "nearest", a);
-	}
-	a = json_object();
-	json_object_set_new(a, LIKE_TAG, o);
-	json_object_set_new(j, F_EXPLAIN, a);
+	buf_puts(b, n ? "]}}" : "}}");
 }
 
-/* The members classify adds, as text (b) or into the object j. */
+/* The model's most probable tags, most probable first, into order; their
+ * number (at most EXPLAIN_TAGS). */
+static size_t
+top_tags(size_t *order)
+{
+	size_t i, k, ntop = 0;
+
+	for (i = 0; i < nb_ntags(model); i++) {
+		if (post[i] < 0.0005)
+			continue;
+		for (k = ntop; k > 0 && post[order[k - 1]] < post[i]; k--)
+			if (k < EXPLAIN_TAGS)
+				order[k] = order[k - 1];
+		if (k < EXPLAIN_TAGS) {
+			order[k] = i;
+			if (ntop < EXPLAIN_TAGS)
+				ntop++;
+		}
+	}
+	return ntop;
+}
+
+/* A tag of the model: its probability and the words that speak for it. */
 static void
-additions(struct buf *b, json_t *j)
+put_model_tag(struct buf *b, size_t tag)
+{
+	const char *words[EXPLAIN_WORDS];
+	size_t w, k = nb_explain(model, tag, words, EXPLAIN_WORDS);
+
+	put_cstr(b, nb_tag(model, tag));
+	buf_puts(b, ":{\"" F_SCORE "\":");
+	put_num(b, rounded(post[tag]));
+	for (w = 0; w < k; w++) {
+		buf_puts(b, w ? "," : ",\"words\":[");
+		put_cstr(b, words[w]);
+	}
+	buf_puts(b, k ? "]}" : "}");
+}
+
+static void
+put_hit(struct buf *b, const struct rules_hit *h, struct buf *t)
+{
+	buf_reset(t);
+	buf_printf(t, "%s in %s", h->term, h->field);
+	jw_put_string(b, t->s, t->len);
+}
+
+/* A tag any rule's term touched: its score and why it was given or not. */
+static void
+put_rules_tag(struct buf *b, const struct rules_result *rr, struct buf *t)
+{
+	size_t k;
+
+	put_cstr(b, rules_tag(rules, rr->tag));
+	buf_puts(b, ":{\"" F_SCORE "\":");
+	put_num(b, rounded(rr->score));
+	if (rr->below) {
+		buf_puts(b, ",\"below\":");
+		put_num(b, rr->threshold);
+	}
+	if (rr->veto) {
+		buf_puts(b, ",\"vetoed\":");
+		put_hit(b, rr->veto, t);
+	}
+	for (k = 0; k < rr->nhits; k++) {
+		buf_puts(b, k ? "," : ",\"hits\":[");
+		put_hit(b, &rr->hits[k], t);
+	}
+	buf_puts(b, rr->nhits ? "]}" : "}");
+}
+
+/* "explain": the tags considered, and why. */
+static void
+put_explain(struct buf *b)
 {
 	struct buf t = { NULL, 0, 0 };
-	json_t *arr = NULL, *ex = NULL, *o = NULL, *a;
-	const struct rules_result *rr;
-	const char *words[EXPLAIN_WORDS];
-	size_t i, k, n, order[EXPLAIN_TAGS], ntop = 0;
+	size_t i, n, order[EXPLAIN_TAGS];
 
-	if (nout || like) {	/* --like scores every record */
-		if (b) {
-			if (nout) {
-				buf_puts(b, "\"" F_TAGS "\":[");
-				for (i = 0; i < nout; i++) {
-					if (i)
-						buf_putc(b, ',');
-					put_cstr(b, out[i].name);
-				}
-				buf_puts(b, "],");
-			}
-			buf_puts(b, "\"" F_SCORE "\":");
-			put_num(b, total_score());
-		} else {
-			if (nout) {
-				arr = json_array();
-				for (i = 0; i < nout; i++)
-					json_array_append_new(arr,
-					    json_string(out[i].name));
-				json_object_set_new(j, F_TAGS, arr);
-			}
-			json_object_set_new(j, F_SCORE, jnum(total_score()));
-		}
-	}
-	if (!explain)
-		return;
 	if (like) {
-		like_explain(b, j);
+		put_like_explain(b);
 		return;
 	}
-	if (model) {	/* the most probable tags, and their strongest words */
-		for (i = 0; i < nb_ntags(model); i++) {
-			if (post[i] < 0.0005)
-				continue;
-			for (k = ntop; k > 0 && post[order[k - 1]] < post[i]; k--)
-				if (k < EXPLAIN_TAGS)
-					order[k] = order[k - 1];
-			if (k < EXPLAIN_TAGS) {
-				order[k] = i;
-				if (ntop < EXPLAIN_TAGS)
-					ntop++;
-			}
-		}
-		n = ntop;
-	} else {
-		n = nres;
-	}
+	n = model ? top_tags(order) : nres;
 	if (!n)
 		return;
-	if (b)
-		buf_puts(b, nout ? ",\"" F_EXPLAIN "\":{" : "\"" F_EXPLAIN "\":{");
-	else
-		ex = json_object();
+	buf_puts(b, nout ? ",\"" F_EXPLAIN "\":{" : "\"" F_EXPLAIN "\":{");
 	for (i = 0; i < n; i++) {
-		if (b) {
-			if (i)
-				buf_putc(b, ',');
-			put_cstr(b, model ? nb_tag(model, order[i]) :
-			    rules_tag(rules, res[i].tag));
-			buf_puts(b, ":{\"" F_SCORE "\":");
-		} else {
-			o = json_object();
-		}
-		if (model) {
-			k = nb_explain(model, order[i], words, EXPLAIN_WORDS);
-			if (b) {
-				put_num(b, rounded(post[order[i]]));
-				for (size_t w = 0; w < k; w++) {
-					buf_puts(b, w ? "," : ",\"words\":[");
-					put_cstr(b, words[w]);
-				}
-				buf_puts(b, k ? "]}" : "}");
-			} else {
-				json_object_set_new(o, F_SCORE,
-				    jnum(rounded(post[order[i]])));
-				a = json_array();
-				for (size_t w = 0; w < k; w++)
-					json_array_append_new(a, json_string(words[w]));
-				if (k)
-					json_object_set_new(o, "words", a);
-				else
-					json_decref(a);
-				json_object_set_new(ex, nb_tag(model, order[i]), o);
-			}
-			continue;
-		}
-		rr = &res[i];
-		if (b) {
-			put_num(b, rounded(rr->score));
-			if (rr->below) {
-				buf_puts(b, ",\"below\":");
-				put_num(b, rr->threshold);
-			}
-			if (rr->veto) {
-				hit_text(&t, rr->veto);
-				buf_puts(b, ",\"vetoed\":");
-				put_str(b, t.s, t.len);
-			}
-			if (rr->nhits) {
-				buf_puts(b, ",\"hits\":[");
-				for (k = 0; k < rr->nhits; k++) {
-					if (k)
-						buf_putc(b, ',');
-					hit_text(&t, &rr->hits[k]);
-					put_str(b, t.s, t.len);
-				}
-				buf_putc(b, ']');
-			}
-			buf_putc(b, '}');
-		} else {
-			json_object_set_new(o, F_SCORE, jnum(rounded(rr->score)));
-			if (rr->below)
-				json_object_set_new(o, "below", jnum(rr->threshold));
-			if (rr->veto) {
-				hit_text(&t, rr->veto);
-				json_object_set_new(o, "vetoed", json_string(t.s));
-			}
-			if (rr->nhits) {
-				a = json_array();
-				for (k = 0; k < rr->nhits; k++) {
-					hit_text(&t, &rr->hits[k]);
-					json_array_append_new(a, json_string(t.s));
-				}
-				json_object_set_new(o, "hits", a);
-			}
-			json_object_set_new(ex, rules_tag(rules, rr->tag), o);
-		}
+		if (i)
+			buf_putc(b, ',');
+		if (model)
+			put_model_tag(b, order[i]);
+		else
+			put_rules_tag(b, &res[i], &t);
 	}
-	if (b)
-		buf_putc(b, '}');
-	else
-		json_object_set_new(j, F_EXPLAIN, ex);
+	buf_putc(b, '}');
 	buf_free(&t);
+}
+
+/* The members classify adds, as JSON text to go before a closing brace. */
+static void
+additions(struct buf *b)
+{
+	put_tags(b);
+	if (explain)
+		put_explain(b);
 }
 
 static int
@@ -611,85 +532,86 @@ emit(const char *s, size_t n)
 		eprintf("<stdout>: write error:");
 }
 
-/* The record with classify's members replaced: appended before the
- * closing brace of the text as it came, or, if it had any of them, the
- * other members copied and the new ones after them. */
+/* Write the object s[0..n) with the additions before its closing brace;
+ * members: it has some. */
 static void
-write_fast(struct current *rc)
+splice(const char *s, size_t n, int members)
 {
-	const struct jsonl *in = rc->in;
-	size_t i, close, kept = 0;
-	int had = 0;
+	size_t close;
 
-	buf_reset(&adds);
-	additions(&adds, NULL);
-	for (i = 0; i < rc->nm; i++)
-		had |= owned(rc->m[i].key, rc->m[i].klen);
-	if (!had && !adds.len) {
-		emit(in->line, in->len);
+	if (!adds.len) {
+		emit(s, n);
 		emit("\n", 1);
 		return;
 	}
+	for (close = n; s[close - 1] != '}'; close--)
+		;
 	buf_reset(&line);
-	if (!had) {
-		for (close = in->len; in->line[close - 1] != '}'; close--)
-			;
-		buf_put(&line, in->line, close - 1);
-		kept = rc->nm;
-	} else {
-		buf_putc(&line, '{');
-		for (i = 0; i < rc->nm; i++) {
-			if (owned(rc->m[i].key, rc->m[i].klen))
-				continue;
-			if (kept++)
-				buf_putc(&line, ',');
-			buf_put(&line, rc->m[i].start, (size_t)(rc->m[i].val +
-			    rc->m[i].vlen - rc->m[i].start));
-		}
-	}
-	if (kept && adds.len)
+	buf_put(&line, s, close - 1);
+	if (members)
 		buf_putc(&line, ',');
 	buf_put(&line, adds.s, adds.len);
 	buf_puts(&line, "}\n");
 	emit(line.s, line.len);
 }
 
+/* The record with classify's members replaced: the text as it came, or,
+ * if it had any of them, the other members copied. */
+static void
+write_fast(struct current *rc)
+{
+	const struct jwalk_member *m;
+	size_t i, kept = 0;
+	int had = 0;
+
+	buf_reset(&adds);
+	additions(&adds);
+	for (i = 0; i < rc->nm; i++)
+		had |= owned(rc->m[i].key, rc->m[i].klen);
+	if (!had) {
+		splice(rc->in->line, rc->in->len, rc->nm != 0);
+		return;
+	}
+	buf_reset(&copy);
+	buf_putc(&copy, '{');
+	for (i = 0; i < rc->nm; i++) {
+		m = &rc->m[i];
+		if (owned(m->key, m->klen))
+			continue;
+		if (kept++)
+			buf_putc(&copy, ',');
+		buf_put(&copy, m->start, (size_t)(m->val + m->vlen - m->start));
+	}
+	buf_putc(&copy, '}');
+	splice(copy.s, copy.len, kept != 0);
+}
+
+/* A record jscan could not read goes out as it came, unless it had some of
+ * classify's members: then it is written anew by jsonl_write without them;
+ * --full-parse always writes it anew, to test this path. */
 static void
 write_tree(struct current *rc)
 {
-	const struct jsonl *in = rc->in;
-	size_t close;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *fp;
 
-	/* a record jscan could not read goes out as it came, with the new
-	 * members before its brace, unless it had some of them already;
-	 * --full-parse always writes it anew, to test this path */
+	buf_reset(&adds);
+	additions(&adds);
 	if (!full_parse && !json_object_get(rc->j, F_TAGS) &&
 	    !json_object_get(rc->j, F_SCORE) &&
 	    !json_object_get(rc->j, F_EXPLAIN)) {
-		buf_reset(&adds);
-		additions(&adds, NULL);
-		if (!adds.len) {
-			emit(in->line, in->len);
-			emit("\n", 1);
-			return;
-		}
-		for (close = in->len; in->line[close - 1] != '}'; close--)
-			;
-		buf_reset(&line);
-		buf_put(&line, in->line, close - 1);
-		if (json_object_size(rc->j))
-			buf_putc(&line, ',');
-		buf_put(&line, adds.s, adds.len);
-		buf_puts(&line, "}\n");
-		emit(line.s, line.len);
+		splice(rc->in->line, rc->in->len, json_object_size(rc->j) != 0);
 		return;
 	}
 	json_object_del(rc->j, F_TAGS);
 	json_object_del(rc->j, F_SCORE);
 	json_object_del(rc->j, F_EXPLAIN);
-	additions(NULL, rc->j);
-	if (jsonl_write(stdout, rc->j))
-		eprintf("<stdout>: write error:");
+	if (!(fp = open_memstream(&text, &n)) || jsonl_write(fp, rc->j) ||
+	    fclose(fp))
+		eprintf("<memory>:");
+	splice(text, n - 1, json_object_size(rc->j) != 0);	/* no '\n' */
+	free(text);
 }
 
 /* ---- filters ---- */
@@ -1405,6 +1327,7 @@ free_all(struct opts *o, struct nb *train)
 	buf_free(&tmp);
 	buf_free(&line);
 	buf_free(&adds);
+	buf_free(&copy);
 	words_free();
 }
 

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "jscan.h"
+#include "jsonw.h"
 #include "nbayes.h"
 #include "util.h"
 #include "words.h"
@@ -321,18 +322,8 @@ put_json(FILE *fp, const char *s)
 {
 	struct buf b = { NULL, 0, 0 };
 
-	/* names are UTF-8 from JSON strings; escape as JSON does */
-	buf_putc(&b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_putc(&b, '\\');
-		if ((unsigned char)*s < 0x20)
-			buf_printf(&b, "\\u%04X", (unsigned char)*s);
-		else
-			buf_putc(&b, *s);
-	}
-	buf_putc(&b, '"');
-	fputs(b.s, fp);
+	jw_put_string(&b, s, strlen(s));
+	fwrite(b.s, 1, b.len, fp);
 	buf_free(&b);
 }
 
