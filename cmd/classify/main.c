@@ -10,8 +10,8 @@
 
 #include "buf.h"
 #include "date.h"
+#include "evaluate.h"
 #include "fields.h"
-#include "hashset.h"
 #include "jscan.h"
 #include "jsonl.h"
 #include "jsonw.h"
@@ -21,6 +21,7 @@
 #include "path.h"
 #include "rules.h"
 #include "util.h"
+#include "verdicts.h"
 #include "words.h"
 
 #define F_EXPLAIN "explain"
@@ -69,18 +70,12 @@ struct tagout {
 	size_t cls;			/* model: its class */
 };
 static struct tagout *out;
-static size_t nout;
+static size_t nout, capout;
 static double *post;
 static struct buf fold, tmp, line, adds, copy;
 
-/* --eval: counts per tag */
-struct evtag {
-	char *name;
-	unsigned long tp, fp, fn;
-};
-static struct evtag *ev;
-static size_t nev;
-static unsigned long evrecs;
+static struct evaluate *eval;
+static const char **given;	/* --eval: the names in out */
 
 static void
 usage(FILE *fp, int status)
@@ -690,89 +685,12 @@ read_labels(struct current *rc)
 	strings(rc, lpath, lwalk, to_labels, NULL);
 }
 
-/* --verdicts: by record id, 1 for '+' and -1 for '-'; doubled once a
- * record with that id was learnt from, so that a record read twice (in two
- * days' files) counts once */
-static struct hset verdicts;
-static int has_verdicts;
+/* --verdicts: the record's id */
+static struct verdicts *verdicts;
 static struct path *idpath;
 static struct jwalk_path *idwalk;
 static struct buf idbuf;
 static int has_id;
-
-static void
-verdict_error(const char *path, unsigned long lineno, const char *what)
-{
-	eprintf("%s:%lu: %s; want 'ID<TAB>+' or 'ID<TAB>-'", path, lineno, what);
-}
-
-/* The verdict at p, or 0; *p moves past it. A minus sign (U+2212) is a
- * '-' too, as a word processor may write it. */
-static int
-verdict_sign(const char **p)
-{
-	if (**p == '+' || **p == '-')
-		return *(*p)++ == '+' ? 1 : -1;
-	if (!strncmp(*p, "\xe2\x88\x92", 3)) {
-		*p += 3;
-		return -1;
-	}
-	return 0;
-}
-
-static void
-load_verdicts(const char *path)
-{
-	FILE *fp = open_input(path);
-	unsigned long lineno = 0;
-	const char *p, *tab;
-	char *ln = NULL;
-	size_t cap = 0, len, idlen;
-	ssize_t got;
-	long i;
-	int v;
-
-	if (!fp)
-		eprintf("%s:", path);
-	hset_init(&verdicts, 256);
-	has_verdicts = 1;
-	while ((got = getline(&ln, &cap, fp)) != -1) {
-		lineno++;
-		len = (size_t)got;
-		while (len && (ln[len - 1] == '\n' || ln[len - 1] == '\r'))
-			len--;
-		if (memchr(ln, '\0', len))
-			verdict_error(path, lineno, "a NUL byte");
-		ln[len] = '\0';
-		for (p = ln; *p == ' ' || *p == '\t'; p++)
-			;
-		if (!*p || *p == '#')
-			continue;
-		if (!(tab = strchr(ln, '\t')))
-			verdict_error(path, lineno, "no tab");
-		for (idlen = (size_t)(tab - ln); idlen && ln[idlen - 1] == ' ';
-		    idlen--)
-			;
-		if (p == tab || !idlen)
-			verdict_error(path, lineno, "no id before the tab");
-		p = tab + 1;
-		if (!(v = verdict_sign(&p)))
-			verdict_error(path, lineno, "no '+' or '-' after the tab");
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p && *p != '#')
-			verdict_error(path, lineno, "more than '+' or '-' after "
-			    "the tab (a comment starts with '#')");
-		/* a later line for the same id wins: verdicts can be appended */
-		i = hset_add(&verdicts, 0, ln, idlen, v, HSET_COPY, NULL);
-		verdicts.ent[i].val = v;
-	}
-	if (ferror(fp))
-		eprintf("%s: read error:", path);
-	if (fp != stdin)
-		fclose(fp);
-	free(ln);
-}
 
 static void
 to_id(void *arg, const char *s, size_t n)
@@ -790,46 +708,17 @@ to_id(void *arg, const char *s, size_t n)
 static int
 verdict_labels(struct current *rc)
 {
-	long i;
+	int v;
 
 	has_id = 0;
 	strings(rc, idpath, idwalk, to_id, NULL);
-	if (!has_id || (i = hset_find(&verdicts, 0, idbuf.s, idbuf.len)) < 0 ||
-	    verdicts.ent[i].val % 2 == 0)
+	if (!has_id || !(v = verdicts_take(verdicts, idbuf.s, idbuf.len)))
 		return 0;
-	verdicts.ent[i].val *= 2;
 	while (nlabels)
 		free(labels[--nlabels]);
-	if (verdicts.ent[i].val > 0)
+	if (v > 0)
 		to_labels(NULL, LIKE_TAG, strlen(LIKE_TAG));
 	return 1;
-}
-
-static void
-report_unused_verdicts(const char *path)
-{
-	unsigned long unused = 0;
-	size_t i;
-
-	for (i = 0; i < verdicts.n; i++)
-		unused += verdicts.ent[i].val % 2 != 0;
-	if (unused)
-		weprintf("%s: warning: %lu verdict%s named no record read", path,
-		    unused, unused == 1 ? "" : "s");
-}
-
-static struct evtag *
-evtag(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < nev; i++)
-		if (!strcmp(ev[i].name, name))
-			return &ev[i];
-	ev = erealloc(ev, (nev + 1) * sizeof(*ev));
-	memset(&ev[nev], 0, sizeof(*ev));
-	ev[nev].name = estrdup(name);
-	return &ev[nev++];
 }
 
 static void
@@ -837,82 +726,9 @@ count_eval(void)
 {
 	size_t i;
 
-	evrecs++;
-	for (i = 0; i < nout; i++) {
-		if (listed(labels, nlabels, out[i].name))
-			evtag(out[i].name)->tp++;
-		else
-			evtag(out[i].name)->fp++;
-	}
-	for (i = 0; i < nlabels; i++) {
-		size_t k;
-
-		for (k = 0; k < nout && strcmp(out[k].name, labels[i]); k++)
-			;
-		if (k == nout && !(i && listed(labels, i, labels[i])))
-			evtag(labels[i])->fn++;
-	}
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct evtag *)a)->name,
-	    ((const struct evtag *)b)->name);
-}
-
-static void
-ratio_col(double num, double den)
-{
-	if (den > 0)
-		printf(" %9.3f", num / den);
-	else
-		printf(" %9s", "-");
-}
-
-static void
-print_eval(void)
-{
-	unsigned long tp = 0, fp = 0, fn = 0;
-	double p, r, sp = 0, sr = 0, sf = 0;
-	size_t i, w = 5, n = 0;
-
-	qsort(ev, nev, sizeof(*ev), by_name);
-	for (i = 0; i < nev; i++)
-		if (strlen(ev[i].name) > w)
-			w = strlen(ev[i].name);
-	printf("%-*s %7s %7s %9s %9s %9s\n", (int)w, "tag", "support",
-	    "given", "precision", "recall", "F1");
-	for (i = 0; i < nev; i++) {
-		const struct evtag *e = &ev[i];
-
-		printf("%-*s %7lu %7lu", (int)w, e->name, e->tp + e->fn,
-		    e->tp + e->fp);
-		ratio_col((double)e->tp, (double)(e->tp + e->fp));
-		ratio_col((double)e->tp, (double)(e->tp + e->fn));
-		ratio_col(2.0 * (double)e->tp, (double)(2 * e->tp + e->fp + e->fn));
-		putchar('\n');
-		tp += e->tp;
-		fp += e->fp;
-		fn += e->fn;
-		if (e->tp + e->fn) {	/* macro average over tags that occur */
-			n++;
-			p = e->tp + e->fp ? (double)e->tp / (double)(e->tp + e->fp) : 0;
-			r = (double)e->tp / (double)(e->tp + e->fn);
-			sp += p;
-			sr += r;
-			sf += p + r > 0 ? 2 * p * r / (p + r) : 0;
-		}
-	}
-	printf("%-*s %7lu %7lu", (int)w, "micro", tp + fn, tp + fp);
-	ratio_col((double)tp, (double)(tp + fp));
-	ratio_col((double)tp, (double)(tp + fn));
-	ratio_col(2.0 * (double)tp, (double)(2 * tp + fp + fn));
-	printf("\n%-*s %7s %7s", (int)w, "macro", "", "");
-	ratio_col(sp, (double)n);
-	ratio_col(sr, (double)n);
-	ratio_col(sf, (double)n);
-	printf("\n%lu records\n", evrecs);
+	for (i = 0; i < nout; i++)
+		given[i] = out[i].name;
+	evaluate_count(eval, given, nout, labels, nlabels);
 }
 
 /* ---- one record ---- */
@@ -955,7 +771,7 @@ record(const struct jsonl *in, struct nb *train)
 	if ((has_since || has_until) && !published_in_range(&rc))
 		goto done;
 	if (train) {
-		if (!has_verdicts)
+		if (!verdicts)
 			read_labels(&rc);
 		else if (!verdict_labels(&rc))
 			goto done;
@@ -1251,7 +1067,7 @@ setup(struct opts *o, int *bad)
 			add_field(o->train_fields[i]);
 	}
 	if (o->verdicts_path) {
-		load_verdicts(o->verdicts_path);
+		verdicts = verdicts_load(o->verdicts_path);
 		idpath = path_parse(F_ID, err, sizeof(err));
 		idwalk = jwalk_path(F_ID);
 	}
@@ -1259,20 +1075,24 @@ setup(struct opts *o, int *bad)
 		train = nb_new((const char *const *)o->train_fields, nfields);
 	} else if (o->like_path) {
 		*bad |= load_library(o->like_path);
-		out = ecalloc(2, sizeof(*out));
+		out = ecalloc(capout = 2, sizeof(*out));
 	} else if (o->model_path) {
 		load_model(o->model_path);
 		for (i = 0; i < nb_nfields(model); i++)
 			add_field(nb_field(model, i));
 		post = ecalloc(nb_ntags(model) + 1, sizeof(*post));
-		out = ecalloc(nb_ntags(model) + 1, sizeof(*out));
+		out = ecalloc(capout = nb_ntags(model) + 1, sizeof(*out));
 	} else {
 		if (rules_compile(rules, threshold, has_threshold, err,
 		    sizeof(err)))
 			eprintf("%s", err);
 		for (i = 0; i < rules_nfields(rules); i++)
 			add_field(rules_field(rules, i));
-		out = ecalloc(rules_ntags(rules) + 1, sizeof(*out));
+		out = ecalloc(capout = rules_ntags(rules) + 1, sizeof(*out));
+	}
+	if (evaluate) {
+		eval = evaluate_new();
+		given = ecalloc(capout, sizeof(*given));
 	}
 	if (!train_path) {
 		check_tags(keep, nkeep, "--keep");
@@ -1301,8 +1121,7 @@ free_all(struct opts *o, struct nb *train)
 	like_free(like);
 	path_free(idpath);
 	jwalk_path_free(idwalk);
-	if (has_verdicts)
-		hset_free(&verdicts);
+	verdicts_free(verdicts);
 	buf_free(&idbuf);
 	nb_free(train);
 	while (nkeep)
@@ -1313,13 +1132,12 @@ free_all(struct opts *o, struct nb *train)
 		free(o->train_fields[--o->ntrain_fields]);
 	while (nlabels)
 		free(labels[--nlabels]);
-	for (i = 0; i < nev; i++)
-		free(ev[i].name);
+	evaluate_free(eval);
+	free(given);
 	free(keep);
 	free(drop);
 	free(o->train_fields);
 	free(labels);
-	free(ev);
 	free(out);
 	free(post);
 	free(rc.m);
@@ -1352,7 +1170,7 @@ main(int argc, char *argv[])
 	for (i = (size_t)optind; i < (size_t)argc; i++)
 		bad |= jsonl_each(argv[i], record_line, train);
 	if (o.verdicts_path)
-		report_unused_verdicts(o.verdicts_path);
+		verdicts_report_unused(verdicts, o.verdicts_path);
 	if (train && !nb_ntags(train))
 		eprintf("%s: not written: no record carries a label (%s)",
 		    train_path, o.verdicts_path ? "no '+' verdict names a record"
@@ -1360,7 +1178,7 @@ main(int argc, char *argv[])
 	if (train && nb_save(train, train_path, err, sizeof(err)))
 		eprintf("%s", err);
 	if (evaluate)
-		print_eval();
+		evaluate_print(eval);
 	if (rules && rules_regex_limits(rules))
 		weprintf("warning: %lu regex matches gave up at PCRE2's match "
 		    "limit and counted as no match", rules_regex_limits(rules));
