@@ -1,15 +1,16 @@
 /* classify: tag, score and filter records by rules (feedpipe-rules(5)), by
  * a naive Bayes model trained on the reader's own labels, or by closeness
  * to the reader's library of papers. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "date.h"
+#include "settings.h"
 #include "evaluate.h"
 #include "fields.h"
 #include "jscan.h"
@@ -27,25 +28,13 @@
 #define F_EXPLAIN "explain"
 #define LIKE_TAG "like"
 
-enum {
-	OPT_UNTIL = 256, OPT_NOW, OPT_TRAIN, OPT_EVAL, OPT_LABELS, OPT_FULL,
-	OPT_LIKE, OPT_NEAREST, OPT_VERDICTS,
-	EXPLAIN_WORDS = 5, EXPLAIN_TAGS = 3, NEAREST = 5,
-};
+enum { EXPLAIN_WORDS = 5, EXPLAIN_TAGS = 3 };
 
+static struct settings opt;
 static struct rules *rules;
 static struct nb *model;
 static struct like *like;
-static size_t nearest = NEAREST;
 static double like_sim;		/* the current record's score */
-static const char *train_path;
-static int evaluate, first, untagged, explain, full_parse;
-static double threshold = 0.5;
-static int has_threshold;
-static char **keep, **drop;
-static size_t nkeep, ndrop;
-static time_t now, since, until;
-static int has_since, has_until;
 
 /* the fields the text comes from, and where labels are */
 static struct path **fpath;
@@ -76,120 +65,6 @@ static struct buf fold, tmp, line, adds, copy;
 
 static struct evaluate *eval;
 static const char **given;	/* --eval: the names in out */
-
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: %s -r rules | -e rule | -m model [-1ux] [-k tags] "
-	    "[-d tags]\n"
-	    "                [-t threshold] [-s when] [--until when] [--now date] "
-	    "[file ...]\n"
-	    "       %s --like library [--nearest k] [-f path[,path]] [-t threshold]"
-	    " [-1ux]\n"
-	    "                [-k like] [-d like] [-s when] [--until when] [file ...]"
-	    "\n"
-	    "       %s --train model [-f path[,path]] [--labels path | --verdicts "
-	    "file]\n                [file ...]\n"
-	    "       %s --eval (-r rules | -e rule | -m model) [--labels path] "
-	    "[file ...]\n"
-	    "  -r, --rules FILE       read rules from FILE (feedpipe-rules(5))\n"
-	    "  -e, --rule RULE        one rule, such as 'ML: \"neural network\" "
-	    "learning*'\n"
-	    "  -m, --model FILE       tag with a model made by --train\n"
-	    "      --like LIBRARY     score by closeness to the papers (records) in"
-	    " LIBRARY\n"
-	    "      --nearest K        --like: the mean of the K nearest papers' "
-	    "similarities\n"
-	    "                         (default 5)\n"
-	    "  -t, --threshold X      the least probability (model, default 0.5)"
-	    " or score\n"
-	    "                         (rules without '>=') that gives a tag; with "
-	    "--like,\n"
-	    "                         the least score that gives the tag 'like'\n"
-	    "  -k, --keep TAG[,TAG]   pass only records with one of these tags\n"
-	    "  -d, --drop TAG[,TAG]   drop records with one of these tags\n"
-	    "  -1, --first            give each record only its first tag\n"
-	    "  -u, --untagged         pass only records no tag was given\n"
-	    "  -x, --explain          add 'explain': what matched, for tuning\n"
-	    "  -s, --since WHEN       pass only records published at or after WHEN"
-	    "\n"
-	    "      --until WHEN       pass only records published before WHEN\n"
-	    "                         (WHEN: a date, or a duration ago: 1d, 12h, "
-	    "2w, 1d12h)\n"
-	    "      --now DATE         take DATE as the current time\n"
-	    "      --train MODEL      learn from labelled records, write MODEL\n"
-	    "      --eval             print precision, recall and F1 per tag\n"
-	    "      --labels PATH      where the labels are (default tags)\n"
-	    "      --verdicts FILE    --train: learn 'like' from lines 'ID<TAB>+' "
-	    "or 'ID<TAB>-'\n"
-	    "  -f, --field PATH[,..]  --train, --like: the text to compare "
-	    "(default title,summary)\n"
-	    "      --full-parse       parse every record fully (for tests)\n"
-	    "  -h, --help             show this help\n"
-	    "  -V, --version          show the version\n", argv0, argv0, argv0,
-	    argv0);
-	exit(status);
-}
-
-/* ---- reading the options' arguments ---- */
-
-static void
-add_rules(const char *name, const char *text, size_t n)
-{
-	unsigned long lineno;
-	char err[512];
-
-	if (!rules)
-		rules = rules_new();
-	if (rules_add(rules, name, text, n, &lineno, err, sizeof(err)))
-		eprintf("%s:%lu: %s", name, lineno, err);
-}
-
-/* "1d", "12h", "2w", "1d12h", "90s", "30m" */
-static int
-duration(const char *s, long *secs)
-{
-	long v, total = 0;
-	char *e;
-
-	if (!*s)
-		return -1;
-	while (*s) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = strtol(s, &e, 10);
-		switch (*e) {
-		case 's': break;
-		case 'm': v *= 60; break;
-		case 'h': v *= 3600; break;
-		case 'd': v *= 86400; break;
-		case 'w': v *= 7 * 86400; break;
-		default: return -1;
-		}
-		if (v < 0 || v > 100L * 366 * 86400 || total > 100L * 366 * 86400)
-			return -1;
-		total += v;
-		s = e + 1;
-	}
-	*secs = total;
-	return 0;
-}
-
-static time_t
-when(const char *opt, const char *s)
-{
-	time_t t;
-	long d;
-
-	if (!duration(s, &d))
-		return now - d;
-	if (!date_parse(s, &t))
-		return t;
-	weprintf("%s %s: want a date (2025-01-16, 2025-01-16T05:00:00Z) or a "
-	    "duration (1d, 12h, 2w)", opt, s);
-	usage(stderr, EXIT_FATAL);
-	return 0;
-}
 
 static void
 add_field(const char *text)
@@ -301,7 +176,7 @@ by_model(struct current *rc)
 		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
 	nb_predict(model, buf_str(&fold), fold.len, post, &none);
 	for (i = 0; i < nb_ntags(model); i++)
-		if (post[i] >= threshold)
+		if (post[i] >= opt.threshold)
 			add_out(nb_tag(model, i), post[i], NULL, i);
 	qsort(out, nout, sizeof(*out), by_prob);
 }
@@ -314,8 +189,8 @@ by_like(struct current *rc)
 	buf_reset(&fold);
 	for (i = 0; i < nfields; i++)
 		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
-	like_sim = like_score(like, buf_str(&fold), fold.len, nearest);
-	if (has_threshold && like_sim >= threshold)
+	like_sim = like_score(like, buf_str(&fold), fold.len, opt.nearest);
+	if (opt.has_threshold && like_sim >= opt.threshold)
 		add_out(LIKE_TAG, like_sim, NULL, 0);
 }
 
@@ -508,7 +383,7 @@ static void
 additions(struct buf *b)
 {
 	put_tags(b);
-	if (explain)
+	if (opt.explain)
 		put_explain(b);
 }
 
@@ -593,7 +468,7 @@ write_tree(struct current *rc)
 
 	buf_reset(&adds);
 	additions(&adds);
-	if (!full_parse && !json_object_get(rc->j, F_TAGS) &&
+	if (!opt.full_parse && !json_object_get(rc->j, F_TAGS) &&
 	    !json_object_get(rc->j, F_SCORE) &&
 	    !json_object_get(rc->j, F_EXPLAIN)) {
 		splice(rc->in->line, rc->in->len, json_object_size(rc->j) != 0);
@@ -629,7 +504,7 @@ published_in_range(struct current *rc)
 	}
 	if (!s || date_parse(s, &t))
 		return 0;
-	return (!has_since || t >= since) && (!has_until || t < until);
+	return (!opt.has_since || t >= opt.since) && (!opt.has_until || t < opt.until);
 }
 
 static int
@@ -649,14 +524,14 @@ passes(void)
 	size_t i;
 	int k = 0;
 
-	if (untagged)
+	if (opt.untagged)
 		return nout == 0;
 	for (i = 0; i < nout; i++) {
-		if (listed(drop, ndrop, out[i].name))
+		if (listed(opt.drop, opt.ndrop, out[i].name))
 			return 0;
-		k |= listed(keep, nkeep, out[i].name);
+		k |= listed(opt.keep, opt.nkeep, out[i].name);
 	}
-	return !nkeep || k;
+	return !opt.nkeep || k;
 }
 
 /* ---- labels: --train and --eval ---- */
@@ -744,7 +619,7 @@ classify(struct current *rc)
 		by_model(rc);
 	else
 		by_rules(rc);
-	if (first && nout > 1)
+	if (opt.first && nout > 1)
 		nout = 1;
 }
 
@@ -760,7 +635,7 @@ record(const struct jsonl *in, struct nb *train)
 	rc.in = in;
 	rc.j = NULL;
 	rc.nm = 0;
-	if (full_parse || jscan_find(in->line, in->len, F_TAGS, &v, &vn) == -2) {
+	if (opt.full_parse || jscan_find(in->line, in->len, F_TAGS, &v, &vn) == -2) {
 		if (!(rc.j = jsonl_parse(in, err, sizeof(err)))) {
 			wlineprintf(in->name, in->lineno, "%s", err);
 			return 1;
@@ -768,7 +643,7 @@ record(const struct jsonl *in, struct nb *train)
 	} else {
 		rc.nm = jwalk_members(in->line, in->len, &rc.m, &rc.capm);
 	}
-	if ((has_since || has_until) && !published_in_range(&rc))
+	if ((opt.has_since || opt.has_until) && !published_in_range(&rc))
 		goto done;
 	if (train) {
 		if (!verdicts)
@@ -783,7 +658,7 @@ record(const struct jsonl *in, struct nb *train)
 		goto done;
 	}
 	classify(&rc);
-	if (evaluate) {
+	if (opt.evaluate) {
 		read_labels(&rc);
 		count_eval();
 	} else if (passes()) {
@@ -868,21 +743,21 @@ load_library(const char *path)
 }
 
 static void
-check_tags(char **list, size_t n, const char *opt)
+check_tags(char **list, size_t n, const char *option)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (like) {
-			if (strcmp(list[i], LIKE_TAG) || !has_threshold)
+			if (strcmp(list[i], LIKE_TAG) || !opt.has_threshold)
 				eprintf("%s %s: --like gives only the tag '"
-				    LIKE_TAG "', and only with -t", opt,
+				    LIKE_TAG "', and only with -t", option,
 				    list[i]);
 			continue;
 		}
 		if (model ? nb_find_tag(model, list[i]) < 0 :
 		    rules_find_tag(rules, list[i]) < 0)
-			eprintf("%s %s: no %s gives this tag", opt, list[i],
+			eprintf("%s %s: no %s gives this tag", option, list[i],
 			    model ? "class of the model" : "rule");
 	}
 }
@@ -900,211 +775,126 @@ load_model(const char *path)
 	}
 }
 
-/* The options' values that only main's steps need. */
-struct opts {
-	const char *model_path, *since_arg, *until_arg, *like_path, *verdicts_path;
-	const char *label_text;
-	char **train_fields;
-	size_t ntrain_fields;
-	int labels_given, nrules;
-};
-
+/* Where the labels are (--train, --eval). */
 static void
-options(int argc, char *argv[], struct opts *o)
+setup_labels(void)
 {
-	static const struct option longopts[] = {
-		{ "rules", required_argument, NULL, 'r' },
-		{ "rule", required_argument, NULL, 'e' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ "keep", required_argument, NULL, 'k' },
-		{ "drop", required_argument, NULL, 'd' },
-		{ "first", no_argument, NULL, '1' },
-		{ "untagged", no_argument, NULL, 'u' },
-		{ "explain", no_argument, NULL, 'x' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, OPT_UNTIL },
-		{ "now", required_argument, NULL, OPT_NOW },
-		{ "train", required_argument, NULL, OPT_TRAIN },
-		{ "eval", no_argument, NULL, OPT_EVAL },
-		{ "labels", required_argument, NULL, OPT_LABELS },
-		{ "like", required_argument, NULL, OPT_LIKE },
-		{ "nearest", required_argument, NULL, OPT_NEAREST },
-		{ "verdicts", required_argument, NULL, OPT_VERDICTS },
-		{ "field", required_argument, NULL, 'f' },
-		{ "full-parse", no_argument, NULL, OPT_FULL },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char err[512], *text, *e;
-	size_t n;
-	long k;
-	int c;
+	char err[512];
 
-	while ((c = getopt_long(argc, argv, "r:e:m:t:k:d:1uxs:f:hV", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (!(text = slurp(optarg, &n)))
-				eprintf("%s:", optarg);
-			add_rules(optarg, text, n);
-			free(text);
-			break;
-		case 'e':
-			snprintf(err, sizeof(err), "-e#%d", ++o->nrules);
-			add_rules(err, optarg, strlen(optarg));
-			break;
-		case 'm': o->model_path = optarg; break;
-		case 't':
-			threshold = strtod(optarg, &e);
-			if (*e || !*optarg || !isfinite(threshold)) {
-				weprintf("-t %s: want a number", optarg);
-				usage(stderr, EXIT_FATAL);
-			}
-			has_threshold = 1;
-			break;
-		case 'k': split_list(&keep, &nkeep, optarg); break;
-		case 'd': split_list(&drop, &ndrop, optarg); break;
-		case '1': first = 1; break;
-		case 'u': untagged = 1; break;
-		case 'x': explain = 1; break;
-		case 's': o->since_arg = optarg; break;
-		case OPT_UNTIL: o->until_arg = optarg; break;
-		case OPT_NOW:
-			if (date_parse(optarg, &now)) {
-				weprintf("--now %s: want a date such as "
-				    "2025-01-16T05:00:00Z", optarg);
-				usage(stderr, EXIT_FATAL);
-			}
-			break;
-		case OPT_TRAIN: train_path = optarg; break;
-		case OPT_EVAL: evaluate = 1; break;
-		case OPT_LABELS: o->label_text = optarg; o->labels_given = 1; break;
-		case OPT_LIKE: o->like_path = optarg; break;
-		case OPT_NEAREST:
-			k = strtol(optarg, &e, 10);
-			if (*e || !*optarg || k < 1 || k > 100000) {
-				weprintf("--nearest %s: want a whole number from 1 "
-				    "to 100000", optarg);
-				usage(stderr, EXIT_FATAL);
-			}
-			nearest = (size_t)k;
-			break;
-		case OPT_VERDICTS: o->verdicts_path = optarg; break;
-		case 'f': split_list(&o->train_fields, &o->ntrain_fields, optarg); break;
-		case OPT_FULL: full_parse = 1; break;
-		case 'h': usage(stdout, EXIT_OK); break;
-		case 'V': printf("classify %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
-		default: usage(stderr, EXIT_FATAL);
-		}
-	}
+	if (!(lpath = path_parse(opt.labels, err, sizeof(err))))
+		eprintf("--labels '%s': %s", opt.labels, err);
+	lwalk = jwalk_path(opt.labels);
 }
 
-/* Which mode, and options that do not belong to it. */
+/* --verdicts, and where the ids are */
 static void
-check_options(const struct opts *o)
+setup_verdicts(void)
 {
-	if (train_path && (rules || o->model_path || evaluate))
-		eprintf("--train learns from labels: it takes no -r, -e, -m or "
-		    "--eval");
-	if (o->like_path && (rules || o->model_path || train_path))
-		eprintf("--like ranks by a library: it takes no -r, -e, -m or "
-		    "--train");
-	if (!train_path && !rules && !o->model_path && !o->like_path) {
-		weprintf("rules (-r, -e), a model (-m) or --train is needed");
-		usage(stderr, EXIT_FATAL);
-	}
-	if (rules && o->model_path)
-		eprintf("-m cannot be used with -r or -e");
-	if ((train_path || evaluate) && (nkeep || ndrop || untagged))
-		eprintf("--keep, --drop and --untagged filter output; --train "
-		    "and --eval write none");
-	if (o->ntrain_fields && !train_path && !o->like_path)
-		eprintf("-f is for --train and --like (rules name their fields; "
-		    "a model knows its own)");
-	if (nearest != NEAREST && !o->like_path)
-		eprintf("--nearest is for --like");
-	if (o->verdicts_path && (!train_path || o->labels_given))
-		eprintf("--verdicts is for --train, instead of --labels");
-	if (untagged && nkeep)
-		eprintf("--untagged and --keep exclude each other");
-	if (train_path && (first || explain || has_threshold))
-		eprintf("--first, --explain and --threshold are for tagging, "
-		    "not --train");
-	if (evaluate && explain)
-		eprintf("--explain adds to records; --eval writes none");
-	if (o->since_arg) {
-		since = when("--since", o->since_arg);
-		has_since = 1;
-	}
-	if (o->until_arg) {
-		until = when("--until", o->until_arg);
-		has_until = 1;
-	}
+	char err[256];
+
+	verdicts = verdicts_load(opt.verdicts_path);
+	idpath = path_parse(F_ID, err, sizeof(err));
+	idwalk = jwalk_path(F_ID);
 }
 
-/* Labels, fields, verdicts and the rules, model or library: the mode's
- * setup. The model being trained, if --train. */
-static struct nb *
-setup(struct opts *o, int *bad)
+/* The fields -f names (title and summary if none), for --train and --like. */
+static void
+setup_fields(void)
 {
-	static const char *const deflt[] = { F_TITLE, F_SUMMARY };
-	struct nb *train = NULL;
+	size_t i;
+
+	if (!opt.nfields) {
+		split_list(&opt.fields, &opt.nfields, F_TITLE);
+		split_list(&opt.fields, &opt.nfields, F_SUMMARY);
+	}
+	for (i = 0; i < opt.nfields; i++)
+		add_field(opt.fields[i]);
+}
+
+static void
+setup_rules(void)
+{
 	char err[512];
 	size_t i;
 
-	if (train_path || evaluate) {
-		if (!(lpath = path_parse(o->label_text, err, sizeof(err))))
-			eprintf("--labels '%s': %s", o->label_text, err);
-		lwalk = jwalk_path(o->label_text);
-	}
-	if (train_path || o->like_path) {
-		if (!o->ntrain_fields)
-			for (i = 0; i < 2; i++)
-				split_list(&o->train_fields, &o->ntrain_fields, deflt[i]);
-		for (i = 0; i < o->ntrain_fields; i++)
-			add_field(o->train_fields[i]);
-	}
-	if (o->verdicts_path) {
-		verdicts = verdicts_load(o->verdicts_path);
-		idpath = path_parse(F_ID, err, sizeof(err));
-		idwalk = jwalk_path(F_ID);
-	}
-	if (train_path) {
-		train = nb_new((const char *const *)o->train_fields, nfields);
-	} else if (o->like_path) {
-		*bad |= load_library(o->like_path);
-		out = ecalloc(capout = 2, sizeof(*out));
-	} else if (o->model_path) {
-		load_model(o->model_path);
-		for (i = 0; i < nb_nfields(model); i++)
-			add_field(nb_field(model, i));
-		post = ecalloc(nb_ntags(model) + 1, sizeof(*post));
-		out = ecalloc(capout = nb_ntags(model) + 1, sizeof(*out));
+	rules = opt.rules;
+	if (rules_compile(rules, opt.threshold, opt.has_threshold, err,
+	    sizeof(err)))
+		eprintf("%s", err);
+	for (i = 0; i < rules_nfields(rules); i++)
+		add_field(rules_field(rules, i));
+	capout = rules_ntags(rules) + 1;
+}
+
+static void
+setup_model(void)
+{
+	size_t i;
+
+	load_model(opt.model_path);
+	for (i = 0; i < nb_nfields(model); i++)
+		add_field(nb_field(model, i));
+	post = ecalloc(nb_ntags(model) + 1, sizeof(*post));
+	capout = nb_ntags(model) + 1;
+}
+
+/* The mode's setup: the model being trained, if --train; else the rules,
+ * model or library to classify by. 1 in *bad if a line of the library was
+ * bad. */
+static struct nb *
+setup(int *bad)
+{
+	if (opt.train_path || opt.evaluate)
+		setup_labels();
+	if (opt.train_path || opt.like_path)
+		setup_fields();
+	if (opt.verdicts_path)
+		setup_verdicts();
+	if (opt.train_path)
+		return nb_new((const char *const *)opt.fields, nfields);
+	if (opt.like_path) {
+		*bad |= load_library(opt.like_path);
+		capout = 2;
+	} else if (opt.model_path) {
+		setup_model();
 	} else {
-		if (rules_compile(rules, threshold, has_threshold, err,
-		    sizeof(err)))
-			eprintf("%s", err);
-		for (i = 0; i < rules_nfields(rules); i++)
-			add_field(rules_field(rules, i));
-		out = ecalloc(capout = rules_ntags(rules) + 1, sizeof(*out));
+		setup_rules();
 	}
-	if (evaluate) {
+	out = ecalloc(capout, sizeof(*out));
+	if (opt.evaluate) {
 		eval = evaluate_new();
 		given = ecalloc(capout, sizeof(*given));
 	}
-	if (!train_path) {
-		check_tags(keep, nkeep, "--keep");
-		check_tags(drop, ndrop, "--drop");
-	}
+	check_tags(opt.keep, opt.nkeep, "--keep");
+	check_tags(opt.drop, opt.ndrop, "--drop");
+	return NULL;
+}
 
-	return train;
+/* After the last record: the model trained, the table of --eval, and
+ * what the reader is to know. */
+static void
+finish(struct nb *train)
+{
+	char err[512];
+
+	if (opt.verdicts_path)
+		verdicts_report_unused(verdicts, opt.verdicts_path);
+	if (train && !nb_ntags(train))
+		eprintf("%s: not written: no record carries a label (%s)",
+		    opt.train_path, opt.verdicts_path ? "no '+' verdict names a "
+		    "record read" : opt.labels);
+	if (train && nb_save(train, opt.train_path, err, sizeof(err)))
+		eprintf("%s", err);
+	if (opt.evaluate)
+		evaluate_print(eval);
+	if (rules && rules_regex_limits(rules))
+		weprintf("warning: %lu regex matches gave up at PCRE2's match "
+		    "limit and counted as no match", rules_regex_limits(rules));
 }
 
 /* Everything, so that leak checkers see real leaks. */
 static void
-free_all(struct opts *o, struct nb *train)
+free_all(struct nb *train)
 {
 	size_t i;
 
@@ -1116,7 +906,7 @@ free_all(struct opts *o, struct nb *train)
 	free(fwalk);
 	path_free(lpath);
 	jwalk_path_free(lwalk);
-	rules_free(rules);
+	rules_free(opt.rules);
 	nb_free(model);
 	like_free(like);
 	path_free(idpath);
@@ -1124,20 +914,12 @@ free_all(struct opts *o, struct nb *train)
 	verdicts_free(verdicts);
 	buf_free(&idbuf);
 	nb_free(train);
-	while (nkeep)
-		free(keep[--nkeep]);
-	while (ndrop)
-		free(drop[--ndrop]);
-	while (o->ntrain_fields)
-		free(o->train_fields[--o->ntrain_fields]);
+	settings_free(&opt);
 	while (nlabels)
 		free(labels[--nlabels]);
+	free(labels);
 	evaluate_free(eval);
 	free(given);
-	free(keep);
-	free(drop);
-	free(o->train_fields);
-	free(labels);
 	free(out);
 	free(post);
 	free(rc.m);
@@ -1153,38 +935,20 @@ int
 main(int argc, char *argv[])
 {
 	static char outbuf[1 << 16];
-	struct opts o = { NULL, NULL, NULL, NULL, NULL, F_TAGS, NULL, 0, 0, 0 };
 	struct nb *train;
-	char err[512];
-	size_t i;
-	int bad = 0;
+	int i, bad = 0;
 
 	setprogname(argv[0]);
-	now = time(NULL);
-	options(argc, argv, &o);
-	check_options(&o);
-	train = setup(&o, &bad);
+	settings_parse(&opt, argc, argv);
+	train = setup(&bad);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (optind == argc)
 		bad |= jsonl_each("-", record_line, train);
-	for (i = (size_t)optind; i < (size_t)argc; i++)
+	for (i = optind; i < argc; i++)
 		bad |= jsonl_each(argv[i], record_line, train);
-	if (o.verdicts_path)
-		verdicts_report_unused(verdicts, o.verdicts_path);
-	if (train && !nb_ntags(train))
-		eprintf("%s: not written: no record carries a label (%s)",
-		    train_path, o.verdicts_path ? "no '+' verdict names a record"
-		    " read" : o.label_text);
-	if (train && nb_save(train, train_path, err, sizeof(err)))
-		eprintf("%s", err);
-	if (evaluate)
-		evaluate_print(eval);
-	if (rules && rules_regex_limits(rules))
-		weprintf("warning: %lu regex matches gave up at PCRE2's match "
-		    "limit and counted as no match", rules_regex_limits(rules));
+	finish(train);
 	if (fshut(stdout, "<stdout>"))
 		return EXIT_FATAL;
-
-	free_all(&o, train);
+	free_all(train);
 	return bad ? EXIT_BADINPUT : EXIT_OK;
 }
