@@ -1,34 +1,28 @@
 /* classify: tag, score and filter records by rules (feedpipe-rules(5)), by
  * a naive Bayes model trained on the reader's own labels, or by closeness
  * to the reader's library of papers. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "additions.h"
 #include "buf.h"
 #include "date.h"
-#include "settings.h"
 #include "evaluate.h"
 #include "fields.h"
 #include "jscan.h"
 #include "jsonl.h"
-#include "jsonw.h"
 #include "jwalk.h"
 #include "like.h"
 #include "nbayes.h"
 #include "path.h"
 #include "rules.h"
+#include "settings.h"
 #include "util.h"
 #include "verdicts.h"
 #include "words.h"
-
-#define F_EXPLAIN "explain"
-#define LIKE_TAG "like"
-
-enum { EXPLAIN_WORDS = 5, EXPLAIN_TAGS = 3 };
 
 static struct settings opt;
 static struct rules *rules;
@@ -52,13 +46,7 @@ struct current {
 };
 
 /* what classify gives the current record */
-struct tagout {
-	const char *name;
-	double score;
-	const struct rules_result *rr;	/* rules: its matches */
-	size_t cls;			/* model: its class */
-};
-static struct tagout *out;
+static struct additions_tag *out;
 static size_t nout, capout;
 static double *post;
 static struct buf fold, tmp, line, adds, copy;
@@ -128,12 +116,10 @@ to_fold(void *arg, const char *s, size_t n)
 /* ---- deciding the tags ---- */
 
 static void
-add_out(const char *name, double score, const struct rules_result *rr,
-    size_t cls)
+add_out(const char *name, double score, size_t cls)
 {
 	out[nout].name = name;
 	out[nout].score = score;
-	out[nout].rr = rr;
 	out[nout++].cls = cls;
 }
 
@@ -151,14 +137,13 @@ by_rules(struct current *rc)
 	nres = rules_end(rules, &res);
 	for (i = 0; i < nres; i++)
 		if (res[i].given)
-			add_out(rules_tag(rules, res[i].tag), res[i].score,
-			    &res[i], 0);
+			add_out(rules_tag(rules, res[i].tag), res[i].score, 0);
 }
 
 static int
 by_prob(const void *a, const void *b)
 {
-	const struct tagout *x = a, *y = b;
+	const struct additions_tag *x = a, *y = b;
 
 	if (x->score != y->score)
 		return x->score < y->score ? 1 : -1;
@@ -177,7 +162,7 @@ by_model(struct current *rc)
 	nb_predict(model, buf_str(&fold), fold.len, post, &none);
 	for (i = 0; i < nb_ntags(model); i++)
 		if (post[i] >= opt.threshold)
-			add_out(nb_tag(model, i), post[i], NULL, i);
+			add_out(nb_tag(model, i), post[i], i);
 	qsort(out, nout, sizeof(*out), by_prob);
 }
 
@@ -191,200 +176,18 @@ by_like(struct current *rc)
 		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
 	like_sim = like_score(like, buf_str(&fold), fold.len, opt.nearest);
 	if (opt.has_threshold && like_sim >= opt.threshold)
-		add_out(LIKE_TAG, like_sim, NULL, 0);
+		add_out(LIKE_TAG, like_sim, 0);
 }
 
-/* ---- writing what classify adds ---- */
+/* ---- writing the record ---- */
 
 static void
-put_cstr(struct buf *b, const char *s)
+put_additions(struct buf *b)
 {
-	jw_put_string(b, s, strlen(s));
-}
+	const struct additions a = { out, nout, rules, res, nres, model, post,
+	    like, like_sim, opt.explain };
 
-/* Rules scores are sums of weights such as 0.1: rounded, so that 0.3 is
- * written "0.3"; probabilities to four places. */
-static double
-rounded(double x)
-{
-	double f = model || like ? 1e4 : 1e6;
-
-	x = round(x * f) / f;
-	return x == 0 ? 0 : x;
-}
-
-/* As jsonl_write writes a number: integral scores as integers. */
-static void
-put_num(struct buf *b, double x)
-{
-	char s[JW_REAL_BUFSZ];
-
-	if (x == floor(x) && fabs(x) < 1e15) {
-		buf_printf(b, "%lld", (long long)x);
-		return;
-	}
-	jw_format_real(x, s);
-	buf_puts(b, s);
-}
-
-static double
-total_score(void)
-{
-	double s = 0;
-	size_t i;
-
-	if (like)	/* given or not */
-		return rounded(like_sim);
-	if (model)	/* the probability of the first tag */
-		return nout ? rounded(out[0].score) : 0;
-	for (i = 0; i < nout; i++)
-		s += out[i].score;
-	return rounded(s);
-}
-
-/* "tags" (if any) and "score" (if a tag, or --like, which scores every
- * record) */
-static void
-put_tags(struct buf *b)
-{
-	size_t i;
-
-	if (!nout && !like)
-		return;
-	if (nout) {
-		buf_puts(b, "\"" F_TAGS "\":[");
-		for (i = 0; i < nout; i++) {
-			if (i)
-				buf_putc(b, ',');
-			put_cstr(b, out[i].name);
-		}
-		buf_puts(b, "],");
-	}
-	buf_puts(b, "\"" F_SCORE "\":");
-	put_num(b, total_score());
-}
-
-/* --like: the score and the nearest papers of the library, by name. */
-static void
-put_like_explain(struct buf *b)
-{
-	const char *names[64];
-	size_t i, n = like_nearest(like, names, 64);
-
-	buf_puts(b, ",\"" F_EXPLAIN "\":{\"" LIKE_TAG "\":{\"" F_SCORE "\":");
-	put_num(b, rounded(like_sim));
-	for (i = 0; i < n; i++) {
-		buf_puts(b, i ? "," : ",\"nearest\":[");
-		put_cstr(b, names[i]);
-	}
-	buf_puts(b, n ? "]}}" : "}}");
-}
-
-/* The model's most probable tags, most probable first, into order; their
- * number (at most EXPLAIN_TAGS). */
-static size_t
-top_tags(size_t *order)
-{
-	size_t i, k, ntop = 0;
-
-	for (i = 0; i < nb_ntags(model); i++) {
-		if (post[i] < 0.0005)
-			continue;
-		for (k = ntop; k > 0 && post[order[k - 1]] < post[i]; k--)
-			if (k < EXPLAIN_TAGS)
-				order[k] = order[k - 1];
-		if (k < EXPLAIN_TAGS) {
-			order[k] = i;
-			if (ntop < EXPLAIN_TAGS)
-				ntop++;
-		}
-	}
-	return ntop;
-}
-
-/* A tag of the model: its probability and the words that speak for it. */
-static void
-put_model_tag(struct buf *b, size_t tag)
-{
-	const char *words[EXPLAIN_WORDS];
-	size_t w, k = nb_explain(model, tag, words, EXPLAIN_WORDS);
-
-	put_cstr(b, nb_tag(model, tag));
-	buf_puts(b, ":{\"" F_SCORE "\":");
-	put_num(b, rounded(post[tag]));
-	for (w = 0; w < k; w++) {
-		buf_puts(b, w ? "," : ",\"words\":[");
-		put_cstr(b, words[w]);
-	}
-	buf_puts(b, k ? "]}" : "}");
-}
-
-static void
-put_hit(struct buf *b, const struct rules_hit *h, struct buf *t)
-{
-	buf_reset(t);
-	buf_printf(t, "%s in %s", h->term, h->field);
-	jw_put_string(b, t->s, t->len);
-}
-
-/* A tag any rule's term touched: its score and why it was given or not. */
-static void
-put_rules_tag(struct buf *b, const struct rules_result *rr, struct buf *t)
-{
-	size_t k;
-
-	put_cstr(b, rules_tag(rules, rr->tag));
-	buf_puts(b, ":{\"" F_SCORE "\":");
-	put_num(b, rounded(rr->score));
-	if (rr->below) {
-		buf_puts(b, ",\"below\":");
-		put_num(b, rr->threshold);
-	}
-	if (rr->veto) {
-		buf_puts(b, ",\"vetoed\":");
-		put_hit(b, rr->veto, t);
-	}
-	for (k = 0; k < rr->nhits; k++) {
-		buf_puts(b, k ? "," : ",\"hits\":[");
-		put_hit(b, &rr->hits[k], t);
-	}
-	buf_puts(b, rr->nhits ? "]}" : "}");
-}
-
-/* "explain": the tags considered, and why. */
-static void
-put_explain(struct buf *b)
-{
-	struct buf t = { NULL, 0, 0 };
-	size_t i, n, order[EXPLAIN_TAGS];
-
-	if (like) {
-		put_like_explain(b);
-		return;
-	}
-	n = model ? top_tags(order) : nres;
-	if (!n)
-		return;
-	buf_puts(b, nout ? ",\"" F_EXPLAIN "\":{" : "\"" F_EXPLAIN "\":{");
-	for (i = 0; i < n; i++) {
-		if (i)
-			buf_putc(b, ',');
-		if (model)
-			put_model_tag(b, order[i]);
-		else
-			put_rules_tag(b, &res[i], &t);
-	}
-	buf_putc(b, '}');
-	buf_free(&t);
-}
-
-/* The members classify adds, as JSON text to go before a closing brace. */
-static void
-additions(struct buf *b)
-{
-	put_tags(b);
-	if (opt.explain)
-		put_explain(b);
+	additions_put(b, &a);
 }
 
 static int
@@ -435,7 +238,7 @@ write_fast(struct current *rc)
 	int had = 0;
 
 	buf_reset(&adds);
-	additions(&adds);
+	put_additions(&adds);
 	for (i = 0; i < rc->nm; i++)
 		had |= owned(rc->m[i].key, rc->m[i].klen);
 	if (!had) {
@@ -467,7 +270,7 @@ write_tree(struct current *rc)
 	FILE *fp;
 
 	buf_reset(&adds);
-	additions(&adds);
+	put_additions(&adds);
 	if (!opt.full_parse && !json_object_get(rc->j, F_TAGS) &&
 	    !json_object_get(rc->j, F_SCORE) &&
 	    !json_object_get(rc->j, F_EXPLAIN)) {
