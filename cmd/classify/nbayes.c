@@ -528,55 +528,143 @@ finish(struct nb *m)
 	m->score = ecalloc(m->ncls ? m->ncls : 1, sizeof(*m->score));
 }
 
+/* "WORD CLASS:COUNT ...": the classes in increasing order */
+static int
+load_word(struct nb *m, const char *s, char *err, size_t errlen)
+{
+	unsigned long v, k, prev;
+	const char *p;
+	size_t n = strcspn(s, " ");
+	long wi;
+
+	if (!n || lookup(m, s, n, 0) >= 0) {
+		snprintf(err, errlen, n ? "word '%.*s' twice" : "expected a word",
+		    (int)n, s);
+		return -1;
+	}
+	wi = lookup(m, s, n, 1);
+	for (p = s + n, prev = 0; *p == ' ';) {
+		if (number(&p, &k) || *p++ != ':' || number(&p, &v) ||
+		    k >= m->ncls || !v || v > UINT32_MAX) {
+			snprintf(err, errlen, "expected CLASS:COUNT pairs after "
+			    "the word (class < %zu)", m->ncls);
+			return -1;
+		}
+		if (m->w[wi].nc && k <= prev) {
+			snprintf(err, errlen, "class %lu after class %lu: expected "
+			    "the classes in increasing order", k, prev);
+			return -1;
+		}
+		append_count(&m->w[wi], (uint32_t)k, (uint32_t)v);
+		prev = k;
+	}
+	if (*p) {
+		snprintf(err, errlen, "expected CLASS:COUNT pairs after the word");
+		return -1;
+	}
+	return 0;
+}
+
+/* "fields "title" "summary"" */
+static int
+load_fields(struct nb *m, const char *s, char *err, size_t errlen)
+{
+	const char *p;
+	char *name;
+
+	for (p = s + 6; *p == ' ';) {
+		p++;
+		if (!(name = json_token(&p)))
+			goto bad;
+		m->fields = erealloc(m->fields, (m->nfields + 1) *
+		    sizeof(*m->fields));
+		m->fields[m->nfields++] = name;
+	}
+	if (!*p && m->nfields)
+		return 0;
+bad:
+	snprintf(err, errlen, "fields: expected JSON strings");
+	return -1;
+}
+
+static int
+load_alpha(struct nb *m, const char *s, char *err, size_t errlen)
+{
+	char *e;
+
+	m->alpha = strtod(s + 6, &e);
+	if (*e || e == s + 6 || !(m->alpha >= ALPHA_MIN &&
+	    m->alpha <= ALPHA_MAX)) {
+		snprintf(err, errlen, "alpha: expected a number from 1e-9 to 1e9");
+		return -1;
+	}
+	return 0;
+}
+
+/* "tag "NAME" DOCS TOKENS" or, last, "none DOCS TOKENS" */
+static int
+load_class(struct nb *m, const char *s, char *err, size_t errlen)
+{
+	unsigned long docs, tokens, k;
+	const char *p = s + 5;
+	char *name = NULL;
+
+	if (*s == 't') {
+		p = s + 4;
+		if (!(name = json_token(&p))) {
+			snprintf(err, errlen, "tag: expected a JSON string");
+			return -1;
+		}
+	}
+	if (number(&p, &docs) || number(&p, &tokens) || *p ||
+	    m->none >= 0 || (name && nb_find_tag(m, name) >= 0)) {
+		snprintf(err, errlen, m->none >= 0 ? "'none' must be the last "
+		    "class, once" : name && nb_find_tag(m, name) >= 0 ?
+		    "tag given twice" : "expected DOCS TOKENS");
+		free(name);
+		return -1;
+	}
+	k = (unsigned long)class_index(m, name);
+	m->cls[k].docs = docs;
+	m->cls[k].tokens = tokens;
+	free(name);
+	return 0;
+}
+
+/* "words N": N word lines and "end" follow */
+static int
+load_words(struct nb *m, const char *s, unsigned long *nwords, char *err,
+    size_t errlen)
+{
+	const char *p = s + 6;
+
+	if (number(&p, nwords) || *p || !m->nfields || !m->ncls) {
+		snprintf(err, errlen, !m->nfields ? "no 'fields' line" :
+		    !m->ncls ? "no 'tag' lines" : "words: expected a number");
+		return -1;
+	}
+	return 0;
+}
+
+/* One line after the magic one. *state: 1 in the head, 2 among the
+ * *nwords word lines still to come, 3 after "end". */
 static int
 load_line(struct nb *m, const char *s, unsigned long *nwords, int *state,
     char *err, size_t errlen)
 {
-	unsigned long docs, tokens, v, k, prev;
 	const char *p;
-	char *name, *e;
-	long wi;
-	size_t n;
 
-	if (*state == 2) {	/* a word line */
-		if (!*nwords) {
-			if (strcmp(s, "end")) {
-				snprintf(err, errlen, "expected 'end'");
-				return -1;
-			}
-			*state = 3;
-			return 0;
-		}
-		n = strcspn(s, " ");
-		if (!n || lookup(m, s, n, 0) >= 0) {
-			snprintf(err, errlen, n ? "word '%.*s' twice" :
-			    "expected a word", (int)n, s);
+	if (*state == 2 && !*nwords) {
+		if (strcmp(s, "end")) {
+			snprintf(err, errlen, "expected 'end'");
 			return -1;
 		}
-		wi = lookup(m, s, n, 1);
-		for (p = s + n, prev = 0; *p == ' ';) {
-			if (number(&p, &k) || *p++ != ':' || number(&p, &v) ||
-			    k >= m->ncls || !v || v > UINT32_MAX) {
-				snprintf(err, errlen, "expected CLASS:COUNT "
-				    "pairs after the word (class < %zu)", m->ncls);
-				return -1;
-			}
-			if (m->w[wi].nc && k <= prev) {
-				snprintf(err, errlen, "class %lu after class %lu: "
-				    "expected the classes in increasing order",
-				    k, prev);
-				return -1;
-			}
-			append_count(&m->w[wi], (uint32_t)k, (uint32_t)v);
-			prev = k;
-		}
-		if (*p) {
-			snprintf(err, errlen, "expected CLASS:COUNT pairs after "
-			    "the word");
-			return -1;
-		}
-		--*nwords;
+		*state = 3;
 		return 0;
+	}
+	if (*state == 2) {
+		--*nwords;
+		return load_word(m, s, err, errlen);
 	}
 	if (*state == 3) {
 		snprintf(err, errlen, "text after 'end'");
@@ -584,72 +672,26 @@ load_line(struct nb *m, const char *s, unsigned long *nwords, int *state,
 	}
 	if (!*s || *s == '#')
 		return 0;
-	if (!strncmp(s, "fields", 6) && (!s[6] || s[6] == ' ')) {
-		for (p = s + 6; *p == ' ';) {
-			p++;
-			if (!(name = json_token(&p))) {
-				snprintf(err, errlen, "fields: expected "
-				    "JSON strings");
-				return -1;
-			}
-			m->fields = erealloc(m->fields, (m->nfields + 1) *
-			    sizeof(*m->fields));
-			m->fields[m->nfields++] = name;
-		}
-		if (*p || !m->nfields) {
-			snprintf(err, errlen, "fields: expected JSON strings");
-			return -1;
-		}
-	} else if (!strncmp(s, "alpha ", 6)) {
-		m->alpha = strtod(s + 6, &e);
-		if (*e || e == s + 6 || !(m->alpha >= ALPHA_MIN &&
-		    m->alpha <= ALPHA_MAX)) {
-			snprintf(err, errlen, "alpha: expected a number from "
-			    "1e-9 to 1e9");
-			return -1;
-		}
-	} else if (!strncmp(s, "docs ", 5)) {
+	if (!strncmp(s, "fields", 6) && (!s[6] || s[6] == ' '))
+		return load_fields(m, s, err, errlen);
+	if (!strncmp(s, "alpha ", 6))
+		return load_alpha(m, s, err, errlen);
+	if (!strncmp(s, "docs ", 5)) {
 		p = s + 5;
 		if (number(&p, &m->docs) || *p) {
 			snprintf(err, errlen, "docs: expected a number");
 			return -1;
 		}
-	} else if (!strncmp(s, "tag ", 4) || !strncmp(s, "none ", 5)) {
-		name = NULL;
-		p = s + 5;
-		if (*s == 't') {
-			p = s + 4;
-			if (!(name = json_token(&p))) {
-				snprintf(err, errlen, "tag: expected a JSON string");
-				return -1;
-			}
-		}
-		if (number(&p, &docs) || number(&p, &tokens) || *p ||
-		    m->none >= 0 || (name && nb_find_tag(m, name) >= 0)) {
-			snprintf(err, errlen, m->none >= 0 ? "'none' must be "
-			    "the last class, once" : name && nb_find_tag(m, name)
-			    >= 0 ? "tag given twice" : "expected DOCS TOKENS");
-			free(name);
-			return -1;
-		}
-		k = (unsigned long)class_index(m, name);
-		m->cls[k].docs = docs;
-		m->cls[k].tokens = tokens;
-		free(name);
-	} else if (!strncmp(s, "words ", 6)) {
-		p = s + 6;
-		if (number(&p, nwords) || *p || !m->nfields || !m->ncls) {
-			snprintf(err, errlen, !m->nfields ? "no 'fields' line" :
-			    !m->ncls ? "no 'tag' lines" : "words: expected a "
-			    "number");
-			return -1;
-		}
-		*state = 2;
-	} else {
-		snprintf(err, errlen, "unknown line '%.20s'", s);
-		return -1;
+		return 0;
 	}
-	return 0;
+	if (!strncmp(s, "tag ", 4) || !strncmp(s, "none ", 5))
+		return load_class(m, s, err, errlen);
+	if (!strncmp(s, "words ", 6)) {
+		*state = 2;
+		return load_words(m, s, nwords, err, errlen);
+	}
+	snprintf(err, errlen, "unknown line '%.20s'", s);
+	return -1;
 }
 
 struct nb *
