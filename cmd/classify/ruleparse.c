@@ -186,26 +186,73 @@ ruleparse_find_tag(const struct rules *r, const char *name, size_t n)
 	return -1;
 }
 
+/* ">= N" at lx->p, if there: 1 and N in *thr, 0 if not there, -1 */
+static int
+threshold(struct lex *lx, double *thr)
+{
+	char num[64], *e;
+	size_t n;
+
+	if (lx->end - lx->p < 2 || memcmp(lx->p, ">=", 2))
+		return 0;
+	lx->p += 2;
+	skipws(lx);
+	for (n = 0; lx->p + n < lx->end && n < sizeof(num) - 1 &&
+	    !isblank_(lx->p[n]) && lx->p[n] != ':'; n++)
+		num[n] = lx->p[n];
+	num[n] = '\0';
+	*thr = strtod(num, &e);
+	if (!n || *e || !isfinite(*thr))
+		return lexerr(lx, lx->p, "'>=' wants a number");
+	if (!(fabs(*thr) <= MAXWEIGHT * MAXWEIGHT))
+		return lexerr(lx, lx->p, "'>=' wants a threshold from -1e18 to "
+		    "1e18");
+	lx->p += n;
+	skipws(lx);
+	return 1;
+}
+
+/* The tag called name[0..n), made on first use at src:line. */
+static long
+tag_index(struct rules *r, const char *name, size_t n, const char *src,
+    unsigned long line)
+{
+	struct tag *t;
+	long ti;
+
+	if ((ti = ruleparse_find_tag(r, name, n)) >= 0)
+		return ti;
+	if (r->ntags == r->captags) {
+		r->captags = r->captags ? r->captags * 2 : 16;
+		r->tags = erealloc(r->tags, r->captags * sizeof(*r->tags));
+	}
+	t = &r->tags[r->ntags];
+	memset(t, 0, sizeof(*t));
+	t->name = estrndup(name, n);
+	t->len = n;
+	t->src = src;
+	t->line = line;
+	return (long)r->ntags++;
+}
+
 /* "TAG [in FIELDS] [>= N]:" */
 static int
 header(struct rules *r, struct lex *lx, const char *src, unsigned long line)
 {
 	const char *start = lx->p;
-	char num[64], *e;
 	struct tag *t;
 	double thr = 0;
-	int has_thr = 0;
-	long ti;
-	size_t n;
+	int has_thr;
 
 	while (lx->p < lx->end && tagchar((unsigned char)*lx->p))
 		lx->p++;
 	if (lx->p == start || *start == '-')
 		return lexerr(lx, start, "expected a tag name (letters, digits, "
 		    "'.', '-', '_' ...; not starting with '-')");
-	n = (size_t)(lx->p - start);
 	if (lx->p < lx->end && !isblank_(*lx->p) && *lx->p != ':')
 		return lexerr(lx, lx->p, "'%c' cannot be part of a tag name", *lx->p);
+	r->cur_tag = tag_index(r, start, (size_t)(lx->p - start), src, line);
+	t = &r->tags[r->cur_tag];
 	r->cur_fset = -1;
 	skipws(lx);
 	if (lx->end - lx->p > 2 && !memcmp(lx->p, "in", 2) && isblank_(lx->p[2])) {
@@ -215,46 +262,13 @@ header(struct rules *r, struct lex *lx, const char *src, unsigned long line)
 			return -1;
 	}
 	skipws(lx);
-	if (lx->end - lx->p >= 2 && !memcmp(lx->p, ">=", 2)) {
-		lx->p += 2;
-		skipws(lx);
-		for (n = 0; lx->p + n < lx->end && n < sizeof(num) - 1 &&
-		    !isblank_(lx->p[n]) && lx->p[n] != ':'; n++)
-			num[n] = lx->p[n];
-		num[n] = '\0';
-		thr = strtod(num, &e);
-		if (!n || *e || !isfinite(thr))
-			return lexerr(lx, lx->p, "'>=' wants a number");
-		if (!(fabs(thr) <= MAXWEIGHT * MAXWEIGHT))
-			return lexerr(lx, lx->p, "'>=' wants a threshold from "
-			    "-1e18 to 1e18");
-		lx->p += n;
-		has_thr = 1;
-		skipws(lx);
-		n = (size_t)0;
-	}
+	if ((has_thr = threshold(lx, &thr)) < 0)
+		return -1;
 	if (lx->p == lx->end || *lx->p != ':')
 		return lexerr(lx, lx->p, "expected %s':' after the tag",
 		    has_thr ? "" : r->cur_fset < 0 ? "'in FIELDS', '>= N' or " :
 		    "',', '>= N' or ");
 	lx->p++;
-	n = 0;
-	while (start + n < lx->end && tagchar((unsigned char)start[n]))
-		n++;
-	if ((ti = ruleparse_find_tag(r, start, n)) < 0) {
-		if (r->ntags == r->captags) {
-			r->captags = r->captags ? r->captags * 2 : 16;
-			r->tags = erealloc(r->tags, r->captags * sizeof(*r->tags));
-		}
-		ti = (long)r->ntags++;
-		t = &r->tags[ti];
-		memset(t, 0, sizeof(*t));
-		t->name = estrndup(start, n);
-		t->len = n;
-		t->src = src;
-		t->line = line;
-	}
-	t = &r->tags[ti];
 	if (has_thr) {
 		if (t->has_threshold && t->threshold != thr)
 			return lexerr(lx, start, "tag '%s' has '>= %g' on line %lu "
@@ -263,7 +277,6 @@ header(struct rules *r, struct lex *lx, const char *src, unsigned long line)
 		t->has_threshold = 1;
 		t->tline = line;
 	}
-	r->cur_tag = ti;
 	return 0;
 }
 
@@ -441,24 +454,88 @@ stem_term(struct rules *r, struct term *t)
 		stem_keep(st, w, len);
 }
 
+/* A term before any "in FIELDS" looks in the title and the summary. */
+static int
+default_fields(struct rules *r, struct lex *lx, const char *start)
+{
+	long ft, fs;
+
+	if (r->cur_fset >= 0 || (r->cur_fset = r->default_fset) >= 0)
+		return 0;
+	if ((ft = field_index(r, "title", lx, start)) < 0 ||
+	    (fs = field_index(r, "summary", lx, start)) < 0)
+		return -1;
+	r->cur_fset = r->default_fset = new_fset(r);
+	fset_add(r, (size_t)r->cur_fset, (size_t)ft, 1);
+	fset_add(r, (size_t)r->cur_fset, (size_t)fs, 1);
+	return 0;
+}
+
+/* A word, prefix, suffix, infix or phrase: its pattern, folded, stemmed
+ * unless exact or starred. */
+static int
+word_pattern(struct rules *r, struct lex *lx, struct term *t,
+    const char *start, int exact)
+{
+	struct buf body = { NULL, 0, 0 };
+	const char *b;
+	size_t n;
+	int pre = 0, suf = 0, rc = -1;
+
+	if (word_term(lx, &body))
+		goto out;
+	b = buf_str(&body);
+	n = body.len;
+	if (n && b[0] == '*')
+		suf = 1, b++, n--;
+	if (n && b[n - 1] == '*')
+		pre = 1, n--;
+	if (memchr(b, '*', n)) {
+		lexerr(lx, start, "'*' only at the start or end of a term");
+		goto out;
+	}
+	buf_reset(&r->fold);
+	words_fold(&r->fold, b, n);
+	if (r->fold.len < 2) {
+		lexerr(lx, start, "'%.*s' has no letters or digits (use a "
+		    "/regex/)", (int)(lx->p - start), start);
+		goto out;
+	}
+	t->lang = exact || pre || suf ? -1 : r->cur_lang;
+	if (t->lang >= 0) {
+		stem_term(r, t);
+	} else {
+		t->patlen = r->fold.len - (size_t)suf - (size_t)pre;
+		t->pat = estrndup(r->fold.s + suf, t->patlen);
+	}
+	rc = 0;
+out:
+	buf_free(&body);
+	return rc;
+}
+
+/* The text of the term t after its pattern: a weight, then white space. */
+static int
+term_end(struct lex *lx, struct term *t)
+{
+	if (t->veto && lx->p < lx->end && *lx->p == '^')
+		return lexerr(lx, lx->p, "a negative term has no weight");
+	if (weight(lx, &t->weight))
+		return -1;
+	if (lx->p < lx->end && !isblank_(*lx->p) && *lx->p != '#')
+		return lexerr(lx, lx->p, "expected white space after a term");
+	return 0;
+}
+
 static int
 term(struct rules *r, struct lex *lx)
 {
-	struct buf body = { NULL, 0, 0 };
-	const char *start = lx->p, *b;
+	const char *start = lx->p;
 	struct term *t;
-	size_t n;
-	long ft, fs;
-	int pre = 0, suf = 0, exact = 0, rc = -1;
+	int exact = 0, rc;
 
-	if (r->cur_fset < 0 && (r->cur_fset = r->default_fset) < 0) {
-		if ((ft = field_index(r, "title", lx, start)) < 0 ||
-		    (fs = field_index(r, "summary", lx, start)) < 0)
-			return -1;
-		r->cur_fset = r->default_fset = new_fset(r);
-		fset_add(r, (size_t)r->cur_fset, (size_t)ft, 1);
-		fset_add(r, (size_t)r->cur_fset, (size_t)fs, 1);
-	}
+	if (default_fields(r, lx, start))
+		return -1;
 	t = new_term(r);
 	t->tag = (size_t)r->cur_tag;
 	t->fset = (size_t)r->cur_fset;
@@ -470,64 +547,26 @@ term(struct rules *r, struct lex *lx)
 		exact = 1;
 		lx->p++;
 	}
-	if (*lx->p == '/' && exact) {
-		lexerr(lx, start, "'=' is for words and phrases (a /regex/ "
-		    "is never stemmed)");
-		goto out;
-	} else if (*lx->p == '/') {
-		if (regex_term(r, lx, t, start))
-			goto out;
-	} else {
-		if (word_term(lx, &body))
-			goto out;
-		b = buf_str(&body);
-		n = body.len;
-		if (n && b[0] == '*')
-			suf = 1, b++, n--;
-		if (n && b[n - 1] == '*')
-			pre = 1, n--;
-		if (memchr(b, '*', n)) {
-			lexerr(lx, start, "'*' only at the start or end of a term");
-			goto out;
-		}
-		buf_reset(&r->fold);
-		words_fold(&r->fold, b, n);
-		if (r->fold.len < 2) {
-			lexerr(lx, start, "'%.*s' has no letters or digits (use a "
-			    "/regex/)", (int)(lx->p - start), start);
-			goto out;
-		}
-		t->lang = exact || pre || suf ? -1 : r->cur_lang;
-		if (t->lang >= 0)
-			stem_term(r, t);
-		else {
-			t->patlen = r->fold.len - (size_t)suf - (size_t)pre;
-			t->pat = estrndup(r->fold.s + suf, t->patlen);
-		}
-	}
-	if (t->veto && lx->p < lx->end && *lx->p == '^') {
-		lexerr(lx, lx->p, "a negative term has no weight");
-		goto out;
-	}
-	if (weight(lx, &t->weight))
-		goto out;
-	if (lx->p < lx->end && !isblank_(*lx->p) && *lx->p != '#') {
-		lexerr(lx, lx->p, "expected white space after a term");
-		goto out;
-	}
-	t->text = estrndup(start, (size_t)(lx->p - start));
-	if (!t->veto)
-		r->tags[t->tag].npos++;
-	rc = 0;
-out:
+	if (*lx->p == '/' && exact)
+		rc = lexerr(lx, start, "'=' is for words and phrases (a "
+		    "/regex/ is never stemmed)");
+	else if (*lx->p == '/')
+		rc = regex_term(r, lx, t, start);
+	else
+		rc = word_pattern(r, lx, t, start, exact);
+	if (!rc)
+		rc = term_end(lx, t);
 	if (rc) {
 		if (t->re >= 0)
 			pcre2_code_free(r->res[--r->nres].code);
 		free(t->pat);
 		r->nterms--;
+		return -1;
 	}
-	buf_free(&body);
-	return rc;
+	t->text = estrndup(start, (size_t)(lx->p - start));
+	if (!t->veto)
+		r->tags[t->tag].npos++;
+	return 0;
 }
 
 static int

@@ -252,20 +252,19 @@ rules_match(struct rules *r, size_t field, const char *s, size_t n)
 	}
 }
 
-size_t
-rules_end(struct rules *r, const struct rules_result **res)
+/* A result for each tag a hit touched, in tag order (from a bit set
+ * cleared as it goes); their number. */
+static size_t
+touched_tags(struct rules *r)
 {
 	struct rules_result *rr;
-	struct rules_hit *h;
-	struct term *t;
 	struct tag *tg;
-	size_t i, j, k, nres = 0, w, ti;
+	size_t i, k, w, nres = 0;
 	uint64_t bits;
 
-	/* the tags touched, in tag order, from a bit set cleared as it goes */
 	for (i = 0; i < r->nhit; i++) {
-		t = &r->terms[r->hit[i]];
-		r->touched[t->tag / 64] |= (uint64_t)1 << (t->tag % 64);
+		k = r->terms[r->hit[i]].tag;
+		r->touched[k / 64] |= (uint64_t)1 << (k % 64);
 	}
 	for (w = 0; w < (r->ntags + 63) / 64; w++) {
 		for (bits = r->touched[w]; bits; bits &= bits - 1) {
@@ -279,6 +278,17 @@ rules_end(struct rules *r, const struct rules_result **res)
 		}
 		r->touched[w] = 0;
 	}
+	return nres;
+}
+
+/* Each tag's first veto, and room in r->hits for its positive hits. */
+static void
+count_hits(struct rules *r, size_t nres)
+{
+	const struct term *t;
+	struct tag *tg;
+	size_t i, j;
+
 	for (i = 0; i < r->nhit; i++) {
 		t = &r->terms[r->hit[i]];
 		tg = &r->tags[t->tag];
@@ -292,8 +302,18 @@ rules_end(struct rules *r, const struct rules_result **res)
 		j += r->result[i].nhits;
 		r->result[i].nhits = 0;
 	}
-	/* each tag's positive hits in term order, so that its score is summed
-	 * and explained in the order of the rules */
+}
+
+/* Each tag's positive hits in term order, so that its score is summed and
+ * explained in the order of the rules. */
+static void
+order_hits(struct rules *r)
+{
+	struct rules_result *rr;
+	struct rules_hit *h;
+	const struct term *t;
+	size_t i, k, ti, at;
+
 	for (i = 0; i < r->nhit; i++) {
 		ti = r->hit[i];
 		t = &r->terms[ti];
@@ -301,36 +321,55 @@ rules_end(struct rules *r, const struct rules_result **res)
 			continue;
 		rr = &r->result[r->tags[t->tag].res];
 		h = (struct rules_hit *)rr->hits;
-		for (k = rr->nhits++; k > 0 && r->hitterm[h - r->hits + k - 1] > ti; k--) {
+		at = (size_t)(h - r->hits);
+		for (k = rr->nhits++; k > 0 && r->hitterm[at + k - 1] > ti; k--) {
 			h[k] = h[k - 1];
-			r->hitterm[h - r->hits + k] = r->hitterm[h - r->hits + k - 1];
+			r->hitterm[at + k] = r->hitterm[at + k - 1];
 		}
 		h[k].term = t->text;
 		h[k].field = r->fields[t->field];
-		r->hitterm[h - r->hits + k] = ti;
+		r->hitterm[at + k] = ti;
 	}
-	for (i = 0; i < nres; i++) {
-		rr = &r->result[i];
-		tg = &r->tags[rr->tag];
-		for (k = 0; k < rr->nhits; k++) {
-			t = &r->terms[r->hitterm[rr->hits - r->hits + k]];
-			rr->score += t->weight * t->best;
-		}
-		if (tg->veto >= 0) {
-			t = &r->terms[tg->veto];
-			r->vhits[i].term = t->text;
-			r->vhits[i].field = r->fields[t->field];
-			rr->veto = &r->vhits[i];
-		}
-		rr->threshold = tg->has_threshold ? tg->threshold : 0;
-		if (rr->veto)
-			continue;
-		if (tg->has_threshold)
-			rr->given = rr->score >= tg->threshold - 1e-9;
-		else
-			rr->given = rr->score > 1e-9;
-		rr->below = !rr->given;
+}
+
+/* The tag's score, its veto and whether it is given. */
+static void
+decide(struct rules *r, size_t i)
+{
+	struct rules_result *rr = &r->result[i];
+	const struct tag *tg = &r->tags[rr->tag];
+	const struct term *t;
+	size_t k;
+
+	for (k = 0; k < rr->nhits; k++) {
+		t = &r->terms[r->hitterm[rr->hits - r->hits + k]];
+		rr->score += t->weight * t->best;
 	}
+	if (tg->veto >= 0) {
+		t = &r->terms[tg->veto];
+		r->vhits[i].term = t->text;
+		r->vhits[i].field = r->fields[t->field];
+		rr->veto = &r->vhits[i];
+	}
+	rr->threshold = tg->has_threshold ? tg->threshold : 0;
+	if (rr->veto)
+		return;
+	if (tg->has_threshold)
+		rr->given = rr->score >= tg->threshold - 1e-9;
+	else
+		rr->given = rr->score > 1e-9;
+	rr->below = !rr->given;
+}
+
+size_t
+rules_end(struct rules *r, const struct rules_result **res)
+{
+	size_t i, nres = touched_tags(r);
+
+	count_hits(r, nres);
+	order_hits(r);
+	for (i = 0; i < nres; i++)
+		decide(r, i);
 	*res = r->result;
 	return nres;
 }
