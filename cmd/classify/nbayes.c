@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "hashset.h"
 #include "jscan.h"
 #include "jsonw.h"
 #include "nbayes.h"
@@ -37,7 +38,6 @@ struct count {
 struct word {
 	char *s;
 	size_t len;
-	uint64_t hash;
 	struct count *c;
 	uint32_t nc, capc;
 	unsigned long last;	/* the record that saw it last */
@@ -59,31 +59,19 @@ struct nb {
 	size_t nfields;
 	struct cls *cls;
 	size_t ncls, capcls;
-	size_t *cslot;		/* hash table of tag names: class index + 1 */
-	size_t ncslot;
+	struct hset tags;	/* tag name -> class index */
 	struct pair *pairs;
 	size_t npairs, cappairs;
 	long none;		/* the "no tag" class, or -1 */
 	struct word *w;
 	size_t nw, capw;
-	size_t *slot;		/* hash table: word index + 1 */
-	size_t nslot;
+	struct hset words;	/* word -> index in w (the same order) */
 	unsigned long docs, stamp;
 	double alpha;
 	/* the last prediction */
 	double *score;
 	size_t *seen, nseen, capseen;
 };
-
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
 
 struct nb *
 nb_new(const char *const *fields, size_t n)
@@ -97,41 +85,20 @@ nb_new(const char *const *fields, size_t n)
 	m->nfields = n;
 	m->none = -1;
 	m->alpha = ALPHA;
+	hset_init(&m->words, 1024);
+	hset_init(&m->tags, 16);
 	return m;
-}
-
-static void
-grow_table(struct nb *m)
-{
-	size_t i, j, ns = m->nslot ? m->nslot * 2 : 1024;
-
-	free(m->slot);
-	m->slot = ecalloc(ns, sizeof(*m->slot));
-	m->nslot = ns;
-	for (i = 0; i < m->nw; i++) {
-		for (j = m->w[i].hash & (ns - 1); m->slot[j]; j = (j + 1) & (ns - 1))
-			;
-		m->slot[j] = i + 1;
-	}
 }
 
 /* The word's index; a new one is added if add, else -1. */
 static long
 lookup(struct nb *m, const char *s, size_t n, int add)
 {
-	uint64_t h = hash(s, n);
-	size_t j;
+	long i = hset_find(&m->words, 0, s, n);
 	struct word *w;
 
-	if (!m->nslot)
-		grow_table(m);
-	for (j = h & (m->nslot - 1); m->slot[j]; j = (j + 1) & (m->nslot - 1)) {
-		w = &m->w[m->slot[j] - 1];
-		if (w->hash == h && w->len == n && !memcmp(w->s, s, n))
-			return (long)(m->slot[j] - 1);
-	}
-	if (!add)
-		return -1;
+	if (i >= 0 || !add)
+		return i;
 	if (m->nw == m->capw) {
 		m->capw = m->capw ? m->capw * 2 : 1024;
 		m->w = erealloc(m->w, m->capw * sizeof(*m->w));
@@ -140,72 +107,34 @@ lookup(struct nb *m, const char *s, size_t n, int add)
 	memset(w, 0, sizeof(*w));
 	w->s = estrndup(s, n);
 	w->len = n;
-	w->hash = h;
-	m->slot[j] = ++m->nw;
-	if (2 * m->nw > m->nslot)
-		grow_table(m);
-	return (long)(m->nw - 1);
+	hset_add(&m->words, 0, w->s, n, 0, HSET_NOCOPY, NULL);
+	return (long)m->nw++;
 }
 
-static void
-grow_classes(struct nb *m)
-{
-	size_t i, j, ns = m->ncslot ? m->ncslot * 2 : 64;
-
-	free(m->cslot);
-	m->cslot = ecalloc(ns, sizeof(*m->cslot));
-	m->ncslot = ns;
-	for (i = 0; i < m->ncls; i++) {
-		if (!m->cls[i].name)
-			continue;
-		j = hash(m->cls[i].name, strlen(m->cls[i].name)) & (ns - 1);
-		for (; m->cslot[j]; j = (j + 1) & (ns - 1))
-			;
-		m->cslot[j] = i + 1;
-	}
-}
-
-/* The slot of tag name in the table: its class index + 1, or 0. */
-static size_t *
-class_slot(const struct nb *m, const char *name)
-{
-	size_t j, *sl;
-
-	j = hash(name, strlen(name)) & (m->ncslot - 1);
-	for (;; j = (j + 1) & (m->ncslot - 1)) {
-		sl = &m->cslot[j];
-		if (!*sl || !strcmp(m->cls[*sl - 1].name, name))
-			return sl;
-	}
-}
-
+/* The class of the tag name, or of "no tag" if name is NULL; made on
+ * first use. */
 static long
 class_index(struct nb *m, const char *name)
 {
-	size_t *sl = NULL;
+	long i;
 
 	if (!name && m->none >= 0)
 		return m->none;
-	if (name) {
-		if (!m->ncslot)
-			grow_classes(m);
-		if (*(sl = class_slot(m, name)))
-			return (long)*sl - 1;
-	}
+	if (name && (i = nb_find_tag(m, name)) >= 0)
+		return i;
 	if (m->ncls == m->capcls) {
 		m->capcls = m->capcls ? m->capcls * 2 : 16;
 		m->cls = erealloc(m->cls, m->capcls * sizeof(*m->cls));
 	}
 	memset(&m->cls[m->ncls], 0, sizeof(*m->cls));
-	m->cls[m->ncls].name = name ? estrdup(name) : NULL;
-	if (!name)
+	if (name) {
+		m->cls[m->ncls].name = estrdup(name);
+		hset_add(&m->tags, 0, m->cls[m->ncls].name, strlen(name),
+		    (int64_t)m->ncls, HSET_NOCOPY, NULL);
+	} else {
 		m->none = (long)m->ncls;
-	else
-		*sl = m->ncls + 1;
-	m->ncls++;
-	if (name && 2 * m->ncls > m->ncslot)
-		grow_classes(m);
-	return (long)m->ncls - 1;
+	}
+	return (long)m->ncls++;
 }
 
 static void
@@ -785,7 +714,9 @@ nb_tag(const struct nb *m, size_t i)
 long
 nb_find_tag(const struct nb *m, const char *name)
 {
-	return m->ncslot ? (long)*class_slot(m, name) - 1 : -1;
+	long i = hset_find(&m->tags, 0, name, strlen(name));
+
+	return i < 0 ? -1 : (long)m->tags.ent[i].val;
 }
 
 void
@@ -894,10 +825,10 @@ nb_free(struct nb *m)
 	}
 	free(m->fields);
 	free(m->cls);
-	free(m->cslot);
+	hset_free(&m->tags);
 	free(m->pairs);
 	free(m->w);
-	free(m->slot);
+	hset_free(&m->words);
 	free(m->score);
 	free(m->seen);
 	free(m);
