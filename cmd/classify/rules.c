@@ -47,39 +47,15 @@ rules_add(struct rules *r, const char *name, const char *text, size_t n,
 	return 0;
 }
 
-int
-rules_compile(struct rules *r, double deflt, int has_deflt, char *err,
-    size_t errlen)
+/* Pattern -> its terms, as lists in term order; the fields each kind of
+ * term is looked for in. */
+static void
+link_patterns(struct rules *r)
 {
-	struct tag *tg;
-	struct term *t;
-	size_t i, npat;
+	size_t i, npat = aho_count(r->aho);
+	const struct term *t;
 	long *last;
 
-	for (i = 0; i < r->ntags; i++) {
-		tg = &r->tags[i];
-		if (!tg->npos) {
-			snprintf(err, errlen, "%s:%lu: tag '%s' has no positive "
-			    "term: it can never be given", tg->src, tg->line,
-			    tg->name);
-			return -1;
-		}
-		if (!tg->has_threshold && has_deflt) {
-			tg->threshold = deflt;
-			tg->has_threshold = 1;
-		}
-	}
-	r->aho = aho_new();
-	for (i = 0; i < r->nterms; i++)
-		if (r->terms[i].re < 0)
-			r->terms[i].pid = aho_add(r->aho, r->terms[i].pat,
-			    r->terms[i].patlen);
-	if (aho_compile(r->aho)) {
-		snprintf(err, errlen, "too many terms for one automaton");
-		return -1;
-	}
-	/* pattern -> its terms, as lists in term order */
-	npat = aho_count(r->aho);
 	r->patterm = emalloc((npat ? npat : 1) * sizeof(*r->patterm));
 	last = emalloc((npat ? npat : 1) * sizeof(*last));
 	r->nextterm = emalloc((r->nterms ? r->nterms : 1) * sizeof(*r->nextterm));
@@ -104,6 +80,14 @@ rules_compile(struct rules *r, double deflt, int has_deflt, char *err,
 		last[t->pid] = (long)i;
 	}
 	free(last);
+}
+
+/* The regexes JIT-compiled, and what matching one record needs. */
+static void
+match_setup(struct rules *r)
+{
+	size_t i;
+
 	for (i = 0; i < r->nres; i++) {
 		pcre2_jit_compile(r->res[i].code, PCRE2_JIT_COMPLETE);
 		r->res[i].md = pcre2_match_data_create_from_pattern(r->res[i].code,
@@ -116,6 +100,39 @@ rules_compile(struct rules *r, double deflt, int has_deflt, char *err,
 	r->vhits = emalloc((r->ntags ? r->ntags : 1) * sizeof(*r->vhits));
 	r->hitterm = emalloc((r->nterms ? r->nterms : 1) * sizeof(*r->hitterm));
 	r->touched = ecalloc(r->ntags / 64 + 1, sizeof(*r->touched));
+}
+
+int
+rules_compile(struct rules *r, double deflt, int has_deflt, char *err,
+    size_t errlen)
+{
+	struct tag *tg;
+	size_t i;
+
+	for (i = 0; i < r->ntags; i++) {
+		tg = &r->tags[i];
+		if (!tg->npos) {
+			snprintf(err, errlen, "%s:%lu: tag '%s' has no positive "
+			    "term: it can never be given", tg->src, tg->line,
+			    tg->name);
+			return -1;
+		}
+		if (!tg->has_threshold && has_deflt) {
+			tg->threshold = deflt;
+			tg->has_threshold = 1;
+		}
+	}
+	r->aho = aho_new();
+	for (i = 0; i < r->nterms; i++)
+		if (r->terms[i].re < 0)
+			r->terms[i].pid = aho_add(r->aho, r->terms[i].pat,
+			    r->terms[i].patlen);
+	if (aho_compile(r->aho)) {
+		snprintf(err, errlen, "too many terms for one automaton");
+		return -1;
+	}
+	link_patterns(r);
+	match_setup(r);
 	return 0;
 }
 
