@@ -428,6 +428,41 @@ classify(struct current *rc)
 
 static struct current rc;
 
+/* --train: count the record under its labels (or its verdict) */
+static void
+learn(struct current *c, struct nb *train)
+{
+	size_t i;
+
+	if (!verdicts)
+		read_labels(c);
+	else if (!verdict_labels(c))
+		return;
+	buf_reset(&fold);
+	for (i = 0; i < nfields; i++)
+		strings(c, fpath[i], fwalk[i], to_fold, NULL);
+	nb_train(train, (const char *const *)labels, nlabels, buf_str(&fold),
+	    fold.len);
+}
+
+/* Tag the record, then count it (--eval) or write it if it passes. */
+static void
+tag(struct current *c)
+{
+	classify(c);
+	if (opt.evaluate) {
+		read_labels(c);
+		count_eval();
+	} else if (passes()) {
+		if (c->j)
+			write_tree(c);
+		else
+			write_fast(c);
+	}
+}
+
+/* One record: read through jscan and jwalk where they can, else parsed by
+ * jansson; 1 if it is no JSON object. */
 static int
 record(const struct jsonl *in, struct nb *train)
 {
@@ -446,31 +481,12 @@ record(const struct jsonl *in, struct nb *train)
 	} else {
 		rc.nm = jwalk_members(in->line, in->len, &rc.m, &rc.capm);
 	}
-	if ((opt.has_since || opt.has_until) && !published_in_range(&rc))
-		goto done;
-	if (train) {
-		if (!verdicts)
-			read_labels(&rc);
-		else if (!verdict_labels(&rc))
-			goto done;
-		buf_reset(&fold);
-		for (size_t i = 0; i < nfields; i++)
-			strings(&rc, fpath[i], fwalk[i], to_fold, NULL);
-		nb_train(train, (const char *const *)labels, nlabels,
-		    buf_str(&fold), fold.len);
-		goto done;
-	}
-	classify(&rc);
-	if (opt.evaluate) {
-		read_labels(&rc);
-		count_eval();
-	} else if (passes()) {
-		if (rc.j)
-			write_tree(&rc);
+	if ((!opt.has_since && !opt.has_until) || published_in_range(&rc)) {
+		if (train)
+			learn(&rc, train);
 		else
-			write_fast(&rc);
+			tag(&rc);
 	}
-done:
 	json_decref(rc.j);
 	return 0;
 }
