@@ -36,7 +36,9 @@ SRC_feed2jsonl = cmd/feed2jsonl/main.c cmd/feed2jsonl/feed.c cmd/feed2jsonl/json
 SRC_dedup = cmd/dedup/main.c cmd/dedup/state.c cmd/dedup/simidx.c \
 	cmd/dedup/normtitle.c cmd/dedup/merge.c
 SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
-	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c cmd/classify/like.c
+	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c cmd/classify/like.c \
+	cmd/classify/verdicts.c cmd/classify/evaluate.c cmd/classify/settings.c \
+	cmd/classify/additions.c cmd/classify/ruleparse.c
 SRC_render-md = cmd/render-md/main.c cmd/render-md/mustache.c cmd/render-md/mdescape.c \
 	cmd/render-md/page.c cmd/render-md/mail.c
 SRC_enrich = cmd/enrich/main.c cmd/enrich/window.c cmd/enrich/request.c cmd/enrich/llm.c cmd/enrich/cache.c cmd/enrich/prompt.c cmd/enrich/secret.c

@@ -14,19 +14,15 @@
 #include <string.h>
 
 #include "aho.h"
+#include "hashset.h"
 #include "util.h"
 
 #define HASOUT 0x80000000u
 #define OUT16 0x8000u
 
 struct aho {
-	/* patterns, before and after compiling */
-	char *text;		/* all patterns, back to back */
-	size_t textlen, textcap;
-	size_t *off, *len;	/* of each pattern in text */
-	size_t npat, patcap, maxlen;
-	size_t *bucket;		/* hash of pattern -> id + 1, for dedup */
-	size_t nbucket;
+	struct hset pats;	/* the patterns, their ids in insertion order */
+	size_t npat, maxlen;
 	/* the automaton */
 	unsigned char cls[256];
 	size_t ncls, nstates;
@@ -41,66 +37,22 @@ struct aho {
 struct aho *
 aho_new(void)
 {
-	return ecalloc(1, sizeof(struct aho));
-}
+	struct aho *a = ecalloc(1, sizeof(struct aho));
 
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static void
-rehash(struct aho *a)
-{
-	size_t i, j, nb = a->nbucket ? a->nbucket * 2 : 256;
-
-	free(a->bucket);
-	a->bucket = ecalloc(nb, sizeof(*a->bucket));
-	a->nbucket = nb;
-	for (i = 0; i < a->npat; i++) {
-		j = hash(a->text + a->off[i], a->len[i]) & (nb - 1);
-		while (a->bucket[j])
-			j = (j + 1) & (nb - 1);
-		a->bucket[j] = i + 1;
-	}
+	hset_init(&a->pats, 64);
+	return a;
 }
 
 size_t
 aho_add(struct aho *a, const char *s, size_t n)
 {
-	size_t j, id;
+	long id;
 
-	if (2 * (a->npat + 1) > a->nbucket)
-		rehash(a);
-	j = hash(s, n) & (a->nbucket - 1);
-	for (; a->bucket[j]; j = (j + 1) & (a->nbucket - 1)) {
-		id = a->bucket[j] - 1;
-		if (a->len[id] == n && !memcmp(a->text + a->off[id], s, n))
-			return id;
-	}
-	if (a->npat == a->patcap) {
-		a->patcap = a->patcap ? a->patcap * 2 : 64;
-		a->off = erealloc(a->off, a->patcap * sizeof(*a->off));
-		a->len = erealloc(a->len, a->patcap * sizeof(*a->len));
-	}
-	if (a->textlen + n > a->textcap) {
-		while (a->textlen + n > a->textcap)
-			a->textcap = a->textcap ? a->textcap * 2 : 1024;
-		a->text = erealloc(a->text, a->textcap);
-	}
 	if (n > a->maxlen)
 		a->maxlen = n;
-	memcpy(a->text + a->textlen, s, n);
-	a->off[a->npat] = a->textlen;
-	a->len[a->npat] = n;
-	a->textlen += n;
-	a->bucket[j] = a->npat + 1;
-	return a->npat++;
+	id = hset_add(&a->pats, 0, s, n, 0, HSET_COPY, NULL);
+	a->npat = a->pats.n;
+	return (size_t)id;
 }
 
 size_t
@@ -109,33 +61,42 @@ aho_count(const struct aho *a)
 	return a->npat;
 }
 
-int
-aho_compile(struct aho *a)
+/* Number the bytes the patterns use from 1; their total length. */
+static size_t
+byte_classes(struct aho *a)
 {
-	size_t i, k, c, s, t, head, tail, row, frow, *queue;
-	uint32_t *d, *nd, cell;
-	const unsigned char *p;
-	int32_t *fail, *npid, *ndict;
+	const struct hset_ent *e;
+	size_t i, k, total = 0;
+	unsigned char c;
 
 	memset(a->cls, 0, sizeof(a->cls));
 	a->ncls = 1;
-	for (i = 0; i < a->textlen; i++) {
-		p = (const unsigned char *)a->text + i;
-		if (!a->cls[*p])
-			a->cls[*p] = (unsigned char)a->ncls++;
+	for (k = 0; k < a->pats.n; k++) {
+		e = &a->pats.ent[k];
+		for (i = 0; i < e->len; i++) {
+			c = (unsigned char)e->s[i];
+			if (!a->cls[c])
+				a->cls[c] = (unsigned char)a->ncls++;
+		}
+		total += e->len;
 	}
-	a->nstates = a->textlen + 1;	/* at most */
-	if ((double)a->nstates * (double)a->ncls >= (double)(HASOUT / 2))
-		return -1;
-	d = ecalloc(a->nstates * a->ncls, sizeof(*d));
-	a->pid = emalloc(a->nstates * sizeof(*a->pid));
+	return total;
+}
+
+/* The trie in d (row offsets, 0 (the root) meaning no child yet) and the
+ * pattern ending at each state. */
+static void
+build_trie(struct aho *a, uint32_t *d)
+{
+	const struct hset_ent *e;
+	size_t i, k, c, s, t;
+
 	a->pid[0] = -1;
-	/* the trie; row offsets, 0 (the root) meaning no child yet */
 	a->nstates = 1;
-	for (k = 0; k < a->npat; k++) {
-		p = (const unsigned char *)a->text + a->off[k];
-		for (s = 0, i = 0; i < a->len[k]; i++) {
-			c = a->cls[p[i]];
+	for (k = 0; k < a->pats.n; k++) {
+		e = &a->pats.ent[k];
+		for (s = 0, i = 0; i < e->len; i++) {
+			c = a->cls[(unsigned char)e->s[i]];
 			if (!d[s * a->ncls + c]) {
 				t = a->nstates++;
 				a->pid[t] = -1;
@@ -145,15 +106,19 @@ aho_compile(struct aho *a)
 		}
 		a->pid[s] = (int32_t)k;
 	}
-	d = erealloc(d, a->nstates * a->ncls * sizeof(*d));
-	/* failure links, breadth first; a state's row is complete when it is
-	 * taken from the queue, and so is its failure state's (shallower) */
-	fail = emalloc(a->nstates * sizeof(*fail));
-	a->dict = emalloc(a->nstates * sizeof(*a->dict));
-	queue = emalloc(a->nstates * sizeof(*queue));
+}
+
+/* Failure links, breadth first, into fail, and the states in that order
+ * into queue; a state's row is complete when it is taken from the queue,
+ * and so is its failure state's (shallower). */
+static void
+fail_links(struct aho *a, uint32_t *d, int32_t *fail, size_t *queue)
+{
+	size_t c, s, t, head = 0, tail = 0, row, frow;
+	uint32_t cell;
+
 	fail[0] = 0;
 	a->dict[0] = -1;
-	head = tail = 0;
 	queue[tail++] = 0;
 	while (head < tail) {
 		s = queue[head++];
@@ -171,27 +136,79 @@ aho_compile(struct aho *a)
 			}
 		}
 	}
-	/* renumber the states breadth first: the shallow ones, where a scan
-	 * spends its time, then share cache lines */
+}
+
+/* Renumber the states in queue's (breadth-first) order: the shallow ones,
+ * where a scan spends its time, then share cache lines. The new table;
+ * d is freed. */
+static uint32_t *
+renumber(struct aho *a, uint32_t *d, const size_t *queue, int32_t *id)
+{
+	uint32_t *nd = emalloc(a->nstates * a->ncls * sizeof(*nd));
+	int32_t *npid = emalloc(a->nstates * sizeof(*npid));
+	int32_t *ndict = emalloc(a->nstates * sizeof(*ndict));
+	size_t i, c, s;
+
 	for (i = 0; i < a->nstates; i++)
-		fail[queue[i]] = (int32_t)i;	/* fail is free now: new ids */
-	nd = emalloc(a->nstates * a->ncls * sizeof(*nd));
-	npid = emalloc(a->nstates * sizeof(*npid));
-	ndict = emalloc(a->nstates * sizeof(*ndict));
+		id[queue[i]] = (int32_t)i;
 	for (i = 0; i < a->nstates; i++) {
 		s = queue[i];
 		for (c = 0; c < a->ncls; c++)
-			nd[i * a->ncls + c] = (uint32_t)((size_t)fail[d[s * a->ncls +
+			nd[i * a->ncls + c] = (uint32_t)((size_t)id[d[s * a->ncls +
 			    c] / a->ncls] * a->ncls);
 		npid[i] = a->pid[s];
-		ndict[i] = a->dict[s] >= 0 ? fail[a->dict[s]] : -1;
+		ndict[i] = a->dict[s] >= 0 ? id[a->dict[s]] : -1;
 	}
 	free(d);
 	free(a->pid);
 	free(a->dict);
-	d = nd;
 	a->pid = npid;
 	a->dict = ndict;
+	return nd;
+}
+
+/* Half the size where it fits: fewer cache lines to wait for. */
+static void
+pack16(struct aho *a)
+{
+	const uint32_t *d = a->delta;
+	size_t s, c;
+	uint32_t cell;
+
+	for (a->shift = 0; (1u << a->shift) < a->ncls; a->shift++)
+		;
+	if (a->nstates >= OUT16 || a->shift > 6)
+		return;
+	a->d16 = ecalloc(a->nstates << a->shift, sizeof(*a->d16));
+	for (s = 0; s < a->nstates; s++)
+		for (c = 0; c < a->ncls; c++) {
+			cell = d[s * a->ncls + c];
+			a->d16[s << a->shift | c] = (uint16_t)((cell & ~HASOUT) /
+			    a->ncls | (cell & HASOUT ? OUT16 : 0));
+		}
+	free(a->delta);
+	a->delta = NULL;
+}
+
+int
+aho_compile(struct aho *a)
+{
+	size_t i, t, *queue;
+	int32_t *fail;
+	uint32_t *d;
+
+	a->nstates = byte_classes(a) + 1;	/* at most */
+	if ((double)a->nstates * (double)a->ncls >= (double)(HASOUT / 2))
+		return -1;
+	d = ecalloc(a->nstates * a->ncls, sizeof(*d));
+	a->pid = emalloc(a->nstates * sizeof(*a->pid));
+	build_trie(a, d);
+	d = erealloc(d, a->nstates * a->ncls * sizeof(*d));
+	fail = emalloc(a->nstates * sizeof(*fail));
+	a->dict = emalloc(a->nstates * sizeof(*a->dict));
+	queue = emalloc(a->nstates * sizeof(*queue));
+	fail_links(a, d, fail, queue);
+	d = renumber(a, d, queue, fail);	/* fail is free now: new ids */
 	/* mark cells whose target ends a pattern, itself or by a suffix */
 	for (i = 0; i < a->nstates * a->ncls; i++) {
 		t = d[i] / a->ncls;
@@ -199,29 +216,12 @@ aho_compile(struct aho *a)
 			d[i] |= HASOUT;
 	}
 	a->delta = d;
-	/* half the size where it fits: fewer cache lines to wait for */
-	for (a->shift = 0; (1u << a->shift) < a->ncls; a->shift++)
-		;
-	if (a->nstates < OUT16 && a->shift <= 6) {
-		a->d16 = ecalloc(a->nstates << a->shift, sizeof(*a->d16));
-		for (s = 0; s < a->nstates; s++)
-			for (c = 0; c < a->ncls; c++) {
-				cell = d[s * a->ncls + c];
-				a->d16[s << a->shift | c] = (uint16_t)((cell &
-				    ~HASOUT) / a->ncls | (cell & HASOUT ? OUT16 : 0));
-			}
-		free(a->delta);
-		a->delta = NULL;
-	}
+	pack16(a);
 	free(fail);
 	free(queue);
-	free(a->bucket);
-	a->bucket = NULL;
-	a->nbucket = 0;
 	return 0;
 }
 
-/* A scan's state: a row offset, or with d16 the state's number. */
 static int32_t
 state(const struct aho *a, uint32_t st)
 {
@@ -397,10 +397,7 @@ aho_free(struct aho *a)
 {
 	if (!a)
 		return;
-	free(a->text);
-	free(a->off);
-	free(a->len);
-	free(a->bucket);
+	hset_free(&a->pats);
 	free(a->delta);
 	free(a->d16);
 	free(a->pid);

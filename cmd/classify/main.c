@@ -1,50 +1,34 @@
 /* classify: tag, score and filter records by rules (feedpipe-rules(5)), by
  * a naive Bayes model trained on the reader's own labels, or by closeness
  * to the reader's library of papers. */
-#include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "additions.h"
 #include "buf.h"
 #include "date.h"
+#include "evaluate.h"
 #include "fields.h"
-#include "hashset.h"
 #include "jscan.h"
 #include "jsonl.h"
-#include "jsonw.h"
 #include "jwalk.h"
 #include "like.h"
 #include "nbayes.h"
 #include "path.h"
 #include "rules.h"
+#include "settings.h"
 #include "util.h"
+#include "verdicts.h"
 #include "words.h"
 
-#define F_EXPLAIN "explain"
-#define LIKE_TAG "like"
-
-enum {
-	OPT_UNTIL = 256, OPT_NOW, OPT_TRAIN, OPT_EVAL, OPT_LABELS, OPT_FULL,
-	OPT_LIKE, OPT_NEAREST, OPT_VERDICTS,
-	EXPLAIN_WORDS = 5, EXPLAIN_TAGS = 3, NEAREST = 5,
-};
-
+static struct settings opt;
 static struct rules *rules;
 static struct nb *model;
 static struct like *like;
-static size_t nearest = NEAREST;
 static double like_sim;		/* the current record's score */
-static const char *train_path;
-static int evaluate, first, untagged, explain, full_parse;
-static double threshold = 0.5;
-static int has_threshold;
-static char **keep, **drop;
-static size_t nkeep, ndrop;
-static time_t now, since, until;
-static int has_since, has_until;
 
 /* the fields the text comes from, and where labels are */
 static struct path **fpath;
@@ -62,139 +46,13 @@ struct current {
 };
 
 /* what classify gives the current record */
-struct tagout {
-	const char *name;
-	double score;
-	const struct rules_result *rr;	/* rules: its matches */
-	size_t cls;			/* model: its class */
-};
-static struct tagout *out;
-static size_t nout;
+static struct additions_tag *out;
+static size_t nout, capout;
 static double *post;
-static struct buf fold, tmp, line, adds;
+static struct buf fold, tmp, line, adds, copy;
 
-/* --eval: counts per tag */
-struct evtag {
-	char *name;
-	unsigned long tp, fp, fn;
-};
-static struct evtag *ev;
-static size_t nev;
-static unsigned long evrecs;
-
-static void
-usage(FILE *fp, int status)
-{
-	fprintf(fp, "usage: %s -r rules | -e rule | -m model [-1ux] [-k tags] "
-	    "[-d tags]\n"
-	    "                [-t threshold] [-s when] [--until when] [--now date] "
-	    "[file ...]\n"
-	    "       %s --like library [--nearest k] [-f path[,path]] [-t threshold]"
-	    " [-1ux]\n"
-	    "                [-k like] [-d like] [-s when] [--until when] [file ...]"
-	    "\n"
-	    "       %s --train model [-f path[,path]] [--labels path | --verdicts "
-	    "file]\n                [file ...]\n"
-	    "       %s --eval (-r rules | -e rule | -m model) [--labels path] "
-	    "[file ...]\n"
-	    "  -r, --rules FILE       read rules from FILE (feedpipe-rules(5))\n"
-	    "  -e, --rule RULE        one rule, such as 'ML: \"neural network\" "
-	    "learning*'\n"
-	    "  -m, --model FILE       tag with a model made by --train\n"
-	    "      --like LIBRARY     score by closeness to the papers (records) in"
-	    " LIBRARY\n"
-	    "      --nearest K        --like: the mean of the K nearest papers' "
-	    "similarities\n"
-	    "                         (default 5)\n"
-	    "  -t, --threshold X      the least probability (model, default 0.5)"
-	    " or score\n"
-	    "                         (rules without '>=') that gives a tag; with "
-	    "--like,\n"
-	    "                         the least score that gives the tag 'like'\n"
-	    "  -k, --keep TAG[,TAG]   pass only records with one of these tags\n"
-	    "  -d, --drop TAG[,TAG]   drop records with one of these tags\n"
-	    "  -1, --first            give each record only its first tag\n"
-	    "  -u, --untagged         pass only records no tag was given\n"
-	    "  -x, --explain          add 'explain': what matched, for tuning\n"
-	    "  -s, --since WHEN       pass only records published at or after WHEN"
-	    "\n"
-	    "      --until WHEN       pass only records published before WHEN\n"
-	    "                         (WHEN: a date, or a duration ago: 1d, 12h, "
-	    "2w, 1d12h)\n"
-	    "      --now DATE         take DATE as the current time\n"
-	    "      --train MODEL      learn from labelled records, write MODEL\n"
-	    "      --eval             print precision, recall and F1 per tag\n"
-	    "      --labels PATH      where the labels are (default tags)\n"
-	    "      --verdicts FILE    --train: learn 'like' from lines 'ID<TAB>+' "
-	    "or 'ID<TAB>-'\n"
-	    "  -f, --field PATH[,..]  --train, --like: the text to compare "
-	    "(default title,summary)\n"
-	    "      --full-parse       parse every record fully (for tests)\n"
-	    "  -h, --help             show this help\n"
-	    "  -V, --version          show the version\n", argv0, argv0, argv0,
-	    argv0);
-	exit(status);
-}
-
-/* ---- reading the options' arguments ---- */
-
-static void
-add_rules(const char *name, const char *text, size_t n)
-{
-	unsigned long lineno;
-	char err[512];
-
-	if (!rules)
-		rules = rules_new();
-	if (rules_add(rules, name, text, n, &lineno, err, sizeof(err)))
-		eprintf("%s:%lu: %s", name, lineno, err);
-}
-
-/* "1d", "12h", "2w", "1d12h", "90s", "30m" */
-static int
-duration(const char *s, long *secs)
-{
-	long v, total = 0;
-	char *e;
-
-	if (!*s)
-		return -1;
-	while (*s) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = strtol(s, &e, 10);
-		switch (*e) {
-		case 's': break;
-		case 'm': v *= 60; break;
-		case 'h': v *= 3600; break;
-		case 'd': v *= 86400; break;
-		case 'w': v *= 7 * 86400; break;
-		default: return -1;
-		}
-		if (v < 0 || v > 100L * 366 * 86400 || total > 100L * 366 * 86400)
-			return -1;
-		total += v;
-		s = e + 1;
-	}
-	*secs = total;
-	return 0;
-}
-
-static time_t
-when(const char *opt, const char *s)
-{
-	time_t t;
-	long d;
-
-	if (!duration(s, &d))
-		return now - d;
-	if (!date_parse(s, &t))
-		return t;
-	weprintf("%s %s: want a date (2025-01-16, 2025-01-16T05:00:00Z) or a "
-	    "duration (1d, 12h, 2w)", opt, s);
-	usage(stderr, EXIT_FATAL);
-	return 0;
-}
+static struct evaluate *eval;
+static const char **given;	/* --eval: the names in out */
 
 static void
 add_field(const char *text)
@@ -258,12 +116,10 @@ to_fold(void *arg, const char *s, size_t n)
 /* ---- deciding the tags ---- */
 
 static void
-add_out(const char *name, double score, const struct rules_result *rr,
-    size_t cls)
+add_out(const char *name, double score, size_t cls)
 {
 	out[nout].name = name;
 	out[nout].score = score;
-	out[nout].rr = rr;
 	out[nout++].cls = cls;
 }
 
@@ -281,14 +137,13 @@ by_rules(struct current *rc)
 	nres = rules_end(rules, &res);
 	for (i = 0; i < nres; i++)
 		if (res[i].given)
-			add_out(rules_tag(rules, res[i].tag), res[i].score,
-			    &res[i], 0);
+			add_out(rules_tag(rules, res[i].tag), res[i].score, 0);
 }
 
 static int
 by_prob(const void *a, const void *b)
 {
-	const struct tagout *x = a, *y = b;
+	const struct additions_tag *x = a, *y = b;
 
 	if (x->score != y->score)
 		return x->score < y->score ? 1 : -1;
@@ -306,8 +161,8 @@ by_model(struct current *rc)
 		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
 	nb_predict(model, buf_str(&fold), fold.len, post, &none);
 	for (i = 0; i < nb_ntags(model); i++)
-		if (post[i] >= threshold)
-			add_out(nb_tag(model, i), post[i], NULL, i);
+		if (post[i] >= opt.threshold)
+			add_out(nb_tag(model, i), post[i], i);
 	qsort(out, nout, sizeof(*out), by_prob);
 }
 
@@ -319,281 +174,20 @@ by_like(struct current *rc)
 	buf_reset(&fold);
 	for (i = 0; i < nfields; i++)
 		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
-	like_sim = like_score(like, buf_str(&fold), fold.len, nearest);
-	if (has_threshold && like_sim >= threshold)
-		add_out(LIKE_TAG, like_sim, NULL, 0);
+	like_sim = like_score(like, buf_str(&fold), fold.len, opt.nearest);
+	if (opt.has_threshold && like_sim >= opt.threshold)
+		add_out(LIKE_TAG, like_sim, 0);
 }
 
-/* ---- writing what classify adds ---- */
+/* ---- writing the record ---- */
 
 static void
-put_str(struct buf *b, const char *s, size_t n)
+put_additions(struct buf *b)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run;
+	const struct additions a = { out, nout, rules, res, nres, model, post,
+	    like, like_sim, opt.explain };
 
-	/* escaped as jsonl_write does, so both paths agree */
-	buf_putc(b, '"');
-	while (p < end) {
-		for (run = p; p < end && *p >= 0x20 && *p != '"' && *p != '\\'; p++)
-			;
-		buf_put(b, (const char *)run, (size_t)(p - run));
-		if (p == end)
-			break;
-		switch (*p) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\b': buf_puts(b, "\\b"); break;
-		case '\f': buf_puts(b, "\\f"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		default: buf_printf(b, "\\u%04X", *p); break;
-		}
-		p++;
-	}
-	buf_putc(b, '"');
-}
-
-static void
-put_cstr(struct buf *b, const char *s)
-{
-	put_str(b, s, strlen(s));
-}
-
-/* Rules scores are sums of weights such as 0.1: rounded, so that 0.3 is
- * written "0.3"; probabilities to four places. */
-static double
-rounded(double x)
-{
-	double f = model || like ? 1e4 : 1e6;
-
-	x = round(x * f) / f;
-	return x == 0 ? 0 : x;
-}
-
-static int
-integral(double x)
-{
-	return x == floor(x) && fabs(x) < 1e15;
-}
-
-/* As jsonl_write writes a number: integral scores as integers. */
-static void
-put_num(struct buf *b, double x)
-{
-	char s[JW_REAL_BUFSZ];
-
-	if (integral(x)) {
-		buf_printf(b, "%lld", (long long)x);
-		return;
-	}
-	jw_format_real(x, s);
-	buf_puts(b, s);
-}
-
-static json_t *
-jnum(double x)
-{
-	return integral(x) ? json_integer((json_int_t)x) : json_real(x);
-}
-
-static double
-total_score(void)
-{
-	double s = 0;
-	size_t i;
-
-	if (like)	/* given or not */
-		return rounded(like_sim);
-	if (model)	/* the probability of the first tag */
-		return nout ? rounded(out[0].score) : 0;
-	for (i = 0; i < nout; i++)
-		s += out[i].score;
-	return rounded(s);
-}
-
-static void
-hit_text(struct buf *b, const struct rules_hit *h)
-{
-	buf_reset(b);
-	buf_printf(b, "%s in %s", h->term, h->field);
-}
-
-/* --like: the score and the nearest papers of the library, by name. */
-static void
-like_explain(struct buf *b, json_t *j)
-{
-	const char *names[64];
-	size_t i, n = like_nearest(like, names, 64);
-	json_t *o, *a;
-
-	if (b) {
-		buf_puts(b, ",\"" F_EXPLAIN "\":{\"" LIKE_TAG "\":{\"" F_SCORE
-		    "\":");
-		put_num(b, rounded(like_sim));
-		for (i = 0; i < n; i++) {
-			buf_puts(b, i ? "," : ",\"nearest\":[");
-			put_cstr(b, names[i]);
-		}
-		buf_puts(b, n ? "]}}" : "}}");
-		return;
-	}
-	o = json_object();
-	json_object_set_new(o, F_SCORE, jnum(rounded(like_sim)));
-	if (n) {
-		a = json_array();
-		for (i = 0; i < n; i++)
-			json_array_append_new(a, json_string(names[i]));
-		json_object_set_new(o, "nearest", a);
-	}
-	a = json_object();
-	json_object_set_new(a, LIKE_TAG, o);
-	json_object_set_new(j, F_EXPLAIN, a);
-}
-
-/* The members classify adds, as text (b) or into the object j. */
-static void
-additions(struct buf *b, json_t *j)
-{
-	struct buf t = { NULL, 0, 0 };
-	json_t *arr = NULL, *ex = NULL, *o = NULL, *a;
-	const struct rules_result *rr;
-	const char *words[EXPLAIN_WORDS];
-	size_t i, k, n, order[EXPLAIN_TAGS], ntop = 0;
-
-	if (nout || like) {	/* --like scores every record */
-		if (b) {
-			if (nout) {
-				buf_puts(b, "\"" F_TAGS "\":[");
-				for (i = 0; i < nout; i++) {
-					if (i)
-						buf_putc(b, ',');
-					put_cstr(b, out[i].name);
-				}
-				buf_puts(b, "],");
-			}
-			buf_puts(b, "\"" F_SCORE "\":");
-			put_num(b, total_score());
-		} else {
-			if (nout) {
-				arr = json_array();
-				for (i = 0; i < nout; i++)
-					json_array_append_new(arr,
-					    json_string(out[i].name));
-				json_object_set_new(j, F_TAGS, arr);
-			}
-			json_object_set_new(j, F_SCORE, jnum(total_score()));
-		}
-	}
-	if (!explain)
-		return;
-	if (like) {
-		like_explain(b, j);
-		return;
-	}
-	if (model) {	/* the most probable tags, and their strongest words */
-		for (i = 0; i < nb_ntags(model); i++) {
-			if (post[i] < 0.0005)
-				continue;
-			for (k = ntop; k > 0 && post[order[k - 1]] < post[i]; k--)
-				if (k < EXPLAIN_TAGS)
-					order[k] = order[k - 1];
-			if (k < EXPLAIN_TAGS) {
-				order[k] = i;
-				if (ntop < EXPLAIN_TAGS)
-					ntop++;
-			}
-		}
-		n = ntop;
-	} else {
-		n = nres;
-	}
-	if (!n)
-		return;
-	if (b)
-		buf_puts(b, nout ? ",\"" F_EXPLAIN "\":{" : "\"" F_EXPLAIN "\":{");
-	else
-		ex = json_object();
-	for (i = 0; i < n; i++) {
-		if (b) {
-			if (i)
-				buf_putc(b, ',');
-			put_cstr(b, model ? nb_tag(model, order[i]) :
-			    rules_tag(rules, res[i].tag));
-			buf_puts(b, ":{\"" F_SCORE "\":");
-		} else {
-			o = json_object();
-		}
-		if (model) {
-			k = nb_explain(model, order[i], words, EXPLAIN_WORDS);
-			if (b) {
-				put_num(b, rounded(post[order[i]]));
-				for (size_t w = 0; w < k; w++) {
-					buf_puts(b, w ? "," : ",\"words\":[");
-					put_cstr(b, words[w]);
-				}
-				buf_puts(b, k ? "]}" : "}");
-			} else {
-				json_object_set_new(o, F_SCORE,
-				    jnum(rounded(post[order[i]])));
-				a = json_array();
-				for (size_t w = 0; w < k; w++)
-					json_array_append_new(a, json_string(words[w]));
-				if (k)
-					json_object_set_new(o, "words", a);
-				else
-					json_decref(a);
-				json_object_set_new(ex, nb_tag(model, order[i]), o);
-			}
-			continue;
-		}
-		rr = &res[i];
-		if (b) {
-			put_num(b, rounded(rr->score));
-			if (rr->below) {
-				buf_puts(b, ",\"below\":");
-				put_num(b, rr->threshold);
-			}
-			if (rr->veto) {
-				hit_text(&t, rr->veto);
-				buf_puts(b, ",\"vetoed\":");
-				put_str(b, t.s, t.len);
-			}
-			if (rr->nhits) {
-				buf_puts(b, ",\"hits\":[");
-				for (k = 0; k < rr->nhits; k++) {
-					if (k)
-						buf_putc(b, ',');
-					hit_text(&t, &rr->hits[k]);
-					put_str(b, t.s, t.len);
-				}
-				buf_putc(b, ']');
-			}
-			buf_putc(b, '}');
-		} else {
-			json_object_set_new(o, F_SCORE, jnum(rounded(rr->score)));
-			if (rr->below)
-				json_object_set_new(o, "below", jnum(rr->threshold));
-			if (rr->veto) {
-				hit_text(&t, rr->veto);
-				json_object_set_new(o, "vetoed", json_string(t.s));
-			}
-			if (rr->nhits) {
-				a = json_array();
-				for (k = 0; k < rr->nhits; k++) {
-					hit_text(&t, &rr->hits[k]);
-					json_array_append_new(a, json_string(t.s));
-				}
-				json_object_set_new(o, "hits", a);
-			}
-			json_object_set_new(ex, rules_tag(rules, rr->tag), o);
-		}
-	}
-	if (b)
-		buf_putc(b, '}');
-	else
-		json_object_set_new(j, F_EXPLAIN, ex);
-	buf_free(&t);
+	additions_put(b, &a);
 }
 
 static int
@@ -611,85 +205,86 @@ emit(const char *s, size_t n)
 		eprintf("<stdout>: write error:");
 }
 
-/* The record with classify's members replaced: appended before the
- * closing brace of the text as it came, or, if it had any of them, the
- * other members copied and the new ones after them. */
+/* Write the object s[0..n) with the additions before its closing brace;
+ * members: it has some. */
 static void
-write_fast(struct current *rc)
+splice(const char *s, size_t n, int members)
 {
-	const struct jsonl *in = rc->in;
-	size_t i, close, kept = 0;
-	int had = 0;
+	size_t close;
 
-	buf_reset(&adds);
-	additions(&adds, NULL);
-	for (i = 0; i < rc->nm; i++)
-		had |= owned(rc->m[i].key, rc->m[i].klen);
-	if (!had && !adds.len) {
-		emit(in->line, in->len);
+	if (!adds.len) {
+		emit(s, n);
 		emit("\n", 1);
 		return;
 	}
+	for (close = n; s[close - 1] != '}'; close--)
+		;
 	buf_reset(&line);
-	if (!had) {
-		for (close = in->len; in->line[close - 1] != '}'; close--)
-			;
-		buf_put(&line, in->line, close - 1);
-		kept = rc->nm;
-	} else {
-		buf_putc(&line, '{');
-		for (i = 0; i < rc->nm; i++) {
-			if (owned(rc->m[i].key, rc->m[i].klen))
-				continue;
-			if (kept++)
-				buf_putc(&line, ',');
-			buf_put(&line, rc->m[i].start, (size_t)(rc->m[i].val +
-			    rc->m[i].vlen - rc->m[i].start));
-		}
-	}
-	if (kept && adds.len)
+	buf_put(&line, s, close - 1);
+	if (members)
 		buf_putc(&line, ',');
 	buf_put(&line, adds.s, adds.len);
 	buf_puts(&line, "}\n");
 	emit(line.s, line.len);
 }
 
+/* The record with classify's members replaced: the text as it came, or,
+ * if it had any of them, the other members copied. */
+static void
+write_fast(struct current *rc)
+{
+	const struct jwalk_member *m;
+	size_t i, kept = 0;
+	int had = 0;
+
+	buf_reset(&adds);
+	put_additions(&adds);
+	for (i = 0; i < rc->nm; i++)
+		had |= owned(rc->m[i].key, rc->m[i].klen);
+	if (!had) {
+		splice(rc->in->line, rc->in->len, rc->nm != 0);
+		return;
+	}
+	buf_reset(&copy);
+	buf_putc(&copy, '{');
+	for (i = 0; i < rc->nm; i++) {
+		m = &rc->m[i];
+		if (owned(m->key, m->klen))
+			continue;
+		if (kept++)
+			buf_putc(&copy, ',');
+		buf_put(&copy, m->start, (size_t)(m->val + m->vlen - m->start));
+	}
+	buf_putc(&copy, '}');
+	splice(copy.s, copy.len, kept != 0);
+}
+
+/* A record jscan could not read goes out as it came, unless it had some of
+ * classify's members: then it is written anew by jsonl_write without them;
+ * --full-parse always writes it anew, to test this path. */
 static void
 write_tree(struct current *rc)
 {
-	const struct jsonl *in = rc->in;
-	size_t close;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *fp;
 
-	/* a record jscan could not read goes out as it came, with the new
-	 * members before its brace, unless it had some of them already;
-	 * --full-parse always writes it anew, to test this path */
-	if (!full_parse && !json_object_get(rc->j, F_TAGS) &&
+	buf_reset(&adds);
+	put_additions(&adds);
+	if (!opt.full_parse && !json_object_get(rc->j, F_TAGS) &&
 	    !json_object_get(rc->j, F_SCORE) &&
 	    !json_object_get(rc->j, F_EXPLAIN)) {
-		buf_reset(&adds);
-		additions(&adds, NULL);
-		if (!adds.len) {
-			emit(in->line, in->len);
-			emit("\n", 1);
-			return;
-		}
-		for (close = in->len; in->line[close - 1] != '}'; close--)
-			;
-		buf_reset(&line);
-		buf_put(&line, in->line, close - 1);
-		if (json_object_size(rc->j))
-			buf_putc(&line, ',');
-		buf_put(&line, adds.s, adds.len);
-		buf_puts(&line, "}\n");
-		emit(line.s, line.len);
+		splice(rc->in->line, rc->in->len, json_object_size(rc->j) != 0);
 		return;
 	}
 	json_object_del(rc->j, F_TAGS);
 	json_object_del(rc->j, F_SCORE);
 	json_object_del(rc->j, F_EXPLAIN);
-	additions(NULL, rc->j);
-	if (jsonl_write(stdout, rc->j))
-		eprintf("<stdout>: write error:");
+	if (!(fp = open_memstream(&text, &n)) || jsonl_write(fp, rc->j) ||
+	    fclose(fp))
+		eprintf("<memory>:");
+	splice(text, n - 1, json_object_size(rc->j) != 0);	/* no '\n' */
+	free(text);
 }
 
 /* ---- filters ---- */
@@ -712,7 +307,7 @@ published_in_range(struct current *rc)
 	}
 	if (!s || date_parse(s, &t))
 		return 0;
-	return (!has_since || t >= since) && (!has_until || t < until);
+	return (!opt.has_since || t >= opt.since) && (!opt.has_until || t < opt.until);
 }
 
 static int
@@ -732,14 +327,14 @@ passes(void)
 	size_t i;
 	int k = 0;
 
-	if (untagged)
+	if (opt.untagged)
 		return nout == 0;
 	for (i = 0; i < nout; i++) {
-		if (listed(drop, ndrop, out[i].name))
+		if (listed(opt.drop, opt.ndrop, out[i].name))
 			return 0;
-		k |= listed(keep, nkeep, out[i].name);
+		k |= listed(opt.keep, opt.nkeep, out[i].name);
 	}
-	return !nkeep || k;
+	return !opt.nkeep || k;
 }
 
 /* ---- labels: --train and --eval ---- */
@@ -768,89 +363,12 @@ read_labels(struct current *rc)
 	strings(rc, lpath, lwalk, to_labels, NULL);
 }
 
-/* --verdicts: by record id, 1 for '+' and -1 for '-'; doubled once a
- * record with that id was learnt from, so that a record read twice (in two
- * days' files) counts once */
-static struct hset verdicts;
-static int has_verdicts;
+/* --verdicts: the record's id */
+static struct verdicts *verdicts;
 static struct path *idpath;
 static struct jwalk_path *idwalk;
 static struct buf idbuf;
 static int has_id;
-
-static void
-verdict_error(const char *path, unsigned long lineno, const char *what)
-{
-	eprintf("%s:%lu: %s; want 'ID<TAB>+' or 'ID<TAB>-'", path, lineno, what);
-}
-
-/* The verdict at p, or 0; *p moves past it. A minus sign (U+2212) is a
- * '-' too, as a word processor may write it. */
-static int
-verdict_sign(const char **p)
-{
-	if (**p == '+' || **p == '-')
-		return *(*p)++ == '+' ? 1 : -1;
-	if (!strncmp(*p, "\xe2\x88\x92", 3)) {
-		*p += 3;
-		return -1;
-	}
-	return 0;
-}
-
-static void
-load_verdicts(const char *path)
-{
-	FILE *fp = open_input(path);
-	unsigned long lineno = 0;
-	const char *p, *tab;
-	char *ln = NULL;
-	size_t cap = 0, len, idlen;
-	ssize_t got;
-	long i;
-	int v;
-
-	if (!fp)
-		eprintf("%s:", path);
-	hset_init(&verdicts, 256);
-	has_verdicts = 1;
-	while ((got = getline(&ln, &cap, fp)) != -1) {
-		lineno++;
-		len = (size_t)got;
-		while (len && (ln[len - 1] == '\n' || ln[len - 1] == '\r'))
-			len--;
-		if (memchr(ln, '\0', len))
-			verdict_error(path, lineno, "a NUL byte");
-		ln[len] = '\0';
-		for (p = ln; *p == ' ' || *p == '\t'; p++)
-			;
-		if (!*p || *p == '#')
-			continue;
-		if (!(tab = strchr(ln, '\t')))
-			verdict_error(path, lineno, "no tab");
-		for (idlen = (size_t)(tab - ln); idlen && ln[idlen - 1] == ' ';
-		    idlen--)
-			;
-		if (p == tab || !idlen)
-			verdict_error(path, lineno, "no id before the tab");
-		p = tab + 1;
-		if (!(v = verdict_sign(&p)))
-			verdict_error(path, lineno, "no '+' or '-' after the tab");
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p && *p != '#')
-			verdict_error(path, lineno, "more than '+' or '-' after "
-			    "the tab (a comment starts with '#')");
-		/* a later line for the same id wins: verdicts can be appended */
-		i = hset_add(&verdicts, 0, ln, idlen, v, HSET_COPY, NULL);
-		verdicts.ent[i].val = v;
-	}
-	if (ferror(fp))
-		eprintf("%s: read error:", path);
-	if (fp != stdin)
-		fclose(fp);
-	free(ln);
-}
 
 static void
 to_id(void *arg, const char *s, size_t n)
@@ -868,46 +386,17 @@ to_id(void *arg, const char *s, size_t n)
 static int
 verdict_labels(struct current *rc)
 {
-	long i;
+	int v;
 
 	has_id = 0;
 	strings(rc, idpath, idwalk, to_id, NULL);
-	if (!has_id || (i = hset_find(&verdicts, 0, idbuf.s, idbuf.len)) < 0 ||
-	    verdicts.ent[i].val % 2 == 0)
+	if (!has_id || !(v = verdicts_take(verdicts, idbuf.s, idbuf.len)))
 		return 0;
-	verdicts.ent[i].val *= 2;
 	while (nlabels)
 		free(labels[--nlabels]);
-	if (verdicts.ent[i].val > 0)
+	if (v > 0)
 		to_labels(NULL, LIKE_TAG, strlen(LIKE_TAG));
 	return 1;
-}
-
-static void
-report_unused_verdicts(const char *path)
-{
-	unsigned long unused = 0;
-	size_t i;
-
-	for (i = 0; i < verdicts.n; i++)
-		unused += verdicts.ent[i].val % 2 != 0;
-	if (unused)
-		weprintf("%s: warning: %lu verdict%s named no record read", path,
-		    unused, unused == 1 ? "" : "s");
-}
-
-static struct evtag *
-evtag(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < nev; i++)
-		if (!strcmp(ev[i].name, name))
-			return &ev[i];
-	ev = erealloc(ev, (nev + 1) * sizeof(*ev));
-	memset(&ev[nev], 0, sizeof(*ev));
-	ev[nev].name = estrdup(name);
-	return &ev[nev++];
 }
 
 static void
@@ -915,82 +404,9 @@ count_eval(void)
 {
 	size_t i;
 
-	evrecs++;
-	for (i = 0; i < nout; i++) {
-		if (listed(labels, nlabels, out[i].name))
-			evtag(out[i].name)->tp++;
-		else
-			evtag(out[i].name)->fp++;
-	}
-	for (i = 0; i < nlabels; i++) {
-		size_t k;
-
-		for (k = 0; k < nout && strcmp(out[k].name, labels[i]); k++)
-			;
-		if (k == nout && !(i && listed(labels, i, labels[i])))
-			evtag(labels[i])->fn++;
-	}
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct evtag *)a)->name,
-	    ((const struct evtag *)b)->name);
-}
-
-static void
-ratio_col(double num, double den)
-{
-	if (den > 0)
-		printf(" %9.3f", num / den);
-	else
-		printf(" %9s", "-");
-}
-
-static void
-print_eval(void)
-{
-	unsigned long tp = 0, fp = 0, fn = 0;
-	double p, r, sp = 0, sr = 0, sf = 0;
-	size_t i, w = 5, n = 0;
-
-	qsort(ev, nev, sizeof(*ev), by_name);
-	for (i = 0; i < nev; i++)
-		if (strlen(ev[i].name) > w)
-			w = strlen(ev[i].name);
-	printf("%-*s %7s %7s %9s %9s %9s\n", (int)w, "tag", "support",
-	    "given", "precision", "recall", "F1");
-	for (i = 0; i < nev; i++) {
-		const struct evtag *e = &ev[i];
-
-		printf("%-*s %7lu %7lu", (int)w, e->name, e->tp + e->fn,
-		    e->tp + e->fp);
-		ratio_col((double)e->tp, (double)(e->tp + e->fp));
-		ratio_col((double)e->tp, (double)(e->tp + e->fn));
-		ratio_col(2.0 * (double)e->tp, (double)(2 * e->tp + e->fp + e->fn));
-		putchar('\n');
-		tp += e->tp;
-		fp += e->fp;
-		fn += e->fn;
-		if (e->tp + e->fn) {	/* macro average over tags that occur */
-			n++;
-			p = e->tp + e->fp ? (double)e->tp / (double)(e->tp + e->fp) : 0;
-			r = (double)e->tp / (double)(e->tp + e->fn);
-			sp += p;
-			sr += r;
-			sf += p + r > 0 ? 2 * p * r / (p + r) : 0;
-		}
-	}
-	printf("%-*s %7lu %7lu", (int)w, "micro", tp + fn, tp + fp);
-	ratio_col((double)tp, (double)(tp + fp));
-	ratio_col((double)tp, (double)(tp + fn));
-	ratio_col(2.0 * (double)tp, (double)(2 * tp + fp + fn));
-	printf("\n%-*s %7s %7s", (int)w, "macro", "", "");
-	ratio_col(sp, (double)n);
-	ratio_col(sr, (double)n);
-	ratio_col(sf, (double)n);
-	printf("\n%lu records\n", evrecs);
+	for (i = 0; i < nout; i++)
+		given[i] = out[i].name;
+	evaluate_count(eval, given, nout, labels, nlabels);
 }
 
 /* ---- one record ---- */
@@ -1006,12 +422,47 @@ classify(struct current *rc)
 		by_model(rc);
 	else
 		by_rules(rc);
-	if (first && nout > 1)
+	if (opt.first && nout > 1)
 		nout = 1;
 }
 
 static struct current rc;
 
+/* --train: count the record under its labels (or its verdict) */
+static void
+learn(struct current *c, struct nb *train)
+{
+	size_t i;
+
+	if (!verdicts)
+		read_labels(c);
+	else if (!verdict_labels(c))
+		return;
+	buf_reset(&fold);
+	for (i = 0; i < nfields; i++)
+		strings(c, fpath[i], fwalk[i], to_fold, NULL);
+	nb_train(train, (const char *const *)labels, nlabels, buf_str(&fold),
+	    fold.len);
+}
+
+/* Tag the record, then count it (--eval) or write it if it passes. */
+static void
+tag(struct current *c)
+{
+	classify(c);
+	if (opt.evaluate) {
+		read_labels(c);
+		count_eval();
+	} else if (passes()) {
+		if (c->j)
+			write_tree(c);
+		else
+			write_fast(c);
+	}
+}
+
+/* One record: read through jscan and jwalk where they can, else parsed by
+ * jansson; 1 if it is no JSON object. */
 static int
 record(const struct jsonl *in, struct nb *train)
 {
@@ -1022,7 +473,7 @@ record(const struct jsonl *in, struct nb *train)
 	rc.in = in;
 	rc.j = NULL;
 	rc.nm = 0;
-	if (full_parse || jscan_find(in->line, in->len, F_TAGS, &v, &vn) == -2) {
+	if (opt.full_parse || jscan_find(in->line, in->len, F_TAGS, &v, &vn) == -2) {
 		if (!(rc.j = jsonl_parse(in, err, sizeof(err)))) {
 			wlineprintf(in->name, in->lineno, "%s", err);
 			return 1;
@@ -1030,31 +481,12 @@ record(const struct jsonl *in, struct nb *train)
 	} else {
 		rc.nm = jwalk_members(in->line, in->len, &rc.m, &rc.capm);
 	}
-	if ((has_since || has_until) && !published_in_range(&rc))
-		goto done;
-	if (train) {
-		if (!has_verdicts)
-			read_labels(&rc);
-		else if (!verdict_labels(&rc))
-			goto done;
-		buf_reset(&fold);
-		for (size_t i = 0; i < nfields; i++)
-			strings(&rc, fpath[i], fwalk[i], to_fold, NULL);
-		nb_train(train, (const char *const *)labels, nlabels,
-		    buf_str(&fold), fold.len);
-		goto done;
-	}
-	classify(&rc);
-	if (evaluate) {
-		read_labels(&rc);
-		count_eval();
-	} else if (passes()) {
-		if (rc.j)
-			write_tree(&rc);
+	if ((!opt.has_since && !opt.has_until) || published_in_range(&rc)) {
+		if (train)
+			learn(&rc, train);
 		else
-			write_fast(&rc);
+			tag(&rc);
 	}
-done:
 	json_decref(rc.j);
 	return 0;
 }
@@ -1130,21 +562,21 @@ load_library(const char *path)
 }
 
 static void
-check_tags(char **list, size_t n, const char *opt)
+check_tags(char **list, size_t n, const char *option)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (like) {
-			if (strcmp(list[i], LIKE_TAG) || !has_threshold)
+			if (strcmp(list[i], LIKE_TAG) || !opt.has_threshold)
 				eprintf("%s %s: --like gives only the tag '"
-				    LIKE_TAG "', and only with -t", opt,
+				    LIKE_TAG "', and only with -t", option,
 				    list[i]);
 			continue;
 		}
 		if (model ? nb_find_tag(model, list[i]) < 0 :
 		    rules_find_tag(rules, list[i]) < 0)
-			eprintf("%s %s: no %s gives this tag", opt, list[i],
+			eprintf("%s %s: no %s gives this tag", option, list[i],
 			    model ? "class of the model" : "rule");
 	}
 }
@@ -1162,207 +594,126 @@ load_model(const char *path)
 	}
 }
 
-/* The options' values that only main's steps need. */
-struct opts {
-	const char *model_path, *since_arg, *until_arg, *like_path, *verdicts_path;
-	const char *label_text;
-	char **train_fields;
-	size_t ntrain_fields;
-	int labels_given, nrules;
-};
-
+/* Where the labels are (--train, --eval). */
 static void
-options(int argc, char *argv[], struct opts *o)
+setup_labels(void)
 {
-	static const struct option longopts[] = {
-		{ "rules", required_argument, NULL, 'r' },
-		{ "rule", required_argument, NULL, 'e' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ "keep", required_argument, NULL, 'k' },
-		{ "drop", required_argument, NULL, 'd' },
-		{ "first", no_argument, NULL, '1' },
-		{ "untagged", no_argument, NULL, 'u' },
-		{ "explain", no_argument, NULL, 'x' },
-		{ "since", required_argument, NULL, 's' },
-		{ "until", required_argument, NULL, OPT_UNTIL },
-		{ "now", required_argument, NULL, OPT_NOW },
-		{ "train", required_argument, NULL, OPT_TRAIN },
-		{ "eval", no_argument, NULL, OPT_EVAL },
-		{ "labels", required_argument, NULL, OPT_LABELS },
-		{ "like", required_argument, NULL, OPT_LIKE },
-		{ "nearest", required_argument, NULL, OPT_NEAREST },
-		{ "verdicts", required_argument, NULL, OPT_VERDICTS },
-		{ "field", required_argument, NULL, 'f' },
-		{ "full-parse", no_argument, NULL, OPT_FULL },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char err[512], *text, *e;
-	size_t n;
-	long k;
-	int c;
+	char err[512];
 
-	while ((c = getopt_long(argc, argv, "r:e:m:t:k:d:1uxs:f:hV", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (!(text = slurp(optarg, &n)))
-				eprintf("%s:", optarg);
-			add_rules(optarg, text, n);
-			free(text);
-			break;
-		case 'e':
-			snprintf(err, sizeof(err), "-e#%d", ++o->nrules);
-			add_rules(err, optarg, strlen(optarg));
-			break;
-		case 'm': o->model_path = optarg; break;
-		case 't':
-			threshold = strtod(optarg, &e);
-			if (*e || !*optarg || !isfinite(threshold)) {
-				weprintf("-t %s: want a number", optarg);
-				usage(stderr, EXIT_FATAL);
-			}
-			has_threshold = 1;
-			break;
-		case 'k': split_list(&keep, &nkeep, optarg); break;
-		case 'd': split_list(&drop, &ndrop, optarg); break;
-		case '1': first = 1; break;
-		case 'u': untagged = 1; break;
-		case 'x': explain = 1; break;
-		case 's': o->since_arg = optarg; break;
-		case OPT_UNTIL: o->until_arg = optarg; break;
-		case OPT_NOW:
-			if (date_parse(optarg, &now)) {
-				weprintf("--now %s: want a date such as "
-				    "2025-01-16T05:00:00Z", optarg);
-				usage(stderr, EXIT_FATAL);
-			}
-			break;
-		case OPT_TRAIN: train_path = optarg; break;
-		case OPT_EVAL: evaluate = 1; break;
-		case OPT_LABELS: o->label_text = optarg; o->labels_given = 1; break;
-		case OPT_LIKE: o->like_path = optarg; break;
-		case OPT_NEAREST:
-			k = strtol(optarg, &e, 10);
-			if (*e || !*optarg || k < 1 || k > 100000) {
-				weprintf("--nearest %s: want a whole number from 1 "
-				    "to 100000", optarg);
-				usage(stderr, EXIT_FATAL);
-			}
-			nearest = (size_t)k;
-			break;
-		case OPT_VERDICTS: o->verdicts_path = optarg; break;
-		case 'f': split_list(&o->train_fields, &o->ntrain_fields, optarg); break;
-		case OPT_FULL: full_parse = 1; break;
-		case 'h': usage(stdout, EXIT_OK); break;
-		case 'V': printf("classify %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
-		default: usage(stderr, EXIT_FATAL);
-		}
-	}
+	if (!(lpath = path_parse(opt.labels, err, sizeof(err))))
+		eprintf("--labels '%s': %s", opt.labels, err);
+	lwalk = jwalk_path(opt.labels);
 }
 
-/* Which mode, and options that do not belong to it. */
+/* --verdicts, and where the ids are */
 static void
-check_options(const struct opts *o)
+setup_verdicts(void)
 {
-	if (train_path && (rules || o->model_path || evaluate))
-		eprintf("--train learns from labels: it takes no -r, -e, -m or "
-		    "--eval");
-	if (o->like_path && (rules || o->model_path || train_path))
-		eprintf("--like ranks by a library: it takes no -r, -e, -m or "
-		    "--train");
-	if (!train_path && !rules && !o->model_path && !o->like_path) {
-		weprintf("rules (-r, -e), a model (-m) or --train is needed");
-		usage(stderr, EXIT_FATAL);
-	}
-	if (rules && o->model_path)
-		eprintf("-m cannot be used with -r or -e");
-	if ((train_path || evaluate) && (nkeep || ndrop || untagged))
-		eprintf("--keep, --drop and --untagged filter output; --train "
-		    "and --eval write none");
-	if (o->ntrain_fields && !train_path && !o->like_path)
-		eprintf("-f is for --train and --like (rules name their fields; "
-		    "a model knows its own)");
-	if (nearest != NEAREST && !o->like_path)
-		eprintf("--nearest is for --like");
-	if (o->verdicts_path && (!train_path || o->labels_given))
-		eprintf("--verdicts is for --train, instead of --labels");
-	if (untagged && nkeep)
-		eprintf("--untagged and --keep exclude each other");
-	if (train_path && (first || explain || has_threshold))
-		eprintf("--first, --explain and --threshold are for tagging, "
-		    "not --train");
-	if (evaluate && explain)
-		eprintf("--explain adds to records; --eval writes none");
-	if (o->since_arg) {
-		since = when("--since", o->since_arg);
-		has_since = 1;
-	}
-	if (o->until_arg) {
-		until = when("--until", o->until_arg);
-		has_until = 1;
-	}
+	char err[256];
+
+	verdicts = verdicts_load(opt.verdicts_path);
+	idpath = path_parse(F_ID, err, sizeof(err));
+	idwalk = jwalk_path(F_ID);
 }
 
-/* Labels, fields, verdicts and the rules, model or library: the mode's
- * setup. The model being trained, if --train. */
-static struct nb *
-setup(struct opts *o, int *bad)
+/* The fields -f names (title and summary if none), for --train and --like. */
+static void
+setup_fields(void)
 {
-	static const char *const deflt[] = { F_TITLE, F_SUMMARY };
-	struct nb *train = NULL;
+	size_t i;
+
+	if (!opt.nfields) {
+		split_list(&opt.fields, &opt.nfields, F_TITLE);
+		split_list(&opt.fields, &opt.nfields, F_SUMMARY);
+	}
+	for (i = 0; i < opt.nfields; i++)
+		add_field(opt.fields[i]);
+}
+
+static void
+setup_rules(void)
+{
 	char err[512];
 	size_t i;
 
-	if (train_path || evaluate) {
-		if (!(lpath = path_parse(o->label_text, err, sizeof(err))))
-			eprintf("--labels '%s': %s", o->label_text, err);
-		lwalk = jwalk_path(o->label_text);
-	}
-	if (train_path || o->like_path) {
-		if (!o->ntrain_fields)
-			for (i = 0; i < 2; i++)
-				split_list(&o->train_fields, &o->ntrain_fields, deflt[i]);
-		for (i = 0; i < o->ntrain_fields; i++)
-			add_field(o->train_fields[i]);
-	}
-	if (o->verdicts_path) {
-		load_verdicts(o->verdicts_path);
-		idpath = path_parse(F_ID, err, sizeof(err));
-		idwalk = jwalk_path(F_ID);
-	}
-	if (train_path) {
-		train = nb_new((const char *const *)o->train_fields, nfields);
-	} else if (o->like_path) {
-		*bad |= load_library(o->like_path);
-		out = ecalloc(2, sizeof(*out));
-	} else if (o->model_path) {
-		load_model(o->model_path);
-		for (i = 0; i < nb_nfields(model); i++)
-			add_field(nb_field(model, i));
-		post = ecalloc(nb_ntags(model) + 1, sizeof(*post));
-		out = ecalloc(nb_ntags(model) + 1, sizeof(*out));
-	} else {
-		if (rules_compile(rules, threshold, has_threshold, err,
-		    sizeof(err)))
-			eprintf("%s", err);
-		for (i = 0; i < rules_nfields(rules); i++)
-			add_field(rules_field(rules, i));
-		out = ecalloc(rules_ntags(rules) + 1, sizeof(*out));
-	}
-	if (!train_path) {
-		check_tags(keep, nkeep, "--keep");
-		check_tags(drop, ndrop, "--drop");
-	}
+	rules = opt.rules;
+	if (rules_compile(rules, opt.threshold, opt.has_threshold, err,
+	    sizeof(err)))
+		eprintf("%s", err);
+	for (i = 0; i < rules_nfields(rules); i++)
+		add_field(rules_field(rules, i));
+	capout = rules_ntags(rules) + 1;
+}
 
-	return train;
+static void
+setup_model(void)
+{
+	size_t i;
+
+	load_model(opt.model_path);
+	for (i = 0; i < nb_nfields(model); i++)
+		add_field(nb_field(model, i));
+	post = ecalloc(nb_ntags(model) + 1, sizeof(*post));
+	capout = nb_ntags(model) + 1;
+}
+
+/* The mode's setup: the model being trained, if --train; else the rules,
+ * model or library to classify by. 1 in *bad if a line of the library was
+ * bad. */
+static struct nb *
+setup(int *bad)
+{
+	if (opt.train_path || opt.evaluate)
+		setup_labels();
+	if (opt.train_path || opt.like_path)
+		setup_fields();
+	if (opt.verdicts_path)
+		setup_verdicts();
+	if (opt.train_path)
+		return nb_new((const char *const *)opt.fields, nfields);
+	if (opt.like_path) {
+		*bad |= load_library(opt.like_path);
+		capout = 2;
+	} else if (opt.model_path) {
+		setup_model();
+	} else {
+		setup_rules();
+	}
+	out = ecalloc(capout, sizeof(*out));
+	if (opt.evaluate) {
+		eval = evaluate_new();
+		given = ecalloc(capout, sizeof(*given));
+	}
+	check_tags(opt.keep, opt.nkeep, "--keep");
+	check_tags(opt.drop, opt.ndrop, "--drop");
+	return NULL;
+}
+
+/* After the last record: the model trained, the table of --eval, and
+ * what the reader is to know. */
+static void
+finish(struct nb *train)
+{
+	char err[512];
+
+	if (opt.verdicts_path)
+		verdicts_report_unused(verdicts, opt.verdicts_path);
+	if (train && !nb_ntags(train))
+		eprintf("%s: not written: no record carries a label (%s)",
+		    opt.train_path, opt.verdicts_path ? "no '+' verdict names a "
+		    "record read" : opt.labels);
+	if (train && nb_save(train, opt.train_path, err, sizeof(err)))
+		eprintf("%s", err);
+	if (opt.evaluate)
+		evaluate_print(eval);
+	if (rules && rules_regex_limits(rules))
+		weprintf("warning: %lu regex matches gave up at PCRE2's match "
+		    "limit and counted as no match", rules_regex_limits(rules));
 }
 
 /* Everything, so that leak checkers see real leaks. */
 static void
-free_all(struct opts *o, struct nb *train)
+free_all(struct nb *train)
 {
 	size_t i;
 
@@ -1374,30 +725,20 @@ free_all(struct opts *o, struct nb *train)
 	free(fwalk);
 	path_free(lpath);
 	jwalk_path_free(lwalk);
-	rules_free(rules);
+	rules_free(opt.rules);
 	nb_free(model);
 	like_free(like);
 	path_free(idpath);
 	jwalk_path_free(idwalk);
-	if (has_verdicts)
-		hset_free(&verdicts);
+	verdicts_free(verdicts);
 	buf_free(&idbuf);
 	nb_free(train);
-	while (nkeep)
-		free(keep[--nkeep]);
-	while (ndrop)
-		free(drop[--ndrop]);
-	while (o->ntrain_fields)
-		free(o->train_fields[--o->ntrain_fields]);
+	settings_free(&opt);
 	while (nlabels)
 		free(labels[--nlabels]);
-	for (i = 0; i < nev; i++)
-		free(ev[i].name);
-	free(keep);
-	free(drop);
-	free(o->train_fields);
 	free(labels);
-	free(ev);
+	evaluate_free(eval);
+	free(given);
 	free(out);
 	free(post);
 	free(rc.m);
@@ -1405,6 +746,7 @@ free_all(struct opts *o, struct nb *train)
 	buf_free(&tmp);
 	buf_free(&line);
 	buf_free(&adds);
+	buf_free(&copy);
 	words_free();
 }
 
@@ -1412,38 +754,20 @@ int
 main(int argc, char *argv[])
 {
 	static char outbuf[1 << 16];
-	struct opts o = { NULL, NULL, NULL, NULL, NULL, F_TAGS, NULL, 0, 0, 0 };
 	struct nb *train;
-	char err[512];
-	size_t i;
-	int bad = 0;
+	int i, bad = 0;
 
 	setprogname(argv[0]);
-	now = time(NULL);
-	options(argc, argv, &o);
-	check_options(&o);
-	train = setup(&o, &bad);
+	settings_parse(&opt, argc, argv);
+	train = setup(&bad);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (optind == argc)
 		bad |= jsonl_each("-", record_line, train);
-	for (i = (size_t)optind; i < (size_t)argc; i++)
+	for (i = optind; i < argc; i++)
 		bad |= jsonl_each(argv[i], record_line, train);
-	if (o.verdicts_path)
-		report_unused_verdicts(o.verdicts_path);
-	if (train && !nb_ntags(train))
-		eprintf("%s: not written: no record carries a label (%s)",
-		    train_path, o.verdicts_path ? "no '+' verdict names a record"
-		    " read" : o.label_text);
-	if (train && nb_save(train, train_path, err, sizeof(err)))
-		eprintf("%s", err);
-	if (evaluate)
-		print_eval();
-	if (rules && rules_regex_limits(rules))
-		weprintf("warning: %lu regex matches gave up at PCRE2's match "
-		    "limit and counted as no match", rules_regex_limits(rules));
+	finish(train);
 	if (fshut(stdout, "<stdout>"))
 		return EXIT_FATAL;
-
-	free_all(&o, train);
+	free_all(train);
 	return bad ? EXIT_BADINPUT : EXIT_OK;
 }

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "hashset.h"
 #include "jscan.h"
+#include "jsonw.h"
 #include "nbayes.h"
 #include "util.h"
 #include "words.h"
@@ -36,7 +38,6 @@ struct count {
 struct word {
 	char *s;
 	size_t len;
-	uint64_t hash;
 	struct count *c;
 	uint32_t nc, capc;
 	unsigned long last;	/* the record that saw it last */
@@ -58,31 +59,19 @@ struct nb {
 	size_t nfields;
 	struct cls *cls;
 	size_t ncls, capcls;
-	size_t *cslot;		/* hash table of tag names: class index + 1 */
-	size_t ncslot;
+	struct hset tags;	/* tag name -> class index */
 	struct pair *pairs;
 	size_t npairs, cappairs;
 	long none;		/* the "no tag" class, or -1 */
 	struct word *w;
 	size_t nw, capw;
-	size_t *slot;		/* hash table: word index + 1 */
-	size_t nslot;
+	struct hset words;	/* word -> index in w (the same order) */
 	unsigned long docs, stamp;
 	double alpha;
 	/* the last prediction */
 	double *score;
 	size_t *seen, nseen, capseen;
 };
-
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
 
 struct nb *
 nb_new(const char *const *fields, size_t n)
@@ -96,41 +85,20 @@ nb_new(const char *const *fields, size_t n)
 	m->nfields = n;
 	m->none = -1;
 	m->alpha = ALPHA;
+	hset_init(&m->words, 1024);
+	hset_init(&m->tags, 16);
 	return m;
-}
-
-static void
-grow_table(struct nb *m)
-{
-	size_t i, j, ns = m->nslot ? m->nslot * 2 : 1024;
-
-	free(m->slot);
-	m->slot = ecalloc(ns, sizeof(*m->slot));
-	m->nslot = ns;
-	for (i = 0; i < m->nw; i++) {
-		for (j = m->w[i].hash & (ns - 1); m->slot[j]; j = (j + 1) & (ns - 1))
-			;
-		m->slot[j] = i + 1;
-	}
 }
 
 /* The word's index; a new one is added if add, else -1. */
 static long
 lookup(struct nb *m, const char *s, size_t n, int add)
 {
-	uint64_t h = hash(s, n);
-	size_t j;
+	long i = hset_find(&m->words, 0, s, n);
 	struct word *w;
 
-	if (!m->nslot)
-		grow_table(m);
-	for (j = h & (m->nslot - 1); m->slot[j]; j = (j + 1) & (m->nslot - 1)) {
-		w = &m->w[m->slot[j] - 1];
-		if (w->hash == h && w->len == n && !memcmp(w->s, s, n))
-			return (long)(m->slot[j] - 1);
-	}
-	if (!add)
-		return -1;
+	if (i >= 0 || !add)
+		return i;
 	if (m->nw == m->capw) {
 		m->capw = m->capw ? m->capw * 2 : 1024;
 		m->w = erealloc(m->w, m->capw * sizeof(*m->w));
@@ -139,72 +107,34 @@ lookup(struct nb *m, const char *s, size_t n, int add)
 	memset(w, 0, sizeof(*w));
 	w->s = estrndup(s, n);
 	w->len = n;
-	w->hash = h;
-	m->slot[j] = ++m->nw;
-	if (2 * m->nw > m->nslot)
-		grow_table(m);
-	return (long)(m->nw - 1);
+	hset_add(&m->words, 0, w->s, n, 0, HSET_NOCOPY, NULL);
+	return (long)m->nw++;
 }
 
-static void
-grow_classes(struct nb *m)
-{
-	size_t i, j, ns = m->ncslot ? m->ncslot * 2 : 64;
-
-	free(m->cslot);
-	m->cslot = ecalloc(ns, sizeof(*m->cslot));
-	m->ncslot = ns;
-	for (i = 0; i < m->ncls; i++) {
-		if (!m->cls[i].name)
-			continue;
-		j = hash(m->cls[i].name, strlen(m->cls[i].name)) & (ns - 1);
-		for (; m->cslot[j]; j = (j + 1) & (ns - 1))
-			;
-		m->cslot[j] = i + 1;
-	}
-}
-
-/* The slot of tag name in the table: its class index + 1, or 0. */
-static size_t *
-class_slot(const struct nb *m, const char *name)
-{
-	size_t j, *sl;
-
-	j = hash(name, strlen(name)) & (m->ncslot - 1);
-	for (;; j = (j + 1) & (m->ncslot - 1)) {
-		sl = &m->cslot[j];
-		if (!*sl || !strcmp(m->cls[*sl - 1].name, name))
-			return sl;
-	}
-}
-
+/* The class of the tag name, or of "no tag" if name is NULL; made on
+ * first use. */
 static long
 class_index(struct nb *m, const char *name)
 {
-	size_t *sl = NULL;
+	long i;
 
 	if (!name && m->none >= 0)
 		return m->none;
-	if (name) {
-		if (!m->ncslot)
-			grow_classes(m);
-		if (*(sl = class_slot(m, name)))
-			return (long)*sl - 1;
-	}
+	if (name && (i = nb_find_tag(m, name)) >= 0)
+		return i;
 	if (m->ncls == m->capcls) {
 		m->capcls = m->capcls ? m->capcls * 2 : 16;
 		m->cls = erealloc(m->cls, m->capcls * sizeof(*m->cls));
 	}
 	memset(&m->cls[m->ncls], 0, sizeof(*m->cls));
-	m->cls[m->ncls].name = name ? estrdup(name) : NULL;
-	if (!name)
+	if (name) {
+		m->cls[m->ncls].name = estrdup(name);
+		hset_add(&m->tags, 0, m->cls[m->ncls].name, strlen(name),
+		    (int64_t)m->ncls, HSET_NOCOPY, NULL);
+	} else {
 		m->none = (long)m->ncls;
-	else
-		*sl = m->ncls + 1;
-	m->ncls++;
-	if (name && 2 * m->ncls > m->ncslot)
-		grow_classes(m);
-	return (long)m->ncls - 1;
+	}
+	return (long)m->ncls++;
 }
 
 static void
@@ -321,18 +251,8 @@ put_json(FILE *fp, const char *s)
 {
 	struct buf b = { NULL, 0, 0 };
 
-	/* names are UTF-8 from JSON strings; escape as JSON does */
-	buf_putc(&b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			buf_putc(&b, '\\');
-		if ((unsigned char)*s < 0x20)
-			buf_printf(&b, "\\u%04X", (unsigned char)*s);
-		else
-			buf_putc(&b, *s);
-	}
-	buf_putc(&b, '"');
-	fputs(b.s, fp);
+	jw_put_string(&b, s, strlen(s));
+	fwrite(b.s, 1, b.len, fp);
 	buf_free(&b);
 }
 
@@ -537,55 +457,143 @@ finish(struct nb *m)
 	m->score = ecalloc(m->ncls ? m->ncls : 1, sizeof(*m->score));
 }
 
+/* "WORD CLASS:COUNT ...": the classes in increasing order */
+static int
+load_word(struct nb *m, const char *s, char *err, size_t errlen)
+{
+	unsigned long v, k, prev;
+	const char *p;
+	size_t n = strcspn(s, " ");
+	long wi;
+
+	if (!n || lookup(m, s, n, 0) >= 0) {
+		snprintf(err, errlen, n ? "word '%.*s' twice" : "expected a word",
+		    (int)n, s);
+		return -1;
+	}
+	wi = lookup(m, s, n, 1);
+	for (p = s + n, prev = 0; *p == ' ';) {
+		if (number(&p, &k) || *p++ != ':' || number(&p, &v) ||
+		    k >= m->ncls || !v || v > UINT32_MAX) {
+			snprintf(err, errlen, "expected CLASS:COUNT pairs after "
+			    "the word (class < %zu)", m->ncls);
+			return -1;
+		}
+		if (m->w[wi].nc && k <= prev) {
+			snprintf(err, errlen, "class %lu after class %lu: expected "
+			    "the classes in increasing order", k, prev);
+			return -1;
+		}
+		append_count(&m->w[wi], (uint32_t)k, (uint32_t)v);
+		prev = k;
+	}
+	if (*p) {
+		snprintf(err, errlen, "expected CLASS:COUNT pairs after the word");
+		return -1;
+	}
+	return 0;
+}
+
+/* "fields "title" "summary"" */
+static int
+load_fields(struct nb *m, const char *s, char *err, size_t errlen)
+{
+	const char *p;
+	char *name;
+
+	for (p = s + 6; *p == ' ';) {
+		p++;
+		if (!(name = json_token(&p)))
+			goto bad;
+		m->fields = erealloc(m->fields, (m->nfields + 1) *
+		    sizeof(*m->fields));
+		m->fields[m->nfields++] = name;
+	}
+	if (!*p && m->nfields)
+		return 0;
+bad:
+	snprintf(err, errlen, "fields: expected JSON strings");
+	return -1;
+}
+
+static int
+load_alpha(struct nb *m, const char *s, char *err, size_t errlen)
+{
+	char *e;
+
+	m->alpha = strtod(s + 6, &e);
+	if (*e || e == s + 6 || !(m->alpha >= ALPHA_MIN &&
+	    m->alpha <= ALPHA_MAX)) {
+		snprintf(err, errlen, "alpha: expected a number from 1e-9 to 1e9");
+		return -1;
+	}
+	return 0;
+}
+
+/* "tag "NAME" DOCS TOKENS" or, last, "none DOCS TOKENS" */
+static int
+load_class(struct nb *m, const char *s, char *err, size_t errlen)
+{
+	unsigned long docs, tokens, k;
+	const char *p = s + 5;
+	char *name = NULL;
+
+	if (*s == 't') {
+		p = s + 4;
+		if (!(name = json_token(&p))) {
+			snprintf(err, errlen, "tag: expected a JSON string");
+			return -1;
+		}
+	}
+	if (number(&p, &docs) || number(&p, &tokens) || *p ||
+	    m->none >= 0 || (name && nb_find_tag(m, name) >= 0)) {
+		snprintf(err, errlen, m->none >= 0 ? "'none' must be the last "
+		    "class, once" : name && nb_find_tag(m, name) >= 0 ?
+		    "tag given twice" : "expected DOCS TOKENS");
+		free(name);
+		return -1;
+	}
+	k = (unsigned long)class_index(m, name);
+	m->cls[k].docs = docs;
+	m->cls[k].tokens = tokens;
+	free(name);
+	return 0;
+}
+
+/* "words N": N word lines and "end" follow */
+static int
+load_words(struct nb *m, const char *s, unsigned long *nwords, char *err,
+    size_t errlen)
+{
+	const char *p = s + 6;
+
+	if (number(&p, nwords) || *p || !m->nfields || !m->ncls) {
+		snprintf(err, errlen, !m->nfields ? "no 'fields' line" :
+		    !m->ncls ? "no 'tag' lines" : "words: expected a number");
+		return -1;
+	}
+	return 0;
+}
+
+/* One line after the magic one. *state: 1 in the head, 2 among the
+ * *nwords word lines still to come, 3 after "end". */
 static int
 load_line(struct nb *m, const char *s, unsigned long *nwords, int *state,
     char *err, size_t errlen)
 {
-	unsigned long docs, tokens, v, k, prev;
 	const char *p;
-	char *name, *e;
-	long wi;
-	size_t n;
 
-	if (*state == 2) {	/* a word line */
-		if (!*nwords) {
-			if (strcmp(s, "end")) {
-				snprintf(err, errlen, "expected 'end'");
-				return -1;
-			}
-			*state = 3;
-			return 0;
-		}
-		n = strcspn(s, " ");
-		if (!n || lookup(m, s, n, 0) >= 0) {
-			snprintf(err, errlen, n ? "word '%.*s' twice" :
-			    "expected a word", (int)n, s);
+	if (*state == 2 && !*nwords) {
+		if (strcmp(s, "end")) {
+			snprintf(err, errlen, "expected 'end'");
 			return -1;
 		}
-		wi = lookup(m, s, n, 1);
-		for (p = s + n, prev = 0; *p == ' ';) {
-			if (number(&p, &k) || *p++ != ':' || number(&p, &v) ||
-			    k >= m->ncls || !v || v > UINT32_MAX) {
-				snprintf(err, errlen, "expected CLASS:COUNT "
-				    "pairs after the word (class < %zu)", m->ncls);
-				return -1;
-			}
-			if (m->w[wi].nc && k <= prev) {
-				snprintf(err, errlen, "class %lu after class %lu: "
-				    "expected the classes in increasing order",
-				    k, prev);
-				return -1;
-			}
-			append_count(&m->w[wi], (uint32_t)k, (uint32_t)v);
-			prev = k;
-		}
-		if (*p) {
-			snprintf(err, errlen, "expected CLASS:COUNT pairs after "
-			    "the word");
-			return -1;
-		}
-		--*nwords;
+		*state = 3;
 		return 0;
+	}
+	if (*state == 2) {
+		--*nwords;
+		return load_word(m, s, err, errlen);
 	}
 	if (*state == 3) {
 		snprintf(err, errlen, "text after 'end'");
@@ -593,72 +601,26 @@ load_line(struct nb *m, const char *s, unsigned long *nwords, int *state,
 	}
 	if (!*s || *s == '#')
 		return 0;
-	if (!strncmp(s, "fields", 6) && (!s[6] || s[6] == ' ')) {
-		for (p = s + 6; *p == ' ';) {
-			p++;
-			if (!(name = json_token(&p))) {
-				snprintf(err, errlen, "fields: expected "
-				    "JSON strings");
-				return -1;
-			}
-			m->fields = erealloc(m->fields, (m->nfields + 1) *
-			    sizeof(*m->fields));
-			m->fields[m->nfields++] = name;
-		}
-		if (*p || !m->nfields) {
-			snprintf(err, errlen, "fields: expected JSON strings");
-			return -1;
-		}
-	} else if (!strncmp(s, "alpha ", 6)) {
-		m->alpha = strtod(s + 6, &e);
-		if (*e || e == s + 6 || !(m->alpha >= ALPHA_MIN &&
-		    m->alpha <= ALPHA_MAX)) {
-			snprintf(err, errlen, "alpha: expected a number from "
-			    "1e-9 to 1e9");
-			return -1;
-		}
-	} else if (!strncmp(s, "docs ", 5)) {
+	if (!strncmp(s, "fields", 6) && (!s[6] || s[6] == ' '))
+		return load_fields(m, s, err, errlen);
+	if (!strncmp(s, "alpha ", 6))
+		return load_alpha(m, s, err, errlen);
+	if (!strncmp(s, "docs ", 5)) {
 		p = s + 5;
 		if (number(&p, &m->docs) || *p) {
 			snprintf(err, errlen, "docs: expected a number");
 			return -1;
 		}
-	} else if (!strncmp(s, "tag ", 4) || !strncmp(s, "none ", 5)) {
-		name = NULL;
-		p = s + 5;
-		if (*s == 't') {
-			p = s + 4;
-			if (!(name = json_token(&p))) {
-				snprintf(err, errlen, "tag: expected a JSON string");
-				return -1;
-			}
-		}
-		if (number(&p, &docs) || number(&p, &tokens) || *p ||
-		    m->none >= 0 || (name && nb_find_tag(m, name) >= 0)) {
-			snprintf(err, errlen, m->none >= 0 ? "'none' must be "
-			    "the last class, once" : name && nb_find_tag(m, name)
-			    >= 0 ? "tag given twice" : "expected DOCS TOKENS");
-			free(name);
-			return -1;
-		}
-		k = (unsigned long)class_index(m, name);
-		m->cls[k].docs = docs;
-		m->cls[k].tokens = tokens;
-		free(name);
-	} else if (!strncmp(s, "words ", 6)) {
-		p = s + 6;
-		if (number(&p, nwords) || *p || !m->nfields || !m->ncls) {
-			snprintf(err, errlen, !m->nfields ? "no 'fields' line" :
-			    !m->ncls ? "no 'tag' lines" : "words: expected a "
-			    "number");
-			return -1;
-		}
-		*state = 2;
-	} else {
-		snprintf(err, errlen, "unknown line '%.20s'", s);
-		return -1;
+		return 0;
 	}
-	return 0;
+	if (!strncmp(s, "tag ", 4) || !strncmp(s, "none ", 5))
+		return load_class(m, s, err, errlen);
+	if (!strncmp(s, "words ", 6)) {
+		*state = 2;
+		return load_words(m, s, nwords, err, errlen);
+	}
+	snprintf(err, errlen, "unknown line '%.20s'", s);
+	return -1;
 }
 
 struct nb *
@@ -752,7 +714,9 @@ nb_tag(const struct nb *m, size_t i)
 long
 nb_find_tag(const struct nb *m, const char *name)
 {
-	return m->ncslot ? (long)*class_slot(m, name) - 1 : -1;
+	long i = hset_find(&m->tags, 0, name, strlen(name));
+
+	return i < 0 ? -1 : (long)m->tags.ent[i].val;
 }
 
 void
@@ -861,10 +825,10 @@ nb_free(struct nb *m)
 	}
 	free(m->fields);
 	free(m->cls);
-	free(m->cslot);
+	hset_free(&m->tags);
 	free(m->pairs);
 	free(m->w);
-	free(m->slot);
+	hset_free(&m->words);
 	free(m->score);
 	free(m->seen);
 	free(m);
