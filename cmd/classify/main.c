@@ -260,14 +260,12 @@ write_fast(struct current *rc)
 }
 
 /* A record jscan could not read goes out as it came, unless it had some of
- * classify's members: then it is written anew by jsonl_write without them;
+ * classify's members: then it is written anew by jsonl_put without them;
  * --full-parse always writes it anew, to test this path. */
 static void
 write_tree(struct current *rc)
 {
-	char *text = NULL;
-	size_t n = 0;
-	FILE *fp;
+	static struct buf text;
 
 	buf_reset(&adds);
 	put_additions(&adds);
@@ -280,11 +278,9 @@ write_tree(struct current *rc)
 	json_object_del(rc->j, F_TAGS);
 	json_object_del(rc->j, F_SCORE);
 	json_object_del(rc->j, F_EXPLAIN);
-	if (!(fp = open_memstream(&text, &n)) || jsonl_write(fp, rc->j) ||
-	    fclose(fp))
-		eprintf("<memory>:");
-	splice(text, n - 1, json_object_size(rc->j) != 0);	/* no '\n' */
-	free(text);
+	buf_reset(&text);
+	jsonl_put(&text, rc->j);
+	splice(text.s, text.len, json_object_size(rc->j) != 0);
 }
 
 /* ---- filters ---- */
