@@ -6,7 +6,7 @@
 #include "util.h"
 
 void
-emit(const char *s, size_t n)
+emit_line(const char *s, size_t n)
 {
 	fwrite(s, 1, n, stdout);
 	putchar('\n');
@@ -20,13 +20,13 @@ emit_with(const char *s, size_t n, const char *members)
 	size_t end = n;
 
 	if (!members) {
-		emit(s, n);
+		emit_line(s, n);
 		return;
 	}
 	while (end > 0 && s[end - 1] != '}')
 		end--;
 	if (!end) {
-		emit(s, n);
+		emit_line(s, n);
 		return;
 	}
 	fwrite(s, 1, end - 1, stdout);

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* The line s[0..n) and a newline. */
-void emit(const char *s, size_t n);
+void emit_line(const char *s, size_t n);
 /* The record line s[0..n) with members (JSON text: "k":v,...) added
  * before its closing brace; as it is for NULL. */
 void emit_with(const char *s, size_t n, const char *members);

@@ -277,7 +277,7 @@ write_group(const struct kept *r)
 		return;
 	}
 	if (!(orig = jsonl_load(line, r->len, NULL, 0))) {
-		emit(line, r->len);	/* cannot be: it was read as a record */
+		emit_line(line, r->len);	/* cannot be: it was read as a record */
 		return;
 	}
 	m = json_deep_copy(orig);
@@ -292,7 +292,7 @@ write_group(const struct kept *r)
 	merge_members(m, r->extra);
 	free(r->extra);
 	if (json_equal(m, orig))
-		emit(line, r->len);
+		emit_line(line, r->len);
 	else if (jsonl_write(stdout, m))
 		eprintf("<stdout>: write error:");
 	json_decref(also);
