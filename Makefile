@@ -34,7 +34,8 @@ SRC_feed2jsonl = cmd/feed2jsonl/main.c cmd/feed2jsonl/feed.c cmd/feed2jsonl/json
 	cmd/feed2jsonl/boiler.c cmd/feed2jsonl/ident.c cmd/feed2jsonl/ampfix.c \
 	cmd/feed2jsonl/recode.c
 SRC_dedup = cmd/dedup/main.c cmd/dedup/state.c cmd/dedup/simidx.c \
-	cmd/dedup/normtitle.c cmd/dedup/merge.c
+	cmd/dedup/normtitle.c cmd/dedup/merge.c cmd/dedup/keys.c cmd/dedup/paper.c \
+	cmd/dedup/opts.c cmd/dedup/emit.c
 SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
 	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c cmd/classify/like.c \
 	cmd/classify/verdicts.c cmd/classify/evaluate.c cmd/classify/settings.c \

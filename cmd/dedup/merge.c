@@ -1,11 +1,43 @@
-/* merge.c: dedup --merge, the folding of duplicates into the first record
- * of their group (see merge.h). */
+/* merge.c: dedup --merge: the records kept until the end of input, and
+ * the folding of duplicates into the first record of their group (see
+ * merge.h). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
+#include "emit.h"
 #include "fields.h"
+#include "hashset.h"
 #include "jsonl.h"
 #include "merge.h"
+#include "util.h"
+
+/* The records kept. The first of each group is read again from a regular
+ * file at the end rather than kept in memory; duplicates and records from
+ * pipes are kept, in blocks. */
+struct kept {
+	const char *s;		/* the line, or NULL: read it again */
+	size_t len;
+	uint64_t hash;		/* to check that it is the same line */
+	unsigned long lineno;
+	int file;		/* index in files */
+	int head;		/* the first of its group */
+	long next;		/* the next duplicate in its group, or -1 */
+	long last;		/* a group's first record: its last duplicate */
+	char *extra;		/* members to add ("preprint":{...}), or NULL */
+};
+static struct kept *recs;
+static size_t nrecs, caprecs;
+static struct arena lines = { NULL, 0, NULL, 0, 4 << 20 };
+static const char **files;	/* the inputs, "-" for stdin */
+static int nfiles;
+static int seekable = -1;	/* the current input can be read again (-1: not
+				 * known yet) */
+static int32_t *group;		/* the group of each key new in this run */
+static size_t ngroup, capgroup;
 
 static int
 rank(const json_t *type)
@@ -56,7 +88,10 @@ where(const json_t *r)
 	return s ? s : str(r, F_LINK);
 }
 
-void
+/* Fold the duplicate d into m: the union of categories, the better arXiv
+ * announce type and the later version, what m lacks (a journal version's
+ * doi and journal), and where d appeared into also. */
+static void
 merge_fold(json_t *m, json_t *d, json_t *also)
 {
 	json_t *mc = json_object_get(m, F_CATEGORIES);
@@ -93,7 +128,9 @@ merge_fold(json_t *m, json_t *d, json_t *also)
 	json_object_update_missing(m, d);
 }
 
-void
+/* After the folds: also (minus m itself) as m's "also", and the primary
+ * category first. */
+static void
 merge_finish(json_t *m, json_t *also)
 {
 	const char *self = where(m), *link = str(m, F_LINK), *s, *p;
@@ -125,7 +162,9 @@ merge_finish(json_t *m, json_t *also)
 	}
 }
 
-void
+/* Members given as JSON text ("k":v,...), such as dedup's preprint, onto m;
+ * nothing for NULL. */
+static void
 merge_members(json_t *m, const char *extra)
 {
 	struct buf b = { NULL, 0, 0 };
@@ -138,4 +177,136 @@ merge_members(json_t *m, const char *extra)
 		json_object_update(m, x);
 	json_decref(x);
 	buf_free(&b);
+}
+
+void
+merge_input(const char *path)
+{
+	files = erealloc(files, ((size_t)nfiles + 1) * sizeof(*files));
+	files[nfiles++] = path;
+	seekable = -1;
+}
+
+long
+merge_keep(const struct jsonl *in, long grp, char *extra)
+{
+	struct kept *r;
+	struct stat st;
+
+	if (seekable < 0)
+		seekable = in->fp != stdin && fstat(fileno(in->fp), &st) == 0 &&
+		    S_ISREG(st.st_mode);
+	if (nrecs == caprecs) {
+		caprecs = caprecs ? caprecs * 2 : 1024;
+		recs = erealloc(recs, caprecs * sizeof(*recs));
+	}
+	r = &recs[nrecs];
+	r->head = grp < 0;
+	r->s = r->head && seekable ? NULL : arena_copy(&lines, in->line, in->len);
+	r->len = in->len;
+	r->hash = r->s ? 0 : hset_hash(0, in->line, in->len);
+	r->lineno = in->lineno;
+	r->file = nfiles - 1;
+	r->next = -1;
+	r->last = (long)nrecs;
+	r->extra = extra;
+	if (grp >= 0) {
+		recs[recs[grp].last].next = (long)nrecs;
+		recs[grp].last = (long)nrecs;
+	}
+	return (long)nrecs++;
+}
+
+void
+merge_add_key(long grp)
+{
+	if (ngroup == capgroup) {
+		capgroup = capgroup ? capgroup * 2 : 1024;
+		group = erealloc(group, capgroup * sizeof(*group));
+	}
+	group[ngroup++] = (int32_t)grp;
+}
+
+long
+merge_key_group(size_t i)
+{
+	return group[i];
+}
+
+/* The line of a record not kept, read again. Records come in input order,
+ * so this is one more sequential pass over each file. */
+static const char *
+reread(const struct kept *r)
+{
+	static struct jsonl in;
+	static int open = -1;
+	FILE *fp;
+	int n;
+
+	if (open != r->file) {
+		if (open >= 0) {
+			fclose(in.fp);
+			jsonl_free(&in);
+		}
+		if (!(fp = fopen(files[r->file], "r")))
+			eprintf("%s: cannot read it again:", files[r->file]);
+		jsonl_init(&in, fp, files[r->file]);
+		open = r->file;
+	}
+	while (in.lineno < r->lineno && (n = jsonl_next(&in)) > 0)
+		;
+	if (in.lineno != r->lineno || in.len != r->len ||
+	    hset_hash(0, in.line, in.len) != r->hash)
+		eprintf("%s:%lu: the file changed while dedup --merge read it",
+		    files[r->file], r->lineno);
+	return in.line;
+}
+
+/* The first record of a group with its duplicates folded in. */
+static void
+write_group(const struct kept *r)
+{
+	json_t *m, *orig, *d, *also;
+	long k;
+
+	const char *line = r->s ? r->s : reread(r);
+
+	if (r->next < 0) {
+		emit_with(line, r->len, r->extra);
+		free(r->extra);
+		return;
+	}
+	if (!(orig = jsonl_load(line, r->len, NULL, 0))) {
+		emit_line(line, r->len);	/* cannot be: it was read as a record */
+		return;
+	}
+	m = json_deep_copy(orig);
+	also = json_array();
+	for (k = r->next; k >= 0; k = recs[k].next) {
+		d = jsonl_load(recs[k].s, recs[k].len, NULL, 0);
+		if (json_is_object(d))
+			merge_fold(m, d, also);
+		json_decref(d);
+	}
+	merge_finish(m, also);
+	merge_members(m, r->extra);
+	free(r->extra);
+	if (json_equal(m, orig))
+		emit_line(line, r->len);
+	else if (jsonl_write(stdout, m))
+		eprintf("<stdout>: write error:");
+	json_decref(also);
+	json_decref(m);
+	json_decref(orig);
+}
+
+void
+merge_write(void)
+{
+	size_t i;
+
+	for (i = 0; i < nrecs; i++)
+		if (recs[i].head)
+			write_group(&recs[i]);
+	arena_free(&lines);
 }

@@ -1,19 +1,26 @@
-/* merge.h: dedup --merge on jansson trees: what a group's duplicates add
- * to its first record. */
+/* merge.h: dedup --merge: every record kept until the end of input, then
+ * each group written as its first record with what its duplicates add. */
 #ifndef FEEDPIPE_MERGE_H
 #define FEEDPIPE_MERGE_H
 
-#include <jansson.h>
+#include <stddef.h>
 
-/* Fold the duplicate d into m: the union of categories, the better arXiv
- * announce type and the later version, what m lacks (a journal version's
- * doi and journal), and where d appeared into also. */
-void merge_fold(json_t *m, json_t *d, json_t *also);
-/* After the folds: also (minus m itself) as m's "also", and the primary
- * category first. */
-void merge_finish(json_t *m, json_t *also);
-/* Members given as JSON text ("k":v,...), such as dedup's preprint, onto m;
- * nothing for NULL. */
-void merge_members(json_t *m, const char *members);
+#include "jsonl.h"
+
+/* The next input begins: its name, "-" for stdin. */
+void merge_input(const char *path);
+/* Keep the record in, the first of a new group (grp < 0) or a duplicate
+ * in group grp, with members to add (malloc'ed JSON text, taken; NULL for
+ * none): its index, which names its group if it is the first. */
+long merge_keep(const struct jsonl *in, long grp, char *extra);
+/* A key new in this run belongs to group grp. */
+void merge_add_key(long grp);
+/* The group of the i-th key new in this run. */
+long merge_key_group(size_t i);
+/* The groups, in input order, each folded: the union of categories, the
+ * better arXiv announce type and the later version, what the first lacks
+ * (a journal version's doi and journal), where the others appeared as its
+ * "also" (the primary category first), its members to add. */
+void merge_write(void);
 
 #endif

@@ -97,35 +97,42 @@ joiner(int32_t c)
 	    c == '\'' || c == 0x2019 || c == 0x02bc;
 }
 
-size_t
-title_norm(struct buf *out, const char *s, size_t n)
+/* s[0..n) as code points: compatibility decomposition, case folded,
+ * combining marks stripped. Their number (into *cps, a static buffer), or
+ * a negative number for invalid UTF-8. */
+static utf8proc_ssize_t
+decompose(const char *s, size_t n, utf8proc_int32_t **cps)
 {
-	static utf8proc_int32_t *cps;
-	static size_t cpcap;
+	static utf8proc_int32_t *buf;
+	static size_t cap;
 	const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPAT |
 	    UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
 	    UTF8PROC_IGNORE;
-	struct buf t1 = { 0 }, t2 = { 0 };
-	utf8proc_ssize_t m, i;
+	utf8proc_ssize_t m;
+
+	for (;;) {
+		m = utf8proc_decompose((const utf8proc_uint8_t *)s,
+		    (utf8proc_ssize_t)n, buf, (utf8proc_ssize_t)cap, opt);
+		if (m < 0 || (size_t)m <= cap)
+			break;
+		cap = (size_t)m + 64;
+		buf = erealloc(buf, cap * sizeof(*buf));
+	}
+	*cps = buf;
+	return m;
+}
+
+/* The words of the code points cps[0..m), one space between them, to out:
+ * their number. */
+static size_t
+put_words(struct buf *out, const utf8proc_int32_t *cps, utf8proc_ssize_t m)
+{
 	utf8proc_category_t cat;
+	utf8proc_ssize_t i;
 	size_t words = 0;
 	int sep = 0;
-	const char *p = s, *l;
+	const char *l;
 
-	if (memchr(s, '\\', n)) {
-		text_tex_accents(&t1, s, n);
-		tex_commands(&t2, t1.s, t1.len);
-		p = buf_str(&t2);
-		n = t2.len;
-	}
-	for (;;) {
-		m = utf8proc_decompose((const utf8proc_uint8_t *)p,
-		    (utf8proc_ssize_t)n, cps, (utf8proc_ssize_t)cpcap, opt);
-		if (m < 0 || (size_t)m <= cpcap)
-			break;
-		cpcap = (size_t)m + 64;
-		cps = erealloc(cps, cpcap * sizeof(*cps));
-	}
 	for (i = 0; i < m; i++) {
 		if (joiner(cps[i]))
 			continue;
@@ -155,6 +162,25 @@ title_norm(struct buf *out, const char *s, size_t n)
 		else
 			utf8_put(out, (uint32_t)cps[i]);
 	}
+	return words;
+}
+
+size_t
+title_norm(struct buf *out, const char *s, size_t n)
+{
+	struct buf t1 = { 0 }, t2 = { 0 };
+	utf8proc_int32_t *cps;
+	utf8proc_ssize_t m;
+	size_t words;
+
+	if (memchr(s, '\\', n)) {
+		text_tex_accents(&t1, s, n);
+		tex_commands(&t2, t1.s, t1.len);
+		s = buf_str(&t2);
+		n = t2.len;
+	}
+	m = decompose(s, n, &cps);
+	words = put_words(out, cps, m);
 	buf_free(&t1);
 	buf_free(&t2);
 	return words;

@@ -341,16 +341,13 @@ simidx_match(struct simidx *x, long *owner)
 	return 1;
 }
 
-void
-simidx_add(struct simidx *x, long owner)
+/* The current title as title ntitles, belonging to owner: its words in
+ * toks. */
+static void
+store_title(struct simidx *x, long owner)
 {
 	struct title *ti;
-	size_t i, j, n, m, d, lo, hi;
-	uint64_t key[3];
-	int far;
 
-	if (!x->ncur)
-		return;
 	if (x->ntitles >= UINT32_MAX - 1)
 		eprintf("title index: too many titles");
 	if (x->ntitles == x->captitles) {
@@ -369,6 +366,18 @@ simidx_add(struct simidx *x, long owner)
 	x->probed[x->ntitles] = 0;
 	memcpy(x->toks + x->ntoks, x->cur, x->ncur * sizeof(*x->cur));
 	x->ntoks += x->ncur;
+}
+
+void
+simidx_add(struct simidx *x, long owner)
+{
+	size_t i, j, n, m, d, lo, hi;
+	uint64_t key[3];
+	int far;
+
+	if (!x->ncur)
+		return;
+	store_title(x, owner);
 	/* the word lists serve pairs of sizes that may differ in more than
 	 * DMAX words, the parts the others: for every size n of a title
 	 * that could match this one */

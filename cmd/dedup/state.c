@@ -131,16 +131,43 @@ unescape(char *s, size_t n)
 	return (long)(w - (end - n));
 }
 
-/* Check one line (without its newline) and add its key. 0, or -1 and a
- * message. */
+/* A line of the state file, split in place. */
+struct line {
+	const char *ns;		/* the namespace, ns[0..nslen) */
+	size_t nslen;
+	const char *key;	/* the key, unescaped, key[0..keylen) */
+	size_t keylen;
+	time_t t;		/* first seen */
+	const char *id, *link;	/* version 2: its preprint's, or NULL */
+};
+
+/* The preprint's id and link that may follow the time (version 2), from
+ * the tab at t3 to end: unescaped in place and NUL-terminated into l. 0,
+ * or -1 if malformed. */
 static int
-load_line(struct seen *s, char *p, size_t len, time_t cutoff, uint32_t *tag,
-    const char *file, unsigned long lineno, char *err, size_t errlen)
+preprint_fields(char *t3, char *end, struct line *l)
 {
-	char *end = p + len, *t1, *t2, *t3 = NULL, *t4 = NULL;
-	time_t t;
-	long n, i, idn = 0, linkn = 0;
-	int added;
+	char *t4 = memchr(t3 + 1, '\t', (size_t)(end - t3 - 1));
+	long idn, linkn;
+
+	if (!t4 || t4 == t3 + 1 || (idn = unescape(t3 + 1, (size_t)(t4 - t3 - 1))) <= 0 ||
+	    (linkn = unescape(t4 + 1, (size_t)(end - t4 - 1))) < 0)
+		return -1;
+	t3[1 + idn] = '\0';
+	t4[1 + linkn] = '\0';
+	l->id = t3 + 1;
+	l->link = t4 + 1;
+	return 0;
+}
+
+/* Check one line (without its newline) and split it into l. 0, or -1 and
+ * a message. */
+static int
+parse_line(char *p, size_t len, struct line *l, const char *file,
+    unsigned long lineno, char *err, size_t errlen)
+{
+	char *end = p + len, *t1, *t2, *t3;
+	long n;
 
 	if (memchr(p, '\0', len)) {
 		snprintf(err, errlen, "%s:%lu: NUL byte: not a dedup state file"
@@ -154,20 +181,16 @@ load_line(struct seen *s, char *p, size_t len, time_t cutoff, uint32_t *tag,
 		    "PATH<TAB>KEY<TAB>TIME)" REFUSE, file, lineno);
 		return -1;
 	}
-	/* version 2: the preprint's id and link may follow */
+	l->id = l->link = NULL;
 	if ((t3 = memchr(t2 + 1, '\t', (size_t)(end - t2 - 1)))) {
-		t4 = memchr(t3 + 1, '\t', (size_t)(end - t3 - 1));
-		if (!t4 || t4 == t3 + 1 || (idn = unescape(t3 + 1, (size_t)(t4 - t3 - 1))) <= 0 ||
-		    (linkn = unescape(t4 + 1, (size_t)(end - t4 - 1))) < 0) {
+		if (preprint_fields(t3, end, l)) {
 			snprintf(err, errlen, "%s:%lu: not a state line (want "
 			    "PATH<TAB>KEY<TAB>TIME[<TAB>ID<TAB>LINK])" REFUSE, file, lineno);
 			return -1;
 		}
-		t3[1 + idn] = '\0';
-		t4[1 + linkn] = '\0';
 		end = t3;
 	}
-	if (seen_parse_time(t2 + 1, (size_t)(end - t2 - 1), &t)) {
+	if (seen_parse_time(t2 + 1, (size_t)(end - t2 - 1), &l->t)) {
 		snprintf(err, errlen, "%s:%lu: bad time \"%.*s\" (want "
 		    "YYYY-MM-DDTHH:MM:SSZ)" REFUSE, file, lineno,
 		    (int)(end - t2 - 1 > 40 ? 40 : end - t2 - 1), t2 + 1);
@@ -178,18 +201,30 @@ load_line(struct seen *s, char *p, size_t len, time_t cutoff, uint32_t *tag,
 		    "\\\\ \\t \\n \\r)" REFUSE, file, lineno);
 		return -1;
 	}
-	if (t < cutoff)
-		return 0;
-	if (*tag == UINT32_MAX || strlen(s->names[*tag]) != (size_t)(t1 - p) ||
-	    memcmp(p, s->names[*tag], (size_t)(t1 - p)))
-		*tag = seen_tag(s, p, (size_t)(t1 - p));
-	i = hset_add(&s->keys, *tag, t1 + 1, (size_t)n, (int64_t)t, HSET_COPY,
-	    &added);
-	if (!added && s->keys.ent[i].val > (int64_t)t)
-		s->keys.ent[i].val = (int64_t)t;
-	if (t3 && (added || !seen_preprint(s, (size_t)i)))
-		seen_set_preprint(s, (size_t)i, t3 + 1, t4 + 1);
+	l->ns = p;
+	l->nslen = (size_t)(t1 - p);
+	l->key = t1 + 1;
+	l->keylen = (size_t)n;
 	return 0;
+}
+
+/* Add the key of l; one already known keeps the earlier time, and the
+ * preprint it had. *tag: the namespace of the line before, kept. */
+static void
+add_line(struct seen *s, const struct line *l, uint32_t *tag)
+{
+	long i;
+	int added;
+
+	if (*tag == UINT32_MAX || strlen(s->names[*tag]) != l->nslen ||
+	    memcmp(l->ns, s->names[*tag], l->nslen))
+		*tag = seen_tag(s, l->ns, l->nslen);
+	i = hset_add(&s->keys, *tag, l->key, l->keylen, (int64_t)l->t, HSET_COPY,
+	    &added);
+	if (!added && s->keys.ent[i].val > (int64_t)l->t)
+		s->keys.ent[i].val = (int64_t)l->t;
+	if (l->id && (added || !seen_preprint(s, (size_t)i)))
+		seen_set_preprint(s, (size_t)i, l->id, l->link);
 }
 
 /* Lines in fp, to size the map once. */
@@ -207,6 +242,41 @@ count_lines(FILE *fp)
 	return lines;
 }
 
+/* The first line: 0, or -1 and a message if it is no state file's. */
+static int
+check_header(const char *line, size_t n, const char *file, char *err,
+    size_t errlen)
+{
+	if (strlen(line) == n && (!strcmp(line, STATE_MAGIC) ||
+	    !strcmp(line, STATE_MAGIC_V1)))
+		return 0;
+	snprintf(err, errlen, "%s: not a dedup state file (the first line is "
+	    "not \"%s\")" REFUSE, file, STATE_MAGIC);
+	return -1;
+}
+
+/* The state file, open for reading; NULL and errno ENOENT if there is
+ * none, else NULL and a message (what is not a regular file is refused). */
+static FILE *
+open_state(const char *file, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *fp;
+
+	if (!(fp = fopen(file, "r"))) {
+		if (errno != ENOENT)
+			snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file" REFUSE, file);
+		fclose(fp);
+		errno = EINVAL;
+		return NULL;
+	}
+	return fp;
+}
+
 int
 seen_load(struct seen *s, const char *file, time_t cutoff,
     char *err, size_t errlen)
@@ -216,21 +286,12 @@ seen_load(struct seen *s, const char *file, time_t cutoff,
 	ssize_t n;
 	unsigned long lineno = 0;
 	uint32_t tag = UINT32_MAX;
-	struct stat st;
+	struct line l;
 	FILE *fp;
 	int ret = -1;
 
-	if (!(fp = fopen(file, "r"))) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", file, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file" REFUSE, file);
-		fclose(fp);
-		return -1;
-	}
+	if (!(fp = open_state(file, err, errlen)))
+		return errno == ENOENT ? 0 : -1;
 	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	hset_reserve(&s->keys, count_lines(fp));
 	errno = 0;
@@ -239,18 +300,14 @@ seen_load(struct seen *s, const char *file, time_t cutoff,
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
 		if (lineno == 1) {
-			if (strlen(line) != (size_t)n || (strcmp(line, STATE_MAGIC) &&
-			    strcmp(line, STATE_MAGIC_V1))) {
-				snprintf(err, errlen, "%s: not a dedup state file "
-				    "(the first line is not \"%s\")" REFUSE, file,
-				    STATE_MAGIC);
+			if (check_header(line, (size_t)n, file, err, errlen))
 				goto done;
-			}
 			continue;
 		}
-		if (load_line(s, line, (size_t)n, cutoff, &tag, file, lineno,
-		    err, errlen))
+		if (parse_line(line, (size_t)n, &l, file, lineno, err, errlen))
 			goto done;
+		if (l.t >= cutoff)
+			add_line(s, &l, &tag);
 	}
 	if (ferror(fp)) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno ? errno : EIO));
@@ -351,24 +408,104 @@ remove_stale(const char *dir, const char *base)
 	buf_free(&path);
 }
 
+/* One key's line: NAMESPACE<TAB>KEY<TAB>TIME[<TAB>ID<TAB>LINK]. */
+static void
+put_line(struct buf *out, const struct seen *s, size_t i, const char *when)
+{
+	const struct hset_ent *e = &s->keys.ent[i];
+	const char *pp, *tab;
+
+	buf_puts(out, s->names[e->tag]);
+	buf_putc(out, '\t');
+	put_escaped(out, e->s, e->len);
+	buf_putc(out, '\t');
+	buf_put(out, when, 20);
+	if ((pp = seen_preprint(s, i))) {
+		tab = strchr(pp, '\t');
+		buf_putc(out, '\t');
+		put_escaped(out, pp, (size_t)(tab - pp));
+		buf_putc(out, '\t');
+		put_escaped(out, tab + 1, strlen(tab + 1));
+	}
+	buf_putc(out, '\n');
+}
+
+/* The header and the keys first seen at or after cutoff, in the map's
+ * order, to fd, a MB at a time: 0, or -1 and errno. */
+static int
+write_keys(int fd, const struct seen *s, time_t cutoff)
+{
+	struct buf out = { 0 };
+	char when[64];
+	int64_t lastt = INT64_MIN;
+	size_t i;
+	int ret = -1, saved;
+
+	buf_grow(&out, 1 << 20);
+	buf_puts(&out, STATE_MAGIC "\n");
+	for (i = 0; i < s->keys.n; i++) {
+		if (s->keys.ent[i].val < (int64_t)cutoff)
+			continue;
+		if (s->keys.ent[i].val != lastt) {
+			lastt = s->keys.ent[i].val;
+			date_format((time_t)lastt, when);
+		}
+		put_line(&out, s, i, when);
+		if (out.len >= 1 << 20) {
+			if (write_all(fd, out.s, out.len))
+				goto done;
+			buf_reset(&out);
+		}
+	}
+	if (write_all(fd, out.s, out.len) == 0)
+		ret = 0;
+done:
+	saved = errno;
+	buf_free(&out);
+	errno = saved;
+	return ret;
+}
+
+/* The directory of file, into dir. */
+static void
+dir_of(struct buf *dir, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+
+	if (slash)
+		buf_put(dir, file, slash == file ? 1 : (size_t)(slash - file));
+	else
+		buf_puts(dir, ".");
+}
+
+/* Make a rename in dir reach the disk: 0, or -1 and a message. */
+static int
+sync_dir(const char *dir, char *err, size_t errlen)
+{
+	int dfd;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 0;
+	if (fsync(dfd) && errno != EINVAL && errno != EROFS) {
+		snprintf(err, errlen, "%s: fsync: %s", dir, strerror(errno));
+		close(dfd);
+		return -1;
+	}
+	close(dfd);
+	return 0;
+}
+
 int
 seen_save(const struct seen *s, const char *file, time_t cutoff,
     char *err, size_t errlen)
 {
-	struct buf dir = { 0 }, out = { 0 };
-	const struct hset_ent *e;
-	const char *slash = strrchr(file, '/'), *what = "write", *pp, *tab;
-	char when[64];
-	int64_t lastt = INT64_MIN;
+	struct buf dir = { 0 };
+	const char *slash = strrchr(file, '/'), *what = "write";
 	struct stat st;
-	size_t i;
-	int fd, dfd, ret = -1;
+	int fd, ret = -1;
 	char *tmp = NULL;
 
-	if (slash)
-		buf_put(&dir, file, slash == file ? 1 : (size_t)(slash - file));
-	else
-		buf_puts(&dir, ".");
+	dir_of(&dir, file);
 	remove_stale(dir.s, slash ? slash + 1 : file);
 	if ((fd = util_tmpfile(file, 0666, &tmp)) < 0) {
 		snprintf(err, errlen, "%s.tmp: %s", file, strerror(errno));
@@ -376,36 +513,7 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 	}
 	if (stat(file, &st) == 0)
 		(void)fchmod(fd, st.st_mode & 07777);
-	buf_grow(&out, 1 << 20);
-	buf_puts(&out, STATE_MAGIC "\n");
-	for (i = 0; i < s->keys.n; i++) {
-		e = &s->keys.ent[i];
-		if (e->val < (int64_t)cutoff)
-			continue;
-		if (e->val != lastt) {
-			date_format((time_t)e->val, when);
-			lastt = e->val;
-		}
-		buf_puts(&out, s->names[e->tag]);
-		buf_putc(&out, '\t');
-		put_escaped(&out, e->s, e->len);
-		buf_putc(&out, '\t');
-		buf_put(&out, when, 20);
-		if ((pp = seen_preprint(s, i))) {
-			tab = strchr(pp, '\t');
-			buf_putc(&out, '\t');
-			put_escaped(&out, pp, (size_t)(tab - pp));
-			buf_putc(&out, '\t');
-			put_escaped(&out, tab + 1, strlen(tab + 1));
-		}
-		buf_putc(&out, '\n');
-		if (out.len >= 1 << 20) {
-			if (write_all(fd, out.s, out.len))
-				goto fail;
-			buf_reset(&out);
-		}
-	}
-	if (write_all(fd, out.s, out.len))
+	if (write_keys(fd, s, cutoff))
 		goto fail;
 	what = "fsync";
 	if (fsync(fd))
@@ -422,17 +530,7 @@ seen_save(const struct seen *s, const char *file, time_t cutoff,
 		unlink(tmp);
 		goto done;
 	}
-	/* the rename itself must reach the disk */
-	if ((dfd = open(dir.s, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		if (fsync(dfd) && errno != EINVAL && errno != EROFS) {
-			snprintf(err, errlen, "%s: fsync: %s", dir.s,
-			    strerror(errno));
-			close(dfd);
-			goto done;
-		}
-		close(dfd);
-	}
-	ret = 0;
+	ret = sync_dir(dir.s, err, errlen);
 	goto done;
 fail:
 	snprintf(err, errlen, "%s: %s: %s", tmp, what, strerror(errno));
@@ -442,6 +540,5 @@ fail:
 done:
 	free(tmp);
 	buf_free(&dir);
-	buf_free(&out);
 	return ret;
 }
