@@ -50,3 +50,16 @@ S="$FIX/dedup/seed55"
 	[[ "$err" == "dedup: b.jsonl:3: "* ]]
 	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]
 }
+
+@test "number keys are written by the one number writer: 1e100 (not 1e+100), 1.0 as 1" {
+	printf '%s\n' '{"n":1e100}' '{"n":1.0}' '{"n":0.1}' '{"n":1E+100}' '{"n":1}' > "$TMP/in.jsonl"
+	run2 dedup -k .n "$TMP/in.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$out" = '{"n":1e100}
+{"n":1.0}
+{"n":0.1}' ]
+	dedup -k .n --mark --state "$TMP/st.tsv" --now 2026-12-04T00:00:00Z "$TMP/in.jsonl" > /dev/null
+	[ "$(cut -f1,2 "$TMP/st.tsv" | tail -n +2)" = ".n	1e100
+.n	1
+.n	0.1" ]
+}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "jsonw.h"
 #include "keys.h"
 #include "normtitle.h"
 #include "util.h"
@@ -62,15 +63,14 @@ keys_title(struct keys *k, uint32_t tag, const char *prefix, const char *s,
 void
 keys_real(struct buf *b, double d)
 {
-	char s[40];
-	int prec;
+	char s[JW_REAL_BUFSZ];
+	size_t n;
 
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(s, sizeof(s), "%.*g", prec, d);
-		if (strtod(s, NULL) == d)
-			break;
-	}
-	buf_puts(b, s);
+	jw_format_real(d, s);	/* the one writer of numbers; 1.0 is the key 1 */
+	n = strlen(s);
+	if (n > 2 && !strcmp(s + n - 2, ".0"))
+		n -= 2;
+	buf_put(b, s, n);
 }
 
 void

@@ -44,77 +44,6 @@ usage(FILE *fp, int status)
 	exit(status);
 }
 
-static int
-namechar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c >= 0x80;
-}
-
-/* A quoted key at *pp, decoded into out; *pp moves past it. */
-static void
-quoted_key(const char **pp, struct buf *out)
-{
-	const char *p = *pp, *q = p + 1;
-
-	while (*q && *q != '"')
-		q += q[0] == '\\' && q[1] ? 2 : 1;
-	jscan_string(p, (size_t)(q + 1 - p), out);
-	*pp = q + 1;
-}
-
-static void
-put_key(struct buf *out, const char *k, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && namechar((unsigned char)k[i]); i++)
-		;
-	buf_putc(out, '.');
-	if (n && i == n)
-		buf_put(out, k, n);
-	else
-		jw_put_string(out, k, n);
-}
-
-/* The canonical form of a path that path_parse accepted, so that id, .id
- * and .["id"] name one namespace in the state file. */
-static void
-canon_path(struct buf *out, const char *s)
-{
-	struct buf key = { 0 };
-	const char *p = s, *q;
-	char *end;
-
-	if (!strcmp(s, ".")) {
-		buf_putc(out, '.');
-		return;
-	}
-	while (*p) {
-		if (*p == '[' && p[1] != '"') {
-			buf_printf(out, "[%ld]", strtol(p + 1, &end, 10));
-			p = end + 1;
-			continue;
-		}
-		if (*p == '[' || *p == '.')
-			p++;
-		if (*p == '[')
-			continue;
-		if (*p == '"') {
-			quoted_key(&p, &key);
-			put_key(out, key.s, key.len);
-			if (*p == ']')
-				p++;
-		} else {
-			for (q = p; namechar((unsigned char)*q); q++)
-				;
-			put_key(out, p, (size_t)(q - p));
-			p = q;
-		}
-	}
-	buf_free(&key);
-}
-
 /* A key path, once for each namespace. */
 static void
 add_path(struct keypaths *kp, struct seen *s, const char *text)
@@ -128,7 +57,7 @@ add_path(struct keypaths *kp, struct seen *s, const char *text)
 		weprintf("-k '%s': %s", text, err);
 		usage(stderr, EXIT_FATAL);
 	}
-	canon_path(&canon, text);
+	path_canon(p, &canon);	/* id, .id and .["id"]: one namespace */
 	if (!strcmp(canon.s, "."))
 		eprintf("-k '%s': the whole record cannot be a key", text);
 	for (i = 0; i < kp->n; i++)
