@@ -5,7 +5,8 @@
 #include "text.h"
 
 /* "N.", "J. A.", "P.-L.", "RJ": what bioRxiv puts after a surname's comma. */
-static int is_initials(const char *s, size_t n)
+static int
+is_initials(const char *s, size_t n)
 {
 	size_t i, letters = 0;
 
@@ -21,7 +22,8 @@ static int is_initials(const char *s, size_t n)
 	return letters > 0 && letters <= 4;
 }
 
-static void trim(const char **s, size_t *n)
+static void
+trim(const char **s, size_t *n)
 {
 	while (*n && (is_space((unsigned char)**s) || **s == ',' || **s == ';')) {
 		(*s)++;
@@ -32,7 +34,8 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static void add_name(struct strlist *out, const char *s, size_t n)
+static void
+add_name(struct strlist *out, const char *s, size_t n)
 {
 	/* kept from name to name: a feed has tens of thousands of them */
 	static struct buf b, t;
@@ -65,7 +68,8 @@ static void add_name(struct strlist *out, const char *s, size_t n)
 }
 
 /* Split one segment (no newlines or semicolons) on commas and "and". */
-static void split_segment(struct strlist *out, const char *s, size_t n)
+static void
+split_segment(struct strlist *out, const char *s, size_t n)
 {
 	const char *part[256];
 	size_t plen[256], np = 0, i, start = 0;
@@ -118,7 +122,8 @@ static void split_segment(struct strlist *out, const char *s, size_t n)
 	}
 }
 
-void authors_split(struct strlist *out, const char *s, size_t n)
+void
+authors_split(struct strlist *out, const char *s, size_t n)
 {
 	static const char *const prefixes[] = { "Author(s):", "Authors:", "Author:", "By " };
 	size_t i, start = 0, k;

@@ -232,7 +232,8 @@ struct state {
 	unsigned ns_next;
 };
 
-static int namespace_matches(const char *uri, const char *known, enum match how)
+static int
+namespace_matches(const char *uri, const char *known, enum match how)
 {
 	switch (how) {
 	case M_PREFIX: return !strncmp(uri, known, strlen(known));
@@ -241,7 +242,8 @@ static int namespace_matches(const char *uri, const char *known, enum match how)
 	}
 }
 
-static enum ns classify_ns(struct state *st, const xmlChar *uri)
+static enum ns
+classify_ns(struct state *st, const xmlChar *uri)
 {
 	size_t i;
 	enum ns ns = NS_OTHER;
@@ -265,7 +267,8 @@ static enum ns classify_ns(struct state *st, const xmlChar *uri)
 	return ns;
 }
 
-static int tagcmp(const void *key, const void *elem)
+static int
+tagcmp(const void *key, const void *elem)
 {
 	const struct tag *a = key, *b = elem;
 
@@ -279,7 +282,8 @@ static int tagcmp(const void *key, const void *elem)
  * pointer: a small cache keyed by it saves the bsearch for nearly every
  * element.
  */
-static const struct tag *lookup(enum ns ns, const char *name)
+static const struct tag *
+lookup(enum ns ns, const char *name)
 {
 	static struct { const char *name; enum ns ns; const struct tag *tag; } cache[64];
 	struct tag key = { ns, name, A_NONE, -1, C_NONE };
@@ -297,7 +301,8 @@ static const struct tag *lookup(enum ns ns, const char *name)
  * RSS elements in another case (<Title>, <PubDate>): XML says they are
  * other elements, but iTunes and feedparser read them, so feeds have them.
  */
-static const struct tag *lookup_rss_anycase(const char *name)
+static const struct tag *
+lookup_rss_anycase(const char *name)
 {
 	size_t i;
 
@@ -310,7 +315,8 @@ static const struct tag *lookup_rss_anycase(const char *name)
 static void report(struct state *st, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void report(struct state *st, unsigned long line, const char *fmt, ...)
+static void
+report(struct state *st, unsigned long line, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -330,13 +336,15 @@ static void report(struct state *st, unsigned long line, const char *fmt, ...)
 	st->cb->error(st->cb->arg, line, msg);
 }
 
-static int prefixcmp(const void *key, const void *elem)
+static int
+prefixcmp(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct known_prefix *)elem)->prefix);
 }
 
 /* The namespace an undeclared prefix stands for: unknown_ns if none. */
-static const xmlChar *undeclared_uri(const xmlChar *prefix)
+static const xmlChar *
+undeclared_uri(const xmlChar *prefix)
 {
 	const struct known_prefix *k = bsearch(prefix, known_prefixes,
 	                                       sizeof known_prefixes / sizeof *known_prefixes,
@@ -349,7 +357,8 @@ static const xmlChar *undeclared_uri(const xmlChar *prefix)
  * A prefix used without an xmlns declaration: read in the namespace it
  * always stands for, never as the element without it; said once a prefix.
  */
-static const xmlChar *undeclared_prefix(struct state *st, const xmlChar *prefix)
+static const xmlChar *
+undeclared_prefix(struct state *st, const xmlChar *prefix)
 {
 	const xmlChar *uri = undeclared_uri(prefix);
 	unsigned i;
@@ -370,7 +379,8 @@ static const xmlChar *undeclared_prefix(struct state *st, const xmlChar *prefix)
 	return uri;
 }
 
-static void undeclared_attr_prefixes(struct state *st, const xmlChar **attrs, int n)
+static void
+undeclared_attr_prefixes(struct state *st, const xmlChar **attrs, int n)
 {
 	int i;
 
@@ -379,14 +389,16 @@ static void undeclared_attr_prefixes(struct state *st, const xmlChar **attrs, in
 			undeclared_prefix(st, attrs[1]);
 }
 
-static enum ns attr_ns(struct state *st, const xmlChar **a)
+static enum ns
+attr_ns(struct state *st, const xmlChar **a)
 {
 	if (a[2])
 		return classify_ns(st, a[2]);
 	return a[1] ? classify_ns(st, undeclared_uri(a[1])) : NS_RSS;
 }
 
-static void on_xml_error(void *ctx, xmlErrorPtr err)
+static void
+on_xml_error(void *ctx, xmlErrorPtr err)
 {
 	struct state *st = ctx;
 	char msg[400];
@@ -420,8 +432,9 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
 	report(st, (unsigned long)(err->line > 0 ? err->line : 0), "%s", msg);
 }
 
-static const char *attr(const xmlChar **attrs, int n, enum ns ns, struct state *st,
-                        const char *name, size_t *len)
+static const char *
+attr(const xmlChar **attrs, int n, enum ns ns, struct state *st,
+    const char *name, size_t *len)
 {
 	int i;
 
@@ -437,7 +450,8 @@ static const char *attr(const xmlChar **attrs, int n, enum ns ns, struct state *
 }
 
 /* Attribute values keep libxml2's entity escapes (&#38;) only for '&'. */
-static void put_attr_text(struct buf *b, const char *v, size_t n)
+static void
+put_attr_text(struct buf *b, const char *v, size_t n)
 {
 	size_t i;
 
@@ -451,8 +465,9 @@ static void put_attr_text(struct buf *b, const char *v, size_t n)
 	}
 }
 
-static char *attr_dup(const xmlChar **attrs, int n, enum ns ns, struct state *st,
-                      const char *name)
+static char *
+attr_dup(const xmlChar **attrs, int n, enum ns ns, struct state *st,
+    const char *name)
 {
 	struct buf b = { 0 };
 	size_t len = 0;
@@ -471,7 +486,8 @@ static char *attr_dup(const xmlChar **attrs, int n, enum ns ns, struct state *st
 	return b.s;
 }
 
-static const char *base_of(struct state *st)
+static const char *
+base_of(struct state *st)
 {
 	return st->depth > 0 ? st->stack[st->depth - 1].base : NULL;
 }
@@ -482,8 +498,9 @@ static const char *base_of(struct state *st)
  * types that are neither text nor XML (RFC 4287 4.1.3.3) only if the text
  * is valid base64 of UTF-8 text, as feeds put plain text in custom types.
  */
-static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *st,
-                                    enum base64 *base64)
+static enum textkind
+kind_from_type(const xmlChar **attrs, int n, struct state *st,
+    enum base64 *base64)
 {
 	size_t len = 0, mlen = 0;
 	const char *v = attr(attrs, n, NS_OTHER, st, "type", &len);
@@ -506,7 +523,8 @@ static enum textkind kind_from_type(const xmlChar **attrs, int n, struct state *
 	return TK_SNIFF;
 }
 
-static int base64_digit(char c)
+static int
+base64_digit(char c)
 {
 	static const char digits[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -515,7 +533,8 @@ static int base64_digit(char c)
 	return p ? (int)(p - digits) : -1;
 }
 
-static int is_utf8_text(const struct buf *b)
+static int
+is_utf8_text(const struct buf *b)
 {
 	return utf8_valid_prefix(b->s, b->len) == b->len && !memchr(b->s, '\0', b->len);
 }
@@ -526,7 +545,8 @@ static int is_utf8_text(const struct buf *b)
  * only as the padding of whole groups of four, and UTF-8 text once decoded;
  * otherwise the text is kept as it was.
  */
-static void base64_decode(struct buf *b, int strict)
+static void
+base64_decode(struct buf *b, int strict)
 {
 	struct buf out = { 0 };
 	unsigned long acc = 0;
@@ -559,7 +579,8 @@ static void base64_decode(struct buf *b, int strict)
 	buf_free(&out);
 }
 
-static void capture(struct state *st, struct buf *b, enum textkind *kind, int list)
+static void
+capture(struct state *st, struct buf *b, enum textkind *kind, int list)
 {
 	st->cap_base64 = B64_NO;
 	st->cap_slot = -1;
@@ -576,7 +597,8 @@ static void capture(struct state *st, struct buf *b, enum textkind *kind, int li
  * Room for n more bytes in the capture? If not, it is cut here, once and
  * for good: later, smaller pieces must not be spliced onto the cut.
  */
-static int cap_room(struct state *st, size_t n)
+static int
+cap_room(struct state *st, size_t n)
 {
 	const struct frame *f;
 
@@ -593,7 +615,8 @@ static int cap_room(struct state *st, size_t n)
 }
 
 /* Append what fits of s to the capture, cut at a UTF-8 character boundary. */
-static void cap_put(struct state *st, const char *s, size_t n)
+static void
+cap_put(struct state *st, const char *s, size_t n)
 {
 	struct buf *b = st->cap;
 	size_t fit;
@@ -610,7 +633,8 @@ static void cap_put(struct state *st, const char *s, size_t n)
 	buf_put(b, s, fit);
 }
 
-static void start_item_slot(struct state *st, int slot, const xmlChar **attrs, int nattr)
+static void
+start_item_slot(struct state *st, int slot, const xmlChar **attrs, int nattr)
 {
 	struct slot_text *s = &st->item.slot[slot];
 
@@ -628,7 +652,8 @@ static void start_item_slot(struct state *st, int slot, const xmlChar **attrs, i
 	st->cap_slot = slot;
 }
 
-static struct buf *chan_buf(struct channel *ch, enum chan_field f)
+static struct buf *
+chan_buf(struct channel *ch, enum chan_field f)
 {
 	switch (f) {
 	case C_TITLE: return &ch->title;
@@ -641,7 +666,8 @@ static struct buf *chan_buf(struct channel *ch, enum chan_field f)
 	}
 }
 
-static void atom_link(struct state *st, const xmlChar **attrs, int nattr, int channel)
+static void
+atom_link(struct state *st, const xmlChar **attrs, int nattr, int channel)
 {
 	size_t len = 0;
 	const char *rel = attr(attrs, nattr, NS_OTHER, st, "rel", &len);
@@ -694,7 +720,8 @@ static void atom_link(struct state *st, const xmlChar **attrs, int nattr, int ch
 }
 
 /* CDF puts an item's link and date in attributes: HREF, LASTMOD. */
-static void cdf_attrs(struct state *st, const xmlChar **attrs, int nattr, int channel)
+static void
+cdf_attrs(struct state *st, const xmlChar **attrs, int nattr, int channel)
 {
 	char *href = attr_dup(attrs, nattr, NS_OTHER, st, "HREF");
 	char *mod = attr_dup(attrs, nattr, NS_OTHER, st, "LASTMOD");
@@ -719,7 +746,8 @@ static void cdf_attrs(struct state *st, const xmlChar **attrs, int nattr, int ch
 	free(mod);
 }
 
-static void start_root(struct state *st, const char *name, const struct tag *t)
+static void
+start_root(struct state *st, const char *name, const struct tag *t)
 {
 	st->root_seen = 1;
 	if (st->early[0])
@@ -741,7 +769,8 @@ static void start_root(struct state *st, const char *name, const struct tag *t)
  * the child is a mistake (TypePad wraps escaped HTML in an XHTML <div>)
  * and its text is the escaped HTML it holds.
  */
-static void markup_start(struct state *st, const char *name, const xmlChar **attrs, int nattr)
+static void
+markup_start(struct state *st, const char *name, const xmlChar **attrs, int nattr)
 {
 	struct buf *b = st->cap;
 	int i;
@@ -780,9 +809,10 @@ static void markup_start(struct state *st, const char *name, const xmlChar **att
 	buf_putc(b, '>');
 }
 
-static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-                     const xmlChar *uri, int nns, const xmlChar **nss, int nattr,
-                     int ndefaulted, const xmlChar **attrs)
+static void
+on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **nss, int nattr,
+    int ndefaulted, const xmlChar **attrs)
 {
 	struct state *st = ctx;
 	const char *name = (const char *)localname;
@@ -966,7 +996,8 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	}
 }
 
-static void end_capture(struct state *st)
+static void
+end_capture(struct state *st)
 {
 	const struct frame *f = &st->stack[st->depth - 1];
 	const struct tag *t = f->tag;
@@ -996,8 +1027,9 @@ static void end_capture(struct state *st)
 		strlist_add(&st->item.identifiers, lt->s, lt->len);
 }
 
-static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-                   const xmlChar *uri)
+static void
+on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
 {
 	struct state *st = ctx;
 	struct frame *f;
@@ -1028,7 +1060,8 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	st->depth--;
 }
 
-static void on_text(void *ctx, const xmlChar *s, int len)
+static void
+on_text(void *ctx, const xmlChar *s, int len)
 {
 	struct state *st = ctx;
 	struct buf *b = st->cap;
@@ -1053,7 +1086,8 @@ static void on_text(void *ctx, const xmlChar *s, int len)
 }
 
 /* RSS 1.0 names each item in rdf:about; kept as a link of last resort. */
-static void on_start_rdf(struct state *st, const xmlChar **attrs, int nattr)
+static void
+on_start_rdf(struct state *st, const xmlChar **attrs, int nattr)
 {
 	char *about = attr_dup(attrs, nattr, NS_RDF, st, "about");
 	struct slot_text *s = &st->item.slot[S_RDFABOUT];
@@ -1066,9 +1100,10 @@ static void on_start_rdf(struct state *st, const xmlChar **attrs, int nattr)
 	free(about);
 }
 
-static void on_start_wrap(void *ctx, const xmlChar *localname, const xmlChar *prefix,
-                          const xmlChar *uri, int nns, const xmlChar **nss, int nattr,
-                          int ndefaulted, const xmlChar **attrs)
+static void
+on_start_wrap(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **nss, int nattr,
+    int ndefaulted, const xmlChar **attrs)
 {
 	struct state *st = ctx;
 	int was_item = st->item_depth;
@@ -1088,7 +1123,8 @@ static xmlEntityPtr html_entities[512];
 /* libxml2 2.9 cannot free an entity it did not put in a DTD: keep them. */
 static xmlEntityPtr unknown_entities[64];
 
-static xmlEntityPtr unknown_entity(const xmlChar *name)
+static xmlEntityPtr
+unknown_entity(const xmlChar *name)
 {
 	struct buf b = { 0 };
 	size_t i;
@@ -1114,7 +1150,8 @@ static xmlEntityPtr unknown_entity(const xmlChar *name)
  */
 static const struct expansion bomb = { SIZE_MAX, SIZE_MAX, 1, 0 };
 
-static size_t add_size(size_t a, size_t b)
+static size_t
+add_size(size_t a, size_t b)
 {
 	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
@@ -1122,13 +1159,15 @@ static size_t add_size(size_t a, size_t b)
 static struct expansion expand(struct state *st, xmlEntityPtr ent, int depth);
 
 /* libxml2 2.9's density check (xmlParserEntityCheck): it halts the parser */
-static int too_dense(size_t refs, size_t consumed)
+static int
+too_dense(size_t refs, size_t consumed)
 {
 	return refs >= SIZE_MAX / 3 || (consumed <= SIZE_MAX / 10 && refs * 3 >= consumed * 10);
 }
 
-static void add_reference(struct state *st, struct expansion *e, const char *name, size_t n,
-                          size_t offset, int depth)
+static void
+add_reference(struct state *st, struct expansion *e, const char *name, size_t n,
+    size_t offset, int depth)
 {
 	char key[256];
 	xmlEntityPtr ent = NULL;
@@ -1152,7 +1191,8 @@ static void add_reference(struct state *st, struct expansion *e, const char *nam
 }
 
 /* Kept per entity in st->expansions, its index + 1 in the entity's _private. */
-static struct expansion expand(struct state *st, xmlEntityPtr ent, int depth)
+static struct expansion
+expand(struct state *st, xmlEntityPtr ent, int depth)
 {
 	uintptr_t slot = (uintptr_t)ent->_private;
 	const char *c = (const char *)ent->content, *from = c, *semi;
@@ -1194,7 +1234,8 @@ static struct expansion expand(struct state *st, xmlEntityPtr ent, int depth)
  * Past the budget, or where libxml2 would stop, it and every later one are
  * kept as the references they were: libxml2 never sees a bomb, and reads on.
  */
-static int entity_budget(struct state *st, xmlEntityPtr ent)
+static int
+entity_budget(struct state *st, xmlEntityPtr ent)
 {
 	size_t budget = st->bytes_in > MAXEXPAND ? st->bytes_in : MAXEXPAND;
 	long consumed = xmlByteConsumed(st->ctxt);
@@ -1215,7 +1256,8 @@ static int entity_budget(struct state *st, xmlEntityPtr ent)
 	return 0;
 }
 
-static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
+static xmlEntityPtr
+on_get_entity(void *ctx, const xmlChar *name)
 {
 	struct state *st = ctx;
 	xmlEntityPtr ent;
@@ -1269,7 +1311,8 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
 static struct state *current;
 static struct buf generic;
 
-static void on_generic_error(void *ctx, const char *fmt, ...)
+static void
+on_generic_error(void *ctx, const char *fmt, ...)
 {
 	char piece[512];
 	va_list ap;
@@ -1292,13 +1335,15 @@ static void on_generic_error(void *ctx, const char *fmt, ...)
 	}
 }
 
-static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+static xmlParserInputPtr
+refuse_entity(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
 	(void)url; (void)id; (void)ctxt;
 	return NULL;
 }
 
-void feed_init(void)
+void
+feed_init(void)
 {
 	size_t i;
 
@@ -1314,29 +1359,34 @@ void feed_init(void)
 }
 
 /* libxml2's own handlers keep the DTD's entities; they want the context. */
-static void on_start_document(void *ctx)
+static void
+on_start_document(void *ctx)
 {
 	xmlSAX2StartDocument(((struct state *)ctx)->ctxt);
 }
 
-static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *id,
-                               const xmlChar *sys)
+static void
+on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *id,
+    const xmlChar *sys)
 {
 	xmlSAX2InternalSubset(((struct state *)ctx)->ctxt, name, id, sys);
 }
 
-static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *id,
-                           const xmlChar *sys, xmlChar *content)
+static void
+on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *id,
+    const xmlChar *sys, xmlChar *content)
 {
 	xmlSAX2EntityDecl(((struct state *)ctx)->ctxt, name, type, id, sys, content);
 }
 
-static xmlEntityPtr on_get_parameter_entity(void *ctx, const xmlChar *name)
+static xmlEntityPtr
+on_get_parameter_entity(void *ctx, const xmlChar *name)
 {
 	return xmlSAX2GetParameterEntity(((struct state *)ctx)->ctxt, name);
 }
 
-static void init_sax(xmlSAXHandler *sax)
+static void
+init_sax(xmlSAXHandler *sax)
 {
 	memset(sax, 0, sizeof *sax);
 	sax->initialized = XML_SAX2_MAGIC;
@@ -1352,14 +1402,16 @@ static void init_sax(xmlSAXHandler *sax)
 	sax->serror = on_xml_error;
 }
 
-static void on_recode_report(void *arg, unsigned long line, const char *msg)
+static void
+on_recode_report(void *arg, unsigned long line, const char *msg)
 {
 	report(arg, line, "%s", msg);
 }
 
 /* Bytes to UTF-8 (recode), bare '&' escaped (ampfix), then to libxml2. */
-static void parse_chunk(struct state *st, struct recode *rc, struct ampfix *af,
-                        const char *s, size_t n, int final)
+static void
+parse_chunk(struct state *st, struct recode *rc, struct ampfix *af,
+    const char *s, size_t n, int final)
 {
 	const char *u, *o;
 	size_t un, on;
@@ -1375,8 +1427,9 @@ static void parse_chunk(struct state *st, struct recode *rc, struct ampfix *af,
 	}
 }
 
-int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
-                   const struct feed_callbacks *cb)
+int
+feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
+    const struct feed_callbacks *cb)
 {
 	xmlSAXHandler sax;
 	struct state *st = ecalloc(1, sizeof *st);
@@ -1431,7 +1484,8 @@ int feed_parse_xml(FILE *fp, const char *head, size_t nhead, struct channel *ch,
 	return errors;
 }
 
-static int looks_like_json(const char *s, size_t n)
+static int
+looks_like_json(const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -1442,7 +1496,8 @@ static int looks_like_json(const char *s, size_t n)
 	return i < n && s[i] == '{';
 }
 
-int feed_parse(FILE *fp, struct channel *ch, const struct feed_callbacks *cb)
+int
+feed_parse(FILE *fp, struct channel *ch, const struct feed_callbacks *cb)
 {
 	char head[256];
 	size_t n = fread(head, 1, sizeof head, fp), skip = 0;

@@ -18,7 +18,8 @@ struct run {
 	struct record_opts opts;
 };
 
-static void usage(FILE *fp, int status)
+static void
+usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: %s [-ck] [-s name] [file ...]\n"
 	        "  -s, --source NAME  set feed.name in every record\n"
@@ -29,14 +30,16 @@ static void usage(FILE *fp, int status)
 	exit(status);
 }
 
-static void emit(struct buf *out)
+static void
+emit(struct buf *out)
 {
 	if (fwrite(out->s, 1, out->len, stdout) != out->len)
 		eprintf("<stdout>: write error:");
 	buf_reset(out);
 }
 
-static void on_item(void *arg, struct item *it, const struct channel *ch)
+static void
+on_item(void *arg, struct item *it, const struct channel *ch)
 {
 	struct run *run = arg;
 
@@ -46,7 +49,8 @@ static void on_item(void *arg, struct item *it, const struct channel *ch)
 	emit(&run->out);
 }
 
-static void on_error(void *arg, unsigned long line, const char *msg)
+static void
+on_error(void *arg, unsigned long line, const char *msg)
 {
 	const struct run *run = arg;
 
@@ -56,7 +60,8 @@ static void on_error(void *arg, unsigned long line, const char *msg)
 		weprintf("%s: %s", run->name, msg);
 }
 
-static int convert(const char *path)
+static int
+convert(const char *path)
 {
 	struct channel ch;
 	struct run run;
@@ -86,7 +91,8 @@ static int convert(const char *path)
 	return problems != 0;
 }
 
-int main(int argc, char *argv[])
+int
+main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "source", required_argument, NULL, 's' },
