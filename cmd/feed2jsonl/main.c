@@ -91,8 +91,9 @@ convert(const char *path)
 	return problems != 0;
 }
 
-int
-main(int argc, char *argv[])
+/* The options, all checked; the inputs start at argv[optind]. */
+static void
+options(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "source", required_argument, NULL, 's' },
@@ -102,26 +103,32 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char outbuf[1 << 16];
-	int c, i, bad = 0;
+	int c;
 
-	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "s:kchV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': source = optarg; break;
 		case 'k': keep_html = 1; break;
 		case 'c': channel_only = 1; break;
 		case 'h': usage(stdout, EXIT_OK); break;
-		case 'V': printf("feed2jsonl %s\n", FEEDPIPE_VERSION); return EXIT_OK;
+		case 'V': printf("feed2jsonl %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
 		default: usage(stderr, EXIT_FATAL);
 		}
 	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char outbuf[1 << 16];
+	int i, bad = 0;
+
+	setprogname(argv[0]);
+	options(argc, argv);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	feed_init();
-	if (optind == argc)
-		bad |= convert("-");
-	for (i = optind; i < argc; i++)
-		bad |= convert(argv[i]);
+	for (i = optind; i < argc || i == optind; i++)
+		bad |= convert(i < argc ? argv[i] : "-");
 	record_cleanup();
 	if (fshut(stdout, "<stdout>"))
 		return EXIT_FATAL;
