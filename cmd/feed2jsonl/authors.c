@@ -67,16 +67,15 @@ add_name(struct strlist *out, const char *s, size_t n)
 		strlist_add(out, t.s, t.len);
 }
 
-/* Split one segment (no newlines or semicolons) on commas and "and". */
-static void
-split_segment(struct strlist *out, const char *s, size_t n)
-{
-	const char *part[256];
-	size_t plen[256], np = 0, i, start = 0;
-	int pairs;
+#define MAXPARTS 256
 
-	trim(&s, &n);
-	for (i = 0; i <= n && np < 256; i++) {
+/* The names between commas, " and " and " & ", trimmed; how many. */
+static size_t
+split_parts(const char *s, size_t n, const char **part, size_t *plen)
+{
+	size_t np = 0, i, start = 0;
+
+	for (i = 0; i <= n && np < MAXPARTS; i++) {
 		size_t cut = 0;
 		if (i == n || s[i] == ',')
 			cut = 1;
@@ -98,8 +97,17 @@ split_segment(struct strlist *out, const char *s, size_t n)
 		start = i + cut;
 		i = start - 1;
 	}
+	return np;
+}
+
+/* Are the parts surnames each followed by given names or initials? */
+static int
+in_pairs(const char *s, size_t n, const char **part, const size_t *plen, size_t np)
+{
 	/* bioRxiv: surname, initials, surname, initials ... */
-	pairs = np >= 2 && np % 2 == 0;
+	int pairs = np >= 2 && np % 2 == 0;
+	size_t i;
+
 	for (i = 1; pairs && i < np; i += 2)
 		if (!is_initials(part[i], plen[i]) || is_initials(part[i - 1], plen[i - 1]))
 			pairs = 0;
@@ -107,6 +115,20 @@ split_segment(struct strlist *out, const char *s, size_t n)
 	if (np == 2 && !memchr(part[0], ' ', plen[0]) && !memchr(part[1], ' ', plen[1]) &&
 	    !memchr(s, '&', n) && !ascii_casestr(s, " and "))
 		pairs = 1;
+	return pairs;
+}
+
+/* Split one segment (no newlines or semicolons) on commas and "and". */
+static void
+split_segment(struct strlist *out, const char *s, size_t n)
+{
+	const char *part[MAXPARTS];
+	size_t plen[MAXPARTS], np, i;
+	int pairs;
+
+	trim(&s, &n);
+	np = split_parts(s, n, part, plen);
+	pairs = in_pairs(s, n, part, plen, np);
 	for (i = 0; i < np; i++) {
 		if (pairs) {
 			struct buf b = { 0 };

@@ -609,11 +609,51 @@ put_feed(struct jw *w, const struct channel *ch, const struct record_opts *opts)
 	buf_free(&link);
 }
 
+/* --keep-html: the first description there is, as the feed gave it */
+static void
+put_summary_html(struct jw *w, const struct item *it)
+{
+	static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
+	                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
+	                                   S_ITUNESSUMMARY };
+	const struct slot_text *t;
+
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+		if ((t = get(it, order[i]))) {
+			struct buf h = { 0 };
+			text_trimmed(&h, t->text.s, t->text.len);
+			put_text(w, F_SUMMARY_HTML, &h);
+			buf_free(&h);
+			break;
+		}
+}
+
+static void
+put_arxiv(struct jw *w, const struct rec *r, const struct item *it)
+{
+	const struct slot_text *ann = get(it, S_ARXIVANNOUNCE);
+
+	jw_key(w, F_ARXIV);
+	jw_object(w);
+	put_text(w, F_ARXIV_ID, &r->arxiv_id);
+	if (r->arxiv_version) {
+		jw_key(w, F_ARXIV_VERSION);
+		jw_int(w, r->arxiv_version);
+	}
+	if (ann) {
+		struct buf a = { 0 };
+		text_line(&a, ann->text.s, ann->text.len);
+		put_text(w, F_ARXIV_ANNOUNCE, &a);
+		buf_free(&a);
+	}
+	put_text(w, F_ARXIV_PRIMARY, &r->arxiv_primary);
+	jw_end_object(w);
+}
+
 static void
 write_record(struct buf *out, const struct rec *r, const struct item *it,
     const struct channel *ch, const struct record_opts *opts)
 {
-	const struct slot_text *ann = get(it, S_ARXIVANNOUNCE);
 	struct jw w;
 
 	jw_init(&w, out);
@@ -624,43 +664,16 @@ write_record(struct buf *out, const struct rec *r, const struct item *it,
 	put_text(&w, F_LINK, &r->link);
 	put_list(&w, F_AUTHORS, &r->authors);
 	put_text(&w, F_SUMMARY, &r->summary);
-	if (opts->keep_html) {
-		static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
-		                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
-		                                   S_ITUNESSUMMARY };
-		const struct slot_text *t;
-		for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-			if ((t = get(it, order[i]))) {
-				struct buf h = { 0 };
-				text_trimmed(&h, t->text.s, t->text.len);
-				put_text(&w, F_SUMMARY_HTML, &h);
-				buf_free(&h);
-				break;
-			}
-	}
+	if (opts->keep_html)
+		put_summary_html(&w, it);
 	put_date(&w, F_PUBLISHED, r->has_published, r->published);
 	put_date(&w, F_UPDATED, r->has_updated, r->updated);
 	put_list(&w, F_CATEGORIES, &r->categories);
 	put_text(&w, F_DOI, &r->doi);
 	put_text(&w, F_PMID, &r->pmid);
 	put_text(&w, F_JOURNAL, &r->journal);
-	if (r->arxiv_id.len) {
-		jw_key(&w, F_ARXIV);
-		jw_object(&w);
-		put_text(&w, F_ARXIV_ID, &r->arxiv_id);
-		if (r->arxiv_version) {
-			jw_key(&w, F_ARXIV_VERSION);
-			jw_int(&w, r->arxiv_version);
-		}
-		if (ann) {
-			struct buf a = { 0 };
-			text_line(&a, ann->text.s, ann->text.len);
-			put_text(&w, F_ARXIV_ANNOUNCE, &a);
-			buf_free(&a);
-		}
-		put_text(&w, F_ARXIV_PRIMARY, &r->arxiv_primary);
-		jw_end_object(&w);
-	}
+	if (r->arxiv_id.len)
+		put_arxiv(&w, r, it);
 	put_text(&w, F_GUID, &r->guid);
 	put_feed(&w, ch, opts);
 	jw_end_object(&w);
