@@ -29,6 +29,8 @@ COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = $(COMMON_SRC:.c=.h) common/fields.h
 # each program's own code: cmd/PROG/main.c and its modules
 SRC_feed2jsonl = cmd/feed2jsonl/main.c cmd/feed2jsonl/feed.c cmd/feed2jsonl/jsonfeed.c \
+	cmd/feed2jsonl/names.c cmd/feed2jsonl/attr.c cmd/feed2jsonl/element.c cmd/feed2jsonl/atom.c \
+	cmd/feed2jsonl/rss.c cmd/feed2jsonl/capture.c cmd/feed2jsonl/entity.c cmd/feed2jsonl/problem.c \
 	cmd/feed2jsonl/item.c cmd/feed2jsonl/record.c \
 	cmd/feed2jsonl/html.c cmd/feed2jsonl/scripts.c cmd/feed2jsonl/authors.c \
 	cmd/feed2jsonl/boiler.c cmd/feed2jsonl/ident.c cmd/feed2jsonl/ampfix.c \

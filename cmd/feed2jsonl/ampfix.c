@@ -8,17 +8,20 @@ enum { IN_TEXT, IN_CDATA, IN_COMMENT };
 
 #define LOOKAHEAD 40	/* the longest reference or marker we look at, and some */
 
-static int is_name_start(unsigned char c)
+static int
+is_name_start(unsigned char c)
 {
 	return (c | 32) >= 'a' && (c | 32) <= 'z' ? 1 : c == '_' || c == ':' || c >= 0x80;
 }
 
-static int is_name_char(unsigned char c)
+static int
+is_name_char(unsigned char c)
 {
 	return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-static int is_hex(unsigned char c)
+static int
+is_hex(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'f');
 }
@@ -27,7 +30,8 @@ static int is_hex(unsigned char c)
  * The reference at s[0] == '&': its length if it is well formed, 0 if the
  * '&' is bare, -1 if it is "&#X..;" (an upper-case X libxml2 refuses).
  */
-static long reference(const unsigned char *s, size_t n)
+static long
+reference(const unsigned char *s, size_t n)
 {
 	size_t i = 1;
 	int upper = 0;
@@ -63,8 +67,9 @@ static long reference(const unsigned char *s, size_t n)
  * Bytes are held back only where the end of the chunk cuts a reference or
  * a marker in two; they go before the next chunk.
  */
-void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
-                  const char **out, size_t *outlen)
+void
+ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
+    const char **out, size_t *outlen)
 {
 	const char *src = s, *p, *end, *keep, *q;
 	int replaced = 0;
@@ -144,7 +149,8 @@ void ampfix_chunk(struct ampfix *f, const char *s, size_t n, int final,
 		buf_put(&f->carry, p, (size_t)(end - p));
 }
 
-void ampfix_free(struct ampfix *f)
+void
+ampfix_free(struct ampfix *f)
 {
 	buf_free(&f->in);
 	buf_free(&f->out);

@@ -5,7 +5,8 @@
 #include "text.h"
 
 /* "N.", "J. A.", "P.-L.", "RJ": what bioRxiv puts after a surname's comma. */
-static int is_initials(const char *s, size_t n)
+static int
+is_initials(const char *s, size_t n)
 {
 	size_t i, letters = 0;
 
@@ -21,7 +22,8 @@ static int is_initials(const char *s, size_t n)
 	return letters > 0 && letters <= 4;
 }
 
-static void trim(const char **s, size_t *n)
+static void
+trim(const char **s, size_t *n)
 {
 	while (*n && (is_space((unsigned char)**s) || **s == ',' || **s == ';')) {
 		(*s)++;
@@ -32,7 +34,8 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static void add_name(struct strlist *out, const char *s, size_t n)
+static void
+add_name(struct strlist *out, const char *s, size_t n)
 {
 	/* kept from name to name: a feed has tens of thousands of them */
 	static struct buf b, t;
@@ -64,15 +67,15 @@ static void add_name(struct strlist *out, const char *s, size_t n)
 		strlist_add(out, t.s, t.len);
 }
 
-/* Split one segment (no newlines or semicolons) on commas and "and". */
-static void split_segment(struct strlist *out, const char *s, size_t n)
-{
-	const char *part[256];
-	size_t plen[256], np = 0, i, start = 0;
-	int pairs;
+#define MAXPARTS 256
 
-	trim(&s, &n);
-	for (i = 0; i <= n && np < 256; i++) {
+/* The names between commas, " and " and " & ", trimmed; how many. */
+static size_t
+split_parts(const char *s, size_t n, const char **part, size_t *plen)
+{
+	size_t np = 0, i, start = 0;
+
+	for (i = 0; i <= n && np < MAXPARTS; i++) {
 		size_t cut = 0;
 		if (i == n || s[i] == ',')
 			cut = 1;
@@ -94,8 +97,17 @@ static void split_segment(struct strlist *out, const char *s, size_t n)
 		start = i + cut;
 		i = start - 1;
 	}
+	return np;
+}
+
+/* Are the parts surnames each followed by given names or initials? */
+static int
+in_pairs(const char *s, size_t n, const char **part, const size_t *plen, size_t np)
+{
 	/* bioRxiv: surname, initials, surname, initials ... */
-	pairs = np >= 2 && np % 2 == 0;
+	int pairs = np >= 2 && np % 2 == 0;
+	size_t i;
+
 	for (i = 1; pairs && i < np; i += 2)
 		if (!is_initials(part[i], plen[i]) || is_initials(part[i - 1], plen[i - 1]))
 			pairs = 0;
@@ -103,6 +115,20 @@ static void split_segment(struct strlist *out, const char *s, size_t n)
 	if (np == 2 && !memchr(part[0], ' ', plen[0]) && !memchr(part[1], ' ', plen[1]) &&
 	    !memchr(s, '&', n) && !ascii_casestr(s, " and "))
 		pairs = 1;
+	return pairs;
+}
+
+/* Split one segment (no newlines or semicolons) on commas and "and". */
+static void
+split_segment(struct strlist *out, const char *s, size_t n)
+{
+	const char *part[MAXPARTS];
+	size_t plen[MAXPARTS], np, i;
+	int pairs;
+
+	trim(&s, &n);
+	np = split_parts(s, n, part, plen);
+	pairs = in_pairs(s, n, part, plen, np);
 	for (i = 0; i < np; i++) {
 		if (pairs) {
 			struct buf b = { 0 };
@@ -118,7 +144,8 @@ static void split_segment(struct strlist *out, const char *s, size_t n)
 	}
 }
 
-void authors_split(struct strlist *out, const char *s, size_t n)
+void
+authors_split(struct strlist *out, const char *s, size_t n)
 {
 	static const char *const prefixes[] = { "Author(s):", "Authors:", "Author:", "By " };
 	size_t i, start = 0, k;

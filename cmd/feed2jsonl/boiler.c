@@ -15,7 +15,8 @@ struct found {
 	struct buf *doi;
 };
 
-static int is_digit4(const char *p)
+static int
+is_digit4(const char *p)
 {
 	int i;
 
@@ -25,19 +26,22 @@ static int is_digit4(const char *p)
 	return 1;
 }
 
-static int starts_with(const char *s, const char *prefix)
+static int
+starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
 /* Remove s[from..to) from b. */
-static void cut(struct buf *b, size_t from, size_t to)
+static void
+cut(struct buf *b, size_t from, size_t to)
 {
 	memmove(b->s + from, b->s + to, b->len - to + 1);
 	b->len -= to - from;
 }
 
-static void strip_leading_space(struct buf *b)
+static void
+strip_leading_space(struct buf *b)
 {
 	size_t i = 0;
 
@@ -49,7 +53,8 @@ static void strip_leading_space(struct buf *b)
 }
 
 /* End of the paragraph that starts at i. */
-static size_t para_end(const struct buf *b, size_t i)
+static size_t
+para_end(const struct buf *b, size_t i)
 {
 	const char *p = strstr(b->s + i, "\n\n");
 
@@ -57,7 +62,8 @@ static size_t para_end(const struct buf *b, size_t i)
 }
 
 /* arXiv: "arXiv:2501.08341v1 Announce Type: new \nAbstract: ..." */
-static void strip_arxiv(struct buf *s)
+static void
+strip_arxiv(struct buf *s)
 {
 	const char *a, *abs;
 
@@ -72,7 +78,8 @@ static void strip_arxiv(struct buf *s)
  * Paragraphs publishers put around the abstract. Each handler looks at one
  * paragraph and may take what it says (authors, journal, DOI).
  */
-static int take_para(struct buf *s, size_t start, size_t end, struct found *r)
+static int
+take_para(struct buf *s, size_t start, size_t end, struct found *r)
 {
 	const char *p = s->s + start;
 	size_t n = end - start;
@@ -109,7 +116,8 @@ static int take_para(struct buf *s, size_t start, size_t end, struct found *r)
 	return 0;
 }
 
-static void strip_paragraphs(struct buf *s, struct found *r)
+static void
+strip_paragraphs(struct buf *s, struct found *r)
 {
 	size_t start = 0, end;
 
@@ -125,7 +133,8 @@ static void strip_paragraphs(struct buf *s, struct found *r)
 }
 
 /* Wiley and others open the abstract with a bare "Abstract" heading. */
-static void strip_heading(struct buf *s)
+static void
+strip_heading(struct buf *s)
 {
 	static const char *const heads[] = { "Abstract", "ABSTRACT", "Summary" };
 	size_t i, n;
@@ -144,7 +153,8 @@ static void strip_heading(struct buf *s)
 }
 
 /* A trailing "DOI: https://doi.org/..." (ChemRxiv) says again what doi holds. */
-static void strip_trailing_doi(struct buf *s, struct found *r)
+static void
+strip_trailing_doi(struct buf *s, struct found *r)
 {
 	static const char *const marks[] = { "DOI: ", "doi: ", "DOI:", "doi:" };
 	const char *p, *last = NULL;
@@ -166,7 +176,8 @@ static void strip_trailing_doi(struct buf *s, struct found *r)
 /* ---- PubMed ---- */
 
 /* "Harmful Algae. 2021 Nov;109:102107. doi: ..." : a name, ". ", a year. */
-static int is_pubmed_citation(const char *p, size_t n)
+static int
+is_pubmed_citation(const char *p, size_t n)
 {
 	size_t i;
 
@@ -180,7 +191,8 @@ static int is_pubmed_citation(const char *p, size_t n)
 }
 
 /* "PMID:34815020 |", maybe "PMC:PMC... |" and "DOI:..." after it. */
-static size_t pubmed_tail(const char *p, size_t n, size_t *digits)
+static size_t
+pubmed_tail(const char *p, size_t n, size_t *digits)
 {
 	size_t i = 5;
 
@@ -195,7 +207,8 @@ static size_t pubmed_tail(const char *p, size_t n, size_t *digits)
 }
 
 /* The citation without what is not the journal's: DOI, Epub date, status. */
-static size_t pubmed_journal_len(const char *p, size_t n)
+static size_t
+pubmed_journal_len(const char *p, size_t n)
 {
 	static const char *const ends[] = { ". doi:", ". Epub ", ". Online ahead of print",
 	                                    ". eCollection" };
@@ -210,7 +223,8 @@ static size_t pubmed_journal_len(const char *p, size_t n)
 	return len;
 }
 
-int boiler_pubmed(struct buf *s, struct buf *journal, struct buf *doi, struct buf *pmid)
+int
+boiler_pubmed(struct buf *s, struct buf *journal, struct buf *doi, struct buf *pmid)
 {
 	size_t first, last, body, at, digits;
 	const char *p, *q;
@@ -247,7 +261,8 @@ int boiler_pubmed(struct buf *s, struct buf *journal, struct buf *doi, struct bu
 
 /* ---- Wiley's citation stub ---- */
 
-int boiler_citation_stub(const struct buf *s, struct buf *cite)
+int
+boiler_citation_stub(const struct buf *s, struct buf *cite)
 {
 	static const char early[] = ", EarlyView.";
 	size_t n = s->len, k = sizeof early - 1;
@@ -269,8 +284,9 @@ int boiler_citation_stub(const struct buf *s, struct buf *cite)
 	return 0;
 }
 
-void boiler_strip(struct buf *summary, struct strlist *authors, struct buf *journal,
-                  struct buf *doi)
+void
+boiler_strip(struct buf *summary, struct strlist *authors, struct buf *journal,
+    struct buf *doi)
 {
 	struct found f = { authors, journal, doi };
 

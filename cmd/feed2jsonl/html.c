@@ -52,7 +52,8 @@ static const char *const block_tags[] = {
 	"section", "table", "td", "th", "tr", "ul",
 };
 
-static int is_block(const char *name)
+static int
+is_block(const char *name)
 {
 	size_t lo = 0, hi = sizeof block_tags / sizeof *block_tags, mid;
 	int c;
@@ -70,7 +71,8 @@ static int is_block(const char *name)
 }
 
 /* MathML's annotations hold the same formula again, as TeX or as markup. */
-static int is_hidden(const char *name)
+static int
+is_hidden(const char *name)
 {
 	return !strcmp(name, "script") || !strcmp(name, "style") ||
 	       !strcmp(name, "head") || !strcmp(name, "noscript") ||
@@ -79,14 +81,16 @@ static int is_hidden(const char *name)
 }
 
 /* "mml:msup" is msup: escaped MathML keeps its prefix in the HTML parser. */
-static const char *local_name(const char *name)
+static const char *
+local_name(const char *name)
 {
 	const char *colon = strrchr(name, ':');
 
 	return colon ? colon + 1 : name;
 }
 
-static enum layout layout_of(const char *local)
+static enum layout
+layout_of(const char *local)
 {
 	static const struct { const char *name; enum layout layout; } layouts[] = {
 		{ "mfrac", L_MFRAC }, { "mover", L_MSUP }, { "mroot", L_MROOT },
@@ -103,23 +107,27 @@ static enum layout layout_of(const char *local)
 }
 
 /* MathML's token elements: the only ones whose text is part of the formula. */
-static int is_token(const char *local)
+static int
+is_token(const char *local)
 {
 	return !strcmp(local, "mi") || !strcmp(local, "mn") || !strcmp(local, "mo") ||
 	       !strcmp(local, "mtext") || !strcmp(local, "ms");
 }
 
-static int is_mathml_layout(enum layout layout)
+static int
+is_mathml_layout(enum layout layout)
 {
 	return layout >= L_MSUP;
 }
 
-static struct layout_frame *top_frame(struct html_state *st)
+static struct layout_frame *
+top_frame(struct html_state *st)
 {
 	return st->nframes ? &st->frames[st->nframes - 1] : NULL;
 }
 
-static int in_mathml(struct html_state *st)
+static int
+in_mathml(struct html_state *st)
 {
 	const struct layout_frame *f = top_frame(st);
 
@@ -127,7 +135,8 @@ static int in_mathml(struct html_state *st)
 }
 
 /* A child of a MathML layout element starts: its text is the next part. */
-static void start_part(struct html_state *st)
+static void
+start_part(struct html_state *st)
 {
 	struct layout_frame *f = top_frame(st);
 
@@ -136,7 +145,8 @@ static void start_part(struct html_state *st)
 		f->part[f->nparts++] = st->raw.len;
 }
 
-static void open_layout(struct html_state *st, enum layout layout)
+static void
+open_layout(struct html_state *st, enum layout layout)
 {
 	struct layout_frame *f = &st->frames[st->nframes++];
 
@@ -146,13 +156,15 @@ static void open_layout(struct html_state *st, enum layout layout)
 	f->nparts = 0;
 }
 
-static int is_blank(char c)
+static int
+is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 /* s[0..n) without blanks at either end. */
-static void trim(const char **s, size_t *n)
+static void
+trim(const char **s, size_t *n)
 {
 	while (*n && is_blank(**s))
 		(*s)++, (*n)--;
@@ -161,7 +173,8 @@ static void trim(const char **s, size_t *n)
 }
 
 /* Is s[0..n) in parentheses, the first one closing at the end: "(a)(b)" is not. */
-static int is_parenthesized(const char *s, size_t n)
+static int
+is_parenthesized(const char *s, size_t n)
 {
 	size_t i;
 	int open = 0;
@@ -177,7 +190,8 @@ static int is_parenthesized(const char *s, size_t n)
 }
 
 /* A fraction's side or a script's base: "(a+b)", but one term as it is. */
-static void put_term(struct buf *out, const char *s, size_t n)
+static void
+put_term(struct buf *out, const char *s, size_t n)
 {
 	trim(&s, &n);
 	if (!n || script_is_atom(s, n) || is_parenthesized(s, n)) {
@@ -189,7 +203,8 @@ static void put_term(struct buf *out, const char *s, size_t n)
 	buf_putc(out, ')');
 }
 
-static void put_root(struct buf *out, const char *s, size_t n)
+static void
+put_root(struct buf *out, const char *s, size_t n)
 {
 	trim(&s, &n);
 	buf_puts(out, "\xE2\x88\x9A(");	/* U+221A SQUARE ROOT */
@@ -197,7 +212,8 @@ static void put_root(struct buf *out, const char *s, size_t n)
 	buf_putc(out, ')');
 }
 
-static size_t parts_needed(enum layout layout)
+static size_t
+parts_needed(enum layout layout)
 {
 	switch (layout) {
 	case L_MSUBSUP: return 3;
@@ -210,8 +226,9 @@ static size_t parts_needed(enum layout layout)
  * Write a MathML layout from its parts, text[part[i] .. part[i + 1]); the
  * last part it reads runs to the end (a stray extra child stays in it).
  */
-static void put_mathml(struct buf *out, enum layout layout, const char *text,
-                       size_t len, const size_t *part)
+static void
+put_mathml(struct buf *out, enum layout layout, const char *text,
+    size_t len, const size_t *part)
 {
 	const char *p[MAXPARTS];
 	size_t n[MAXPARTS], i, need = parts_needed(layout);
@@ -242,7 +259,8 @@ static void put_mathml(struct buf *out, enum layout layout, const char *text,
 }
 
 /* The element of frame f closes: its text, raw[f->start ..), is rewritten. */
-static void close_layout(struct html_state *st, const struct layout_frame *f)
+static void
+close_layout(struct html_state *st, const struct layout_frame *f)
 {
 	struct buf text = { 0 };
 	size_t i, part[MAXPARTS];
@@ -269,7 +287,8 @@ static void close_layout(struct html_state *st, const struct layout_frame *f)
  * formula, nor are the invisible operators (U+2061-U+2064: function
  * application, invisible times, separator, plus).
  */
-static void mathml_text(struct html_state *st, const char *s, size_t n)
+static void
+mathml_text(struct html_state *st, const char *s, size_t n)
 {
 	size_t i;
 
@@ -289,7 +308,8 @@ static void mathml_text(struct html_state *st, const char *s, size_t n)
 	}
 }
 
-static void on_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
+static void
+on_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
 {
 	struct html_state *st = ctx;
 	const char *local;
@@ -322,7 +342,8 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **attrs)
 		st->token++;
 }
 
-static void on_end(void *ctx, const xmlChar *name)
+static void
+on_end(void *ctx, const xmlChar *name)
 {
 	struct html_state *st = ctx;
 	const char *local = local_name((const char *)name);
@@ -347,7 +368,8 @@ static void on_end(void *ctx, const xmlChar *name)
 	}
 }
 
-static void on_text(void *ctx, const xmlChar *s, int len)
+static void
+on_text(void *ctx, const xmlChar *s, int len)
 {
 	struct html_state *st = ctx;
 	size_t i, n = (size_t)len;
@@ -365,7 +387,8 @@ static void on_text(void *ctx, const xmlChar *s, int len)
 	}
 }
 
-static void on_error(void *ctx, const char *msg, ...)
+static void
+on_error(void *ctx, const char *msg, ...)
 {
 	(void)ctx;
 	(void)msg;
@@ -375,7 +398,8 @@ static void on_error(void *ctx, const char *msg, ...)
  * libxml2's HTML parser reads "<!" that starts neither a comment nor a
  * doctype as a tag, and drops it; in text it is just "<!".
  */
-static const char *escape_bang(struct buf *fixed, const char *s, size_t *n)
+static const char *
+escape_bang(struct buf *fixed, const char *s, size_t *n)
 {
 	size_t i, start = 0;
 
@@ -400,7 +424,8 @@ static const char *escape_bang(struct buf *fixed, const char *s, size_t *n)
 }
 
 /* Too deep for the parser: what is left, with anything like a tag dropped. */
-static void strip_tags(struct buf *raw, const char *s, size_t n)
+static void
+strip_tags(struct buf *raw, const char *s, size_t n)
 {
 	struct buf text = { 0 };
 	size_t i = 0, from = 0;
@@ -425,7 +450,8 @@ static void strip_tags(struct buf *raw, const char *s, size_t n)
 	buf_free(&text);
 }
 
-void html_to_text(struct buf *out, const char *html, size_t n, int inline_only)
+void
+html_to_text(struct buf *out, const char *html, size_t n, int inline_only)
 {
 	htmlSAXHandler sax;
 	htmlParserCtxtPtr ctxt;

@@ -5,12 +5,14 @@
 #include "ident.h"
 #include "text.h"
 
-static int is_digit(int c)
+static int
+is_digit(int c)
 {
 	return c >= '0' && c <= '9';
 }
 
-size_t ident_arxiv_at(const char *s, struct buf *id, long *version)
+size_t
+ident_arxiv_at(const char *s, struct buf *id, long *version)
 {
 	size_t i = 0, j;
 
@@ -45,7 +47,8 @@ size_t ident_arxiv_at(const char *s, struct buf *id, long *version)
 	return i;
 }
 
-int ident_find_arxiv(const char *s, struct buf *id, long *version)
+int
+ident_find_arxiv(const char *s, struct buf *id, long *version)
 {
 	static const char *const marks[] = { "arxiv.org/abs/", "oai:arXiv.org:", "arXiv:" };
 	const char *p;
@@ -62,7 +65,8 @@ int ident_find_arxiv(const char *s, struct buf *id, long *version)
 }
 
 /* A DOI ("10.NNNN/suffix") in s; stops at white space, quotes, '?', '#'. */
-int ident_find_doi(struct buf *out, const char *s, size_t n)
+int
+ident_find_doi(struct buf *out, const char *s, size_t n)
 {
 	size_t i, j, k;
 
@@ -87,7 +91,8 @@ int ident_find_doi(struct buf *out, const char *s, size_t n)
 }
 
 /* A DOI in a URL: only on doi.org or in a /doi/ path, never a bare path. */
-int ident_doi_in_url(struct buf *out, const char *u)
+int
+ident_doi_in_url(struct buf *out, const char *u)
 {
 	const char *p;
 
@@ -111,7 +116,8 @@ static const struct { const char *name; int prefix; const char *host; } tracking
 };
 
 /* The parameter p[0..n) ("name=value") is tracking on host[0..hn). */
-static int tracking_param(const char *host, size_t hn, const char *p, size_t n)
+static int
+tracking_param(const char *host, size_t hn, const char *p, size_t n)
 {
 	size_t i, k, name = 0;
 
@@ -135,8 +141,9 @@ static int tracking_param(const char *host, size_t hn, const char *p, size_t n)
  * keep_empty keeps empty parameters ("a&&b"), so that a link with nothing
  * to remove comes out byte for byte.
  */
-static void put_query(struct buf *out, const char *host, size_t hn, const char *q,
-                      const char *end, int keep_empty)
+static void
+put_query(struct buf *out, const char *host, size_t hn, const char *q,
+    const char *end, int keep_empty)
 {
 	int first = 1;
 
@@ -154,7 +161,8 @@ static void put_query(struct buf *out, const char *host, size_t hn, const char *
 }
 
 /* Lower-case scheme and host, no fragment, no tracking parameters. */
-void ident_normalise_url(struct buf *out, const char *u)
+void
+ident_normalise_url(struct buf *out, const char *u)
 {
 	const char *host = strstr(u, "://"), *p, *end;
 	size_t i, n;
@@ -177,7 +185,8 @@ void ident_normalise_url(struct buf *out, const char *u)
 }
 
 /* The link as given but for its tracking parameters. */
-void ident_clean_link(struct buf *out, const char *u)
+void
+ident_clean_link(struct buf *out, const char *u)
 {
 	const char *host = strstr(u, "://"), *q, *end;
 
@@ -193,7 +202,8 @@ void ident_clean_link(struct buf *out, const char *u)
 }
 
 /* "pmid:34815020", "pubmed:34815020" or "PMID: 34815020": the number. */
-int ident_find_pmid(struct buf *out, const char *s, size_t n)
+int
+ident_find_pmid(struct buf *out, const char *s, size_t n)
 {
 	static const char *const marks[] = { "pmid:", "pubmed:" };
 	size_t i, k, j;

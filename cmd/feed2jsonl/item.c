@@ -5,7 +5,8 @@
 #include "item.h"
 #include "util.h"
 
-void strlist_add(struct strlist *l, const char *s, size_t n)
+void
+strlist_add(struct strlist *l, const char *s, size_t n)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 8;
@@ -14,7 +15,8 @@ void strlist_add(struct strlist *l, const char *s, size_t n)
 	l->v[l->n++] = estrndup(s, n);
 }
 
-int strlist_has(const struct strlist *l, const char *s)
+int
+strlist_has(const struct strlist *l, const char *s)
 {
 	size_t i;
 
@@ -24,7 +26,8 @@ int strlist_has(const struct strlist *l, const char *s)
 	return 0;
 }
 
-void strlist_clear(struct strlist *l)
+void
+strlist_clear(struct strlist *l)
 {
 	size_t i;
 
@@ -33,7 +36,8 @@ void strlist_clear(struct strlist *l)
 	l->n = 0;
 }
 
-void strlist_free(struct strlist *l)
+void
+strlist_free(struct strlist *l)
 {
 	strlist_clear(l);
 	free(l->v);
@@ -41,7 +45,8 @@ void strlist_free(struct strlist *l)
 	l->cap = 0;
 }
 
-void item_reset(struct item *it)
+void
+item_reset(struct item *it)
 {
 	int i;
 
@@ -59,7 +64,8 @@ void item_reset(struct item *it)
 	it->guid_permalink = 0;
 }
 
-void item_free(struct item *it)
+void
+item_free(struct item *it)
 {
 	int i;
 
@@ -72,12 +78,14 @@ void item_free(struct item *it)
 	strlist_free(&it->identifiers);
 }
 
-struct slot_text *item_slot(struct item *it, enum slot s)
+struct slot_text *
+item_slot(struct item *it, enum slot s)
 {
 	return it->slot[s].set ? NULL : &it->slot[s];
 }
 
-void channel_reset(struct channel *ch)
+void
+channel_reset(struct channel *ch)
 {
 	buf_reset(&ch->title);
 	buf_reset(&ch->link);
@@ -88,7 +96,8 @@ void channel_reset(struct channel *ch)
 	ch->title_kind = TK_SNIFF;
 }
 
-void channel_free(struct channel *ch)
+void
+channel_free(struct channel *ch)
 {
 	buf_free(&ch->title);
 	buf_free(&ch->link);

@@ -95,7 +95,8 @@ struct jf {
 static void report(struct jf *p, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void report(struct jf *p, unsigned long line, const char *fmt, ...)
+static void
+report(struct jf *p, unsigned long line, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -115,7 +116,8 @@ static void report(struct jf *p, unsigned long line, const char *fmt, ...)
 		p->cb->error(p->cb->arg, line, msg);
 }
 
-static const char *tokname(enum jtok t)
+static const char *
+tokname(enum jtok t)
 {
 	static const char *const names[] = {
 		"end of input", "'{'", "'['", "'}'", "']'", "':'", "','", "a string",
@@ -124,7 +126,8 @@ static const char *tokname(enum jtok t)
 	return names[t];
 }
 
-static void syntax(struct jf *p, const char *expected, enum jtok t)
+static void
+syntax(struct jf *p, const char *expected, enum jtok t)
 {
 	if (p->in_item && p->item_syntax++)
 		return;		/* one per item: the rest follow from the first */
@@ -133,7 +136,8 @@ static void syntax(struct jf *p, const char *expected, enum jtok t)
 }
 
 /* The repairs a string or number needed, one message each. */
-static void problems(struct jf *p, const char *what)
+static void
+problems(struct jf *p, const char *what)
 {
 	unsigned pr = p->js.prob;
 	unsigned long l = p->js.tline;
@@ -155,12 +159,14 @@ static void problems(struct jf *p, const char *what)
 		       p->js.word.s, p->js.word.len > 40 ? "..." : "");
 }
 
-static int keycmp(const void *a, const void *b)
+static int
+keycmp(const void *a, const void *b)
 {
 	return strcmp(a, *(const char *const *)b);
 }
 
-static enum key lookup(const char *s)
+static enum key
+lookup(const char *s)
 {
 	const char *const *k = bsearch(s, keys + 1, sizeof keys / sizeof *keys - 1,
 	                               sizeof *keys, keycmp);
@@ -168,12 +174,14 @@ static enum key lookup(const char *s)
 	return k ? (enum key)(k - keys) : K_OTHER;
 }
 
-static struct who *who(struct jf *p)
+static struct who *
+who(struct jf *p)
 {
 	return p->pass == 1 ? &p->feed : &p->item;
 }
 
-static void over_budget(struct jf *p)
+static void
+over_budget(struct jf *p)
 {
 	if (!who(p)->cut++)
 		report(p, p->js.tline, "%s holds more than %u MiB of text: the rest is left out",
@@ -181,7 +189,8 @@ static void over_budget(struct jf *p)
 }
 
 /* Read a string into b within the budget; its length (0: nothing kept). */
-static size_t take(struct jf *p, struct buf *b, const char *name)
+static size_t
+take(struct jf *p, struct buf *b, const char *name)
 {
 	struct who *w = who(p);
 	size_t max = w->budget < MAXFIELD ? w->budget : MAXFIELD;
@@ -200,13 +209,15 @@ static size_t take(struct jf *p, struct buf *b, const char *name)
 	return b->len;
 }
 
-static void skip_string(struct jf *p)
+static void
+skip_string(struct jf *p)
 {
 	jstream_string(&p->js, NULL, 0);
 	problems(p, "a string");
 }
 
-static void take_slot(struct jf *p, enum key key, enum slot s, enum textkind kind)
+static void
+take_slot(struct jf *p, enum key key, enum slot s, enum textkind kind)
 {
 	struct slot_text *t = item_slot(&p->it, s);
 
@@ -221,7 +232,8 @@ static void take_slot(struct jf *p, enum key key, enum slot s, enum textkind kin
 }
 
 /* A name or tag into l (unless dedup and l has it already). */
-static void take_list(struct jf *p, struct strlist *l, const char *name, int dedup)
+static void
+take_list(struct jf *p, struct strlist *l, const char *name, int dedup)
 {
 	struct who *w = who(p);
 
@@ -235,7 +247,8 @@ static void take_list(struct jf *p, struct strlist *l, const char *name, int ded
 		strlist_add(l, p->tmp.s, p->tmp.len);
 }
 
-static void take_tag(struct jf *p)
+static void
+take_tag(struct jf *p)
 {
 	if (p->ntags++ == MAXTAGS)
 		report(p, p->js.tline, "item %zu has more than %d tags: the rest are left out",
@@ -254,7 +267,8 @@ static const struct { enum key key; enum slot slot; enum textkind kind; } item_f
 	{ K_DATE_MODIFIED, S_AUPDATED, TK_TEXT },
 };
 
-static struct buf *chan_field(struct jf *p, enum key key)
+static struct buf *
+chan_field(struct jf *p, enum key key)
 {
 	switch (key) {
 	case K_VERSION: return &p->version;
@@ -267,7 +281,8 @@ static struct buf *chan_field(struct jf *p, enum key key)
 }
 
 /* A string value in container f (for a member, f->key names it). */
-static void string_value(struct jf *p, const struct frame *f)
+static void
+string_value(struct jf *p, const struct frame *f)
 {
 	struct buf *b;
 	size_t i;
@@ -311,7 +326,8 @@ static void string_value(struct jf *p, const struct frame *f)
 }
 
 /* The last word, printable: other bytes as \xHH, cut after 40 bytes. */
-static const char *shown(struct jf *p, char *out, size_t size)
+static const char *
+shown(struct jf *p, char *out, size_t size)
 {
 	const unsigned char *w = (const unsigned char *)p->js.word.s;
 	size_t i, o = 0;
@@ -326,7 +342,8 @@ static const char *shown(struct jf *p, char *out, size_t size)
 }
 
 /* A number: an item's numeric id is kept as the text it was written as. */
-static void number_value(struct jf *p, const struct frame *f)
+static void
+number_value(struct jf *p, const struct frame *f)
 {
 	int id = f->ctx == X_ITEM && f->key == K_ID && !(p->js.prob & JP_NUMBER);
 	struct slot_text *t;
@@ -344,7 +361,8 @@ static void number_value(struct jf *p, const struct frame *f)
 	}
 }
 
-static void bad_word(struct jf *p)
+static void
+bad_word(struct jf *p)
 {
 	char s[200];
 
@@ -353,7 +371,8 @@ static void bad_word(struct jf *p)
 	report(p, p->js.tline, "JSON syntax error: unexpected '%s'", shown(p, s, sizeof s));
 }
 
-static void who_reset(struct who *w)
+static void
+who_reset(struct who *w)
 {
 	strlist_clear(&w->authors);
 	strlist_clear(&w->author1);
@@ -362,19 +381,22 @@ static void who_reset(struct who *w)
 	w->cut = 0;
 }
 
-static void who_free(struct who *w)
+static void
+who_free(struct who *w)
 {
 	strlist_free(&w->authors);
 	strlist_free(&w->author1);
 }
 
 /* JSON Feed 1.1 "authors" if it is an array, else 1.0 "author". */
-static const struct strlist *who_authors(const struct who *w)
+static const struct strlist *
+who_authors(const struct who *w)
 {
 	return w->authors_array ? &w->authors : &w->author1;
 }
 
-static void start_item(struct jf *p)
+static void
+start_item(struct jf *p)
 {
 	item_reset(&p->it);
 	who_reset(&p->item);
@@ -383,7 +405,8 @@ static void start_item(struct jf *p)
 	p->ntags = 0;
 }
 
-static void emit_item(struct jf *p)
+static void
+emit_item(struct jf *p)
 {
 	const struct strlist *a = who_authors(&p->item);
 	size_t i;
@@ -396,7 +419,8 @@ static void emit_item(struct jf *p)
 }
 
 /* Note where "items" starts, or copy it aside if the input cannot seek. */
-static void start_copy(struct jf *p)
+static void
+start_copy(struct jf *p)
 {
 	if (p->region)
 		return;
@@ -412,7 +436,8 @@ static void start_copy(struct jf *p)
 	}
 }
 
-static void end_copy(struct jf *p, int how)
+static void
+end_copy(struct jf *p, int how)
 {
 	if (how == EOF) {
 		p->items_to = -1;
@@ -426,7 +451,8 @@ static void end_copy(struct jf *p, int how)
 }
 
 /* The context of a value opened with type inside container f. */
-static enum ctx child(const struct jf *p, const struct frame *f, char type)
+static enum ctx
+child(const struct jf *p, const struct frame *f, char type)
 {
 	if (f->type == '[') {
 		if (f->ctx == X_ITEMS)
@@ -448,7 +474,8 @@ static enum ctx child(const struct jf *p, const struct frame *f, char type)
 	return f->ctx == X_ITEM && f->key == K_TAGS && type == '[' ? X_TAGS : X_OTHER;
 }
 
-static void push(struct jf *p, char type, enum ctx ctx)
+static void
+push(struct jf *p, char type, enum ctx ctx)
 {
 	struct frame *f;
 
@@ -475,7 +502,8 @@ static void push(struct jf *p, char type, enum ctx ctx)
 
 /* Close the innermost container: how is its own closer, 'x' when a closer
  * of an outer one closed it too, or EOF (an item cut short is dropped). */
-static void pop(struct jf *p, int how)
+static void
+pop(struct jf *p, int how)
 {
 	struct frame *f = &p->stack[--p->depth];
 
@@ -488,7 +516,8 @@ static void pop(struct jf *p, int how)
 	}
 }
 
-static void value(struct jf *p, struct frame *f, enum jtok t)
+static void
+value(struct jf *p, struct frame *f, enum jtok t)
 {
 	switch (t) {
 	case JT_STRING: string_value(p, f); break;
@@ -500,7 +529,8 @@ static void value(struct jf *p, struct frame *f, enum jtok t)
 	}
 }
 
-static void element(struct jf *p, struct frame *f, enum jtok t)
+static void
+element(struct jf *p, struct frame *f, enum jtok t)
 {
 	if (f->ctx == X_ITEMS && p->pass == 2 && ++p->nitem &&
 	    t != JT_OBJ && t != JT_BAD)
@@ -508,7 +538,8 @@ static void element(struct jf *p, struct frame *f, enum jtok t)
 	value(p, f, t);
 }
 
-static void member_key(struct jf *p, struct frame *f)
+static void
+member_key(struct jf *p, struct frame *f)
 {
 	enum key k;
 
@@ -523,7 +554,8 @@ static void member_key(struct jf *p, struct frame *f)
 	f->state = O_COLON;
 }
 
-static void obj_step(struct jf *p, struct frame *f, enum jtok t)
+static void
+obj_step(struct jf *p, struct frame *f, enum jtok t)
 {
 	switch (f->state) {
 	case O_FIRST:
@@ -574,7 +606,8 @@ static void obj_step(struct jf *p, struct frame *f, enum jtok t)
 	}
 }
 
-static void arr_step(struct jf *p, struct frame *f, enum jtok t)
+static void
+arr_step(struct jf *p, struct frame *f, enum jtok t)
 {
 	if (f->state == A_NEXT && t == JT_COMMA) {
 		f->state = A_VALUE;
@@ -590,7 +623,8 @@ static void arr_step(struct jf *p, struct frame *f, enum jtok t)
 	element(p, f, t);
 }
 
-static void close_tok(struct jf *p, enum jtok t)
+static void
+close_tok(struct jf *p, enum jtok t)
 {
 	char open = t == JT_OBJEND ? '{' : '[', own = t == JT_OBJEND ? '}' : ']';
 	struct frame *f = &p->stack[p->depth - 1];
@@ -614,7 +648,8 @@ static void close_tok(struct jf *p, enum jtok t)
 	pop(p, own);
 }
 
-static void skip_tok(struct jf *p, enum jtok t)
+static void
+skip_tok(struct jf *p, enum jtok t)
 {
 	if (t == JT_STRING)
 		jstream_string(&p->js, NULL, 0);
@@ -624,7 +659,8 @@ static void skip_tok(struct jf *p, enum jtok t)
 		p->skip--;
 }
 
-static void at_eof(struct jf *p)
+static void
+at_eof(struct jf *p)
 {
 	unsigned long l = p->js.tline;
 
@@ -646,7 +682,8 @@ static void at_eof(struct jf *p)
 		pop(p, EOF);
 }
 
-static void run(struct jf *p)
+static void
+run(struct jf *p)
 {
 	enum jtok t;
 	struct frame *f;
@@ -678,14 +715,16 @@ static void run(struct jf *p)
 	at_eof(p);
 }
 
-static void put(struct buf *b, const struct buf *v)
+static void
+put(struct buf *b, const struct buf *v)
 {
 	if (v->len && !b->len)
 		buf_put(b, v->s, v->len);
 }
 
 /* The "items" array, from the copy or from where it is in the input. */
-static void items_pass(struct jf *p, FILE *fp)
+static void
+items_pass(struct jf *p, FILE *fp)
 {
 	struct frame *f;
 	int bad;
@@ -722,7 +761,8 @@ static void items_pass(struct jf *p, FILE *fp)
  * The "version" is a URL; some feeds write only the number ("1.1"). Those
  * are read as the version they name, and it is said.
  */
-static int known_version(struct jf *p)
+static int
+known_version(struct jf *p)
 {
 	const char *v = buf_str(&p->version);
 
@@ -735,8 +775,9 @@ static int known_version(struct jf *p)
 	return 1;
 }
 
-int feed_parse_json(FILE *fp, const char *head, size_t nhead, struct channel *ch,
-                    const struct feed_callbacks *cb)
+int
+feed_parse_json(FILE *fp, const char *head, size_t nhead, struct channel *ch,
+    const struct feed_callbacks *cb)
 {
 	struct jf *p = ecalloc(1, sizeof *p);
 	int errors;

@@ -18,7 +18,8 @@ struct run {
 	struct record_opts opts;
 };
 
-static void usage(FILE *fp, int status)
+static void
+usage(FILE *fp, int status)
 {
 	fprintf(fp, "usage: %s [-ck] [-s name] [file ...]\n"
 	        "  -s, --source NAME  set feed.name in every record\n"
@@ -29,14 +30,16 @@ static void usage(FILE *fp, int status)
 	exit(status);
 }
 
-static void emit(struct buf *out)
+static void
+emit(struct buf *out)
 {
 	if (fwrite(out->s, 1, out->len, stdout) != out->len)
 		eprintf("<stdout>: write error:");
 	buf_reset(out);
 }
 
-static void on_item(void *arg, struct item *it, const struct channel *ch)
+static void
+on_item(void *arg, struct item *it, const struct channel *ch)
 {
 	struct run *run = arg;
 
@@ -46,7 +49,8 @@ static void on_item(void *arg, struct item *it, const struct channel *ch)
 	emit(&run->out);
 }
 
-static void on_error(void *arg, unsigned long line, const char *msg)
+static void
+on_error(void *arg, unsigned long line, const char *msg)
 {
 	const struct run *run = arg;
 
@@ -56,7 +60,8 @@ static void on_error(void *arg, unsigned long line, const char *msg)
 		weprintf("%s: %s", run->name, msg);
 }
 
-static int convert(const char *path)
+static int
+convert(const char *path)
 {
 	struct channel ch;
 	struct run run;
@@ -86,7 +91,9 @@ static int convert(const char *path)
 	return problems != 0;
 }
 
-int main(int argc, char *argv[])
+/* The options, all checked; the inputs start at argv[optind]. */
+static void
+options(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "source", required_argument, NULL, 's' },
@@ -96,26 +103,32 @@ int main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char outbuf[1 << 16];
-	int c, i, bad = 0;
+	int c;
 
-	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "s:kchV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': source = optarg; break;
 		case 'k': keep_html = 1; break;
 		case 'c': channel_only = 1; break;
 		case 'h': usage(stdout, EXIT_OK); break;
-		case 'V': printf("feed2jsonl %s\n", FEEDPIPE_VERSION); return EXIT_OK;
+		case 'V': printf("feed2jsonl %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
 		default: usage(stderr, EXIT_FATAL);
 		}
 	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char outbuf[1 << 16];
+	int i, bad = 0;
+
+	setprogname(argv[0]);
+	options(argc, argv);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	feed_init();
-	if (optind == argc)
-		bad |= convert("-");
-	for (i = optind; i < argc; i++)
-		bad |= convert(argv[i]);
+	for (i = optind; i < argc || i == optind; i++)
+		bad |= convert(i < argc ? argv[i] : "-");
 	record_cleanup();
 	if (fshut(stdout, "<stdout>"))
 		return EXIT_FATAL;

@@ -17,7 +17,8 @@ struct linecount {
 	unsigned long line;
 };
 
-static unsigned long line_at(struct linecount *lc, const char *s, size_t pos)
+static unsigned long
+line_at(struct linecount *lc, const char *s, size_t pos)
 {
 	const char *p, *end;
 
@@ -36,7 +37,8 @@ static unsigned long line_at(struct linecount *lc, const char *s, size_t pos)
 static void say(struct recode *r, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void say(struct recode *r, unsigned long line, const char *fmt, ...)
+static void
+say(struct recode *r, unsigned long line, const char *fmt, ...)
 {
 	char msg[200];
 	va_list ap;
@@ -51,13 +53,15 @@ static void say(struct recode *r, unsigned long line, const char *fmt, ...)
 
 /* ---- finding the encoding ---- */
 
-static int names_utf8(const char *enc)
+static int
+names_utf8(const char *enc)
 {
 	return !ascii_casecmp(enc, "UTF-8") || !ascii_casecmp(enc, "UTF8") ||
 	       !ascii_casecmp(enc, "US-ASCII") || !ascii_casecmp(enc, "ASCII");
 }
 
-static int names_wide(const char *enc)
+static int
+names_wide(const char *enc)
 {
 	return !ascii_ncasecmp(enc, "UTF-16", 6) || !ascii_ncasecmp(enc, "UTF16", 5) ||
 	       !ascii_ncasecmp(enc, "UTF-32", 6) || !ascii_ncasecmp(enc, "UTF32", 5) ||
@@ -66,7 +70,8 @@ static int names_wide(const char *enc)
 }
 
 /* The encoding="..." of an XML declaration in ASCII at the start of s. */
-static int declared_encoding(const char *s, size_t n, char *enc, size_t encsize)
+static int
+declared_encoding(const char *s, size_t n, char *enc, size_t encsize)
 {
 	const char *end, *p, *q;
 	size_t len;
@@ -95,7 +100,8 @@ static int declared_encoding(const char *s, size_t n, char *enc, size_t encsize)
 }
 
 /* A byte order mark, or the pattern "<?" makes in a wide encoding. */
-static const char *wide_encoding(const unsigned char *u, size_t n, size_t *bom, size_t *unit)
+static const char *
+wide_encoding(const unsigned char *u, size_t n, size_t *bom, size_t *unit)
 {
 	*bom = 0;
 	*unit = 1;
@@ -120,7 +126,8 @@ static const char *wide_encoding(const unsigned char *u, size_t n, size_t *bom, 
 	return NULL;
 }
 
-static int open_converter(struct recode *r, const char *enc)
+static int
+open_converter(struct recode *r, const char *enc)
 {
 	iconv_t cd = iconv_open("UTF-8", enc);
 
@@ -132,7 +139,8 @@ static int open_converter(struct recode *r, const char *enc)
 }
 
 /* EBCDIC's "<?xm": the declaration, read as IBM037, may name the variant. */
-static void ebcdic(struct recode *r, const char *head, size_t n)
+static void
+ebcdic(struct recode *r, const char *head, size_t n)
 {
 	char ascii[256], enc[40];
 	char *in = (char *)head, *out = ascii;
@@ -149,8 +157,9 @@ static void ebcdic(struct recode *r, const char *head, size_t n)
 	open_converter(r, "IBM037");
 }
 
-size_t recode_init(struct recode *r, const char *head, size_t n,
-                   recode_report_fn *report, void *arg)
+size_t
+recode_init(struct recode *r, const char *head, size_t n,
+    recode_report_fn *report, void *arg)
 {
 	const unsigned char *u = (const unsigned char *)head;
 	const char *wide;
@@ -185,7 +194,8 @@ size_t recode_init(struct recode *r, const char *head, size_t n,
 
 /* ---- converting to UTF-8 ---- */
 
-static void convert(struct recode *r, const char *s, size_t n, int final)
+static void
+convert(struct recode *r, const char *s, size_t n, int final)
 {
 	char *in = (char *)s, *out;
 	size_t inleft = n, outleft, skip, i;
@@ -227,7 +237,8 @@ static void convert(struct recode *r, const char *s, size_t n, int final)
 /* ---- repairing UTF-8 ---- */
 
 /* A control character that XML 1.0 does not allow, or a non-ASCII byte. */
-static int needs_look(unsigned char c)
+static int
+needs_look(unsigned char c)
 {
 	return c >= 0x80 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r');
 }
@@ -237,7 +248,8 @@ static int needs_look(unsigned char c)
  * byte of 0x80 or more and none below 0x20 (line ends stop it too; the
  * byte loop takes those).
  */
-static size_t skip_plain(const unsigned char *p, size_t i, size_t n)
+static size_t
+skip_plain(const unsigned char *p, size_t i, size_t n)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	uint64_t w;
@@ -252,7 +264,8 @@ static size_t skip_plain(const unsigned char *p, size_t i, size_t n)
 }
 
 /* Could s[0..n) (fewer bytes than its lead byte says) still become valid? */
-static int incomplete_utf8(const unsigned char *s, size_t n)
+static int
+incomplete_utf8(const unsigned char *s, size_t n)
 {
 	unsigned char pad[4] = { 0x80, 0x80, 0x80, 0x80 };
 	unsigned c = s[0];
@@ -275,8 +288,9 @@ struct repair {
 };
 
 /* Replace s[at..at+len) by what (NULL: nothing), saying why. */
-static void replace(struct repair *rp, size_t at, size_t len, const char *what,
-                    const char *fmt, unsigned v)
+static void
+replace(struct repair *rp, size_t at, size_t len, const char *what,
+    const char *fmt, unsigned v)
 {
 	buf_put(&rp->r->out, rp->s + rp->done, at - rp->done);
 	if (what)
@@ -286,8 +300,9 @@ static void replace(struct repair *rp, size_t at, size_t len, const char *what,
 	say(rp->r, line_at(&rp->lc, rp->s, at), fmt, v);
 }
 
-static void repair(struct recode *r, const char *s, size_t n, int final,
-                   const char **out, size_t *outlen)
+static void
+repair(struct recode *r, const char *s, size_t n, int final,
+    const char **out, size_t *outlen)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct repair rp = { r, s, 0, 0, { 0, r->line } };
@@ -328,8 +343,9 @@ static void repair(struct recode *r, const char *s, size_t n, int final,
 	*outlen = r->out.len;
 }
 
-void recode_chunk(struct recode *r, const char *s, size_t n, int final,
-                  const char **out, size_t *outlen)
+void
+recode_chunk(struct recode *r, const char *s, size_t n, int final,
+    const char **out, size_t *outlen)
 {
 	buf_join_carry(&r->carry, &r->in, &s, &n);
 	if (r->cd) {
@@ -341,7 +357,8 @@ void recode_chunk(struct recode *r, const char *s, size_t n, int final,
 	repair(r, s, n, final, out, outlen);
 }
 
-void recode_free(struct recode *r)
+void
+recode_free(struct recode *r)
 {
 	if (r->cd)
 		iconv_close((iconv_t)r->cd);

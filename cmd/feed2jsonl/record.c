@@ -31,7 +31,8 @@ struct rec {
 	int has_published, has_updated;
 };
 
-static void rec_free(struct rec *r)
+static void
+rec_free(struct rec *r)
 {
 	buf_free(&r->title);
 	buf_free(&r->link);
@@ -51,7 +52,8 @@ static void rec_free(struct rec *r)
 /* Kept between items, so that their buffers are reused. */
 static struct rec scratch;
 
-static void rec_reset(struct rec *r)
+static void
+rec_reset(struct rec *r)
 {
 	buf_reset(&r->title);
 	buf_reset(&r->link);
@@ -70,7 +72,8 @@ static void rec_reset(struct rec *r)
 	r->has_published = r->has_updated = 0;
 }
 
-static const struct slot_text *get(const struct item *it, enum slot s)
+static const struct slot_text *
+get(const struct item *it, enum slot s)
 {
 	const struct slot_text *t = &it->slot[s];
 
@@ -78,7 +81,8 @@ static const struct slot_text *get(const struct item *it, enum slot s)
 }
 
 /* Plain text of a value that may be HTML, escaped once or twice. */
-static void plain_text(struct buf *out, const char *s, size_t n, enum textkind kind, int line)
+static void
+plain_text(struct buf *out, const char *s, size_t n, enum textkind kind, int line)
 {
 	size_t start = out->len;
 
@@ -101,20 +105,23 @@ static void plain_text(struct buf *out, const char *s, size_t n, enum textkind k
 	text_fix_c1(out, start);
 }
 
-static void slot_plain(struct buf *out, const struct slot_text *t, int line)
+static void
+slot_plain(struct buf *out, const struct slot_text *t, int line)
 {
 	plain_text(out, t->text.s, t->text.len, t->kind, line);
 }
 
 /* ---- links ---- */
 
-static int is_absolute_url(const char *s)
+static int
+is_absolute_url(const char *s)
 {
 	return !ascii_ncasecmp(s, "http://", 7) || !ascii_ncasecmp(s, "https://", 8);
 }
 
 /* Resolve s against base (xml:base or the channel link); spaces escaped. */
-static void resolve_link(struct buf *out, const char *s, size_t n, const char *base)
+static void
+resolve_link(struct buf *out, const char *s, size_t n, const char *base)
 {
 	struct buf raw = { 0 };
 	xmlChar *abs = NULL;
@@ -139,7 +146,8 @@ static void resolve_link(struct buf *out, const char *s, size_t n, const char *b
 	buf_free(&raw);
 }
 
-static const char *item_base(const struct slot_text *t, const struct channel *ch)
+static const char *
+item_base(const struct slot_text *t, const struct channel *ch)
 {
 	if (t->base)
 		return t->base;
@@ -147,7 +155,8 @@ static const char *item_base(const struct slot_text *t, const struct channel *ch
 }
 
 /* Tracking parameters removed, the rest as it was (see ident_clean_link). */
-static void clean_link(struct buf *link)
+static void
+clean_link(struct buf *link)
 {
 	struct buf c = { 0 };
 
@@ -160,7 +169,8 @@ static void clean_link(struct buf *link)
 }
 
 /* The channel's link, resolved and cleaned like an item's. */
-static void feed_link(struct buf *out, const struct channel *ch)
+static void
+feed_link(struct buf *out, const struct channel *ch)
 {
 	if (ch->link.len)
 		resolve_link(out, ch->link.s, ch->link.len, NULL);
@@ -168,7 +178,8 @@ static void feed_link(struct buf *out, const struct channel *ch)
 }
 
 /* Never an enclosure (S_ENCLOSURE) nor Atom's self, edit or replies links. */
-static void find_link(struct rec *r, const struct item *it, const struct channel *ch)
+static void
+find_link(struct rec *r, const struct item *it, const struct channel *ch)
 {
 	static const enum slot order[] = { S_LINK, S_ALINK, S_JSONEXTURL };
 	const struct slot_text *t;
@@ -194,7 +205,8 @@ static void find_link(struct rec *r, const struct item *it, const struct channel
 		resolve_link(&r->link, t->text.s, t->text.len, item_base(t, ch));
 }
 
-static void pick_link(struct rec *r, const struct item *it, const struct channel *ch)
+static void
+pick_link(struct rec *r, const struct item *it, const struct channel *ch)
 {
 	find_link(r, it, ch);
 	clean_link(&r->link);
@@ -202,7 +214,8 @@ static void pick_link(struct rec *r, const struct item *it, const struct channel
 
 /* ---- arXiv ---- */
 
-static void detect_arxiv(struct rec *r, const struct item *it)
+static void
+detect_arxiv(struct rec *r, const struct item *it)
 {
 	const struct slot_text *g = get(it, S_GUID);
 	long version;
@@ -220,7 +233,8 @@ static void detect_arxiv(struct rec *r, const struct item *it)
 }
 
 /* The primary category goes first. */
-static void order_categories(struct rec *r, const struct item *it)
+static void
+order_categories(struct rec *r, const struct item *it)
 {
 	const struct slot_text *p = get(it, S_ARXIVPRIMARY);
 	size_t i;
@@ -250,7 +264,8 @@ static void order_categories(struct rec *r, const struct item *it)
 
 /* ---- DOIs ---- */
 
-static void pick_doi(struct rec *r, const struct item *it)
+static void
+pick_doi(struct rec *r, const struct item *it)
 {
 	static const enum slot direct[] = { S_PRISMDOI, S_ARXIVDOI };
 	const struct slot_text *t;
@@ -284,7 +299,8 @@ static void pick_doi(struct rec *r, const struct item *it)
 }
 
 /* PubMed: "pmid:N" in dc:identifier, "pubmed:N" as the guid. */
-static void pick_pmid(struct rec *r, const struct item *it)
+static void
+pick_pmid(struct rec *r, const struct item *it)
 {
 	const struct slot_text *t;
 	size_t i;
@@ -302,7 +318,8 @@ static void pick_pmid(struct rec *r, const struct item *it)
 
 static const char *const ellipses[] = { "...", "\xE2\x80\xA6", "[\xE2\x80\xA6]" };
 
-static int ends_with(const struct buf *b, const char *s)
+static int
+ends_with(const struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -314,7 +331,8 @@ static int ends_with(const struct buf *b, const char *s)
  * "Journal, Volume ..."; PubMed's truncated text) and a fuller text exists.
  * Wiley's citation stub goes to cite.
  */
-static void pick_summary(struct buf *out, const struct item *it, struct buf *cite)
+static void
+pick_summary(struct buf *out, const struct item *it, struct buf *cite)
 {
 	static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
 	                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
@@ -354,7 +372,8 @@ static void pick_summary(struct buf *out, const struct item *it, struct buf *cit
  * PubMed's content:encoded (citation, "ABSTRACT", abstract, "PMID:N |"),
  * whether or not it became the summary: its abstract is the whole one.
  */
-static int pubmed_summary(struct rec *r, const struct item *it)
+static int
+pubmed_summary(struct rec *r, const struct item *it)
 {
 	const struct slot_text *t;
 	struct buf alt = { 0 };
@@ -375,7 +394,8 @@ static int pubmed_summary(struct rec *r, const struct item *it)
 	return 1;
 }
 
-static void clean_summary(struct rec *r, const struct item *it)
+static void
+clean_summary(struct rec *r, const struct item *it)
 {
 	pick_summary(&r->summary, it, &r->stub);
 	if (!pubmed_summary(r, it))
@@ -384,7 +404,8 @@ static void clean_summary(struct rec *r, const struct item *it)
 
 /* ---- authors, journal, dates ---- */
 
-static void pick_authors(struct rec *r, const struct item *it)
+static void
+pick_authors(struct rec *r, const struct item *it)
 {
 	const struct strlist *from = it->creators.n ? &it->creators : &it->atom_authors;
 	const struct slot_text *t;
@@ -404,7 +425,8 @@ static void pick_authors(struct rec *r, const struct item *it)
 	buf_free(&b);
 }
 
-static void pick_journal(struct rec *r, const struct item *it)
+static void
+pick_journal(struct rec *r, const struct item *it)
 {
 	static const enum slot order[] = { S_ARXIVJREF, S_PUBNAME, S_DCSOURCE };
 	const struct slot_text *t;
@@ -427,7 +449,8 @@ static void pick_journal(struct rec *r, const struct item *it)
 		buf_put(&r->journal, r->stub.s, r->stub.len);
 }
 
-static int first_date(const struct item *it, const enum slot *order, size_t n, time_t *t)
+static int
+first_date(const struct item *it, const enum slot *order, size_t n, time_t *t)
 {
 	const struct slot_text *s;
 	size_t i;
@@ -438,7 +461,8 @@ static int first_date(const struct item *it, const enum slot *order, size_t n, t
 	return 0;
 }
 
-static void pick_dates(struct rec *r, const struct item *it)
+static void
+pick_dates(struct rec *r, const struct item *it)
 {
 	static const enum slot published[] = { S_PUBDATE, S_DCDATE, S_APUBLISHED, S_AISSUED,
 	                                       S_DCTISSUED, S_PRISMPUBDATE };
@@ -460,7 +484,8 @@ static void pick_dates(struct rec *r, const struct item *it)
  * part is labelled so that text cannot pass for another part. Nothing that
  * changes from day to day (the fetch time, the order in the feed) is used.
  */
-static void content_key(struct buf *b, const struct rec *r, const struct item *it)
+static void
+content_key(struct buf *b, const struct rec *r, const struct item *it)
 {
 	const struct slot_text *t = get(it, S_ENCLOSURE);
 	char date[DATE_BUFSZ];
@@ -484,7 +509,8 @@ static void content_key(struct buf *b, const struct rec *r, const struct item *i
 	}
 }
 
-static void make_id(struct rec *r, const struct item *it)
+static void
+make_id(struct rec *r, const struct item *it)
 {
 	char hex[41];
 	size_t i;
@@ -518,7 +544,8 @@ static void make_id(struct rec *r, const struct item *it)
 
 /* ---- writing ---- */
 
-static void put_text(struct jw *w, const char *key, const struct buf *b)
+static void
+put_text(struct jw *w, const char *key, const struct buf *b)
 {
 	if (!b->len)
 		return;
@@ -526,7 +553,8 @@ static void put_text(struct jw *w, const char *key, const struct buf *b)
 	jw_string(w, b->s, b->len);
 }
 
-static void put_cstr(struct jw *w, const char *key, const char *s)
+static void
+put_cstr(struct jw *w, const char *key, const char *s)
 {
 	if (!*s)
 		return;
@@ -534,7 +562,8 @@ static void put_cstr(struct jw *w, const char *key, const char *s)
 	jw_cstring(w, s);
 }
 
-static void put_list(struct jw *w, const char *key, const struct strlist *l)
+static void
+put_list(struct jw *w, const char *key, const struct strlist *l)
 {
 	size_t i;
 
@@ -547,7 +576,8 @@ static void put_list(struct jw *w, const char *key, const struct strlist *l)
 	jw_end_array(w);
 }
 
-static void put_date(struct jw *w, const char *key, int has, time_t t)
+static void
+put_date(struct jw *w, const char *key, int has, time_t t)
 {
 	char s[DATE_BUFSZ];
 
@@ -558,7 +588,8 @@ static void put_date(struct jw *w, const char *key, int has, time_t t)
 	jw_cstring(w, s);
 }
 
-static void put_feed(struct jw *w, const struct channel *ch, const struct record_opts *opts)
+static void
+put_feed(struct jw *w, const struct channel *ch, const struct record_opts *opts)
 {
 	struct buf title = { 0 }, link = { 0 };
 
@@ -578,10 +609,51 @@ static void put_feed(struct jw *w, const struct channel *ch, const struct record
 	buf_free(&link);
 }
 
-static void write_record(struct buf *out, const struct rec *r, const struct item *it,
-                         const struct channel *ch, const struct record_opts *opts)
+/* --keep-html: the first description there is, as the feed gave it */
+static void
+put_summary_html(struct jw *w, const struct item *it)
+{
+	static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
+	                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
+	                                   S_ITUNESSUMMARY };
+	const struct slot_text *t;
+
+	for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+		if ((t = get(it, order[i]))) {
+			struct buf h = { 0 };
+			text_trimmed(&h, t->text.s, t->text.len);
+			put_text(w, F_SUMMARY_HTML, &h);
+			buf_free(&h);
+			break;
+		}
+}
+
+static void
+put_arxiv(struct jw *w, const struct rec *r, const struct item *it)
 {
 	const struct slot_text *ann = get(it, S_ARXIVANNOUNCE);
+
+	jw_key(w, F_ARXIV);
+	jw_object(w);
+	put_text(w, F_ARXIV_ID, &r->arxiv_id);
+	if (r->arxiv_version) {
+		jw_key(w, F_ARXIV_VERSION);
+		jw_int(w, r->arxiv_version);
+	}
+	if (ann) {
+		struct buf a = { 0 };
+		text_line(&a, ann->text.s, ann->text.len);
+		put_text(w, F_ARXIV_ANNOUNCE, &a);
+		buf_free(&a);
+	}
+	put_text(w, F_ARXIV_PRIMARY, &r->arxiv_primary);
+	jw_end_object(w);
+}
+
+static void
+write_record(struct buf *out, const struct rec *r, const struct item *it,
+    const struct channel *ch, const struct record_opts *opts)
+{
 	struct jw w;
 
 	jw_init(&w, out);
@@ -592,50 +664,24 @@ static void write_record(struct buf *out, const struct rec *r, const struct item
 	put_text(&w, F_LINK, &r->link);
 	put_list(&w, F_AUTHORS, &r->authors);
 	put_text(&w, F_SUMMARY, &r->summary);
-	if (opts->keep_html) {
-		static const enum slot order[] = { S_ABSTRACT, S_ASUMMARY, S_DESC, S_DCDESC,
-		                                   S_CONTENT, S_BODY, S_ACONTENT, S_MEDIADESC,
-		                                   S_ITUNESSUMMARY };
-		const struct slot_text *t;
-		for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-			if ((t = get(it, order[i]))) {
-				struct buf h = { 0 };
-				text_trimmed(&h, t->text.s, t->text.len);
-				put_text(&w, F_SUMMARY_HTML, &h);
-				buf_free(&h);
-				break;
-			}
-	}
+	if (opts->keep_html)
+		put_summary_html(&w, it);
 	put_date(&w, F_PUBLISHED, r->has_published, r->published);
 	put_date(&w, F_UPDATED, r->has_updated, r->updated);
 	put_list(&w, F_CATEGORIES, &r->categories);
 	put_text(&w, F_DOI, &r->doi);
 	put_text(&w, F_PMID, &r->pmid);
 	put_text(&w, F_JOURNAL, &r->journal);
-	if (r->arxiv_id.len) {
-		jw_key(&w, F_ARXIV);
-		jw_object(&w);
-		put_text(&w, F_ARXIV_ID, &r->arxiv_id);
-		if (r->arxiv_version) {
-			jw_key(&w, F_ARXIV_VERSION);
-			jw_int(&w, r->arxiv_version);
-		}
-		if (ann) {
-			struct buf a = { 0 };
-			text_line(&a, ann->text.s, ann->text.len);
-			put_text(&w, F_ARXIV_ANNOUNCE, &a);
-			buf_free(&a);
-		}
-		put_text(&w, F_ARXIV_PRIMARY, &r->arxiv_primary);
-		jw_end_object(&w);
-	}
+	if (r->arxiv_id.len)
+		put_arxiv(&w, r, it);
 	put_text(&w, F_GUID, &r->guid);
 	put_feed(&w, ch, opts);
 	jw_end_object(&w);
 	buf_putc(out, '\n');
 }
 
-static void pick_title(struct rec *r, const struct item *it)
+static void
+pick_title(struct rec *r, const struct item *it)
 {
 	static const enum slot order[] = { S_TITLE, S_DCTITLE, S_MEDIATITLE };
 	const struct slot_text *t;
@@ -649,8 +695,9 @@ static void pick_title(struct rec *r, const struct item *it)
 		}
 }
 
-void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
-                    const struct record_opts *opts)
+void
+item_to_record(struct buf *out, struct item *it, const struct channel *ch,
+    const struct record_opts *opts)
 {
 	struct rec *r = &scratch;
 	const struct slot_text *g;
@@ -672,12 +719,14 @@ void item_to_record(struct buf *out, struct item *it, const struct channel *ch,
 	write_record(out, r, it, ch, opts);
 }
 
-void record_cleanup(void)
+void
+record_cleanup(void)
 {
 	rec_free(&scratch);
 }
 
-void channel_to_json(struct buf *out, const struct channel *ch)
+void
+channel_to_json(struct buf *out, const struct channel *ch)
 {
 	struct buf title = { 0 }, desc = { 0 }, link = { 0 };
 	const struct buf *date = ch->updated.len ? &ch->updated : &ch->pubdate;

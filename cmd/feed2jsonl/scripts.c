@@ -29,7 +29,8 @@ static const struct script_form subscripts[] = {
 	{ 'n', 0x2099 }, { 'p', 0x209A }, { 's', 0x209B }, { 't', 0x209C },
 };
 
-static const struct script_form *forms(enum script kind, size_t *n)
+static const struct script_form *
+forms(enum script kind, size_t *n)
 {
 	if (kind == SCRIPT_SUPER) {
 		*n = sizeof superscripts / sizeof *superscripts;
@@ -40,7 +41,8 @@ static const struct script_form *forms(enum script kind, size_t *n)
 }
 
 /* The script form of cp, or 0. */
-static uint32_t form_of(uint32_t cp, enum script kind)
+static uint32_t
+form_of(uint32_t cp, enum script kind)
 {
 	size_t i, n;
 	const struct script_form *f = forms(kind, &n);
@@ -51,7 +53,8 @@ static uint32_t form_of(uint32_t cp, enum script kind)
 	return 0;
 }
 
-static int is_form(uint32_t cp, enum script kind)
+static int
+is_form(uint32_t cp, enum script kind)
 {
 	size_t i, n;
 	const struct script_form *f = forms(kind, &n);
@@ -62,13 +65,15 @@ static int is_form(uint32_t cp, enum script kind)
 	return 0;
 }
 
-static int is_blank(char c)
+static int
+is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 /* Each code point of s[0..n) in turn; 0 at the end or at invalid UTF-8. */
-static uint32_t next_cp(const char *s, size_t n, size_t *at)
+static uint32_t
+next_cp(const char *s, size_t n, size_t *at)
 {
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t len;
@@ -82,7 +87,8 @@ static uint32_t next_cp(const char *s, size_t n, size_t *at)
 	return (uint32_t)cp;
 }
 
-static int all_have_forms(const char *s, size_t n, enum script kind)
+static int
+all_have_forms(const char *s, size_t n, enum script kind)
 {
 	size_t at = 0;
 	uint32_t cp;
@@ -93,7 +99,8 @@ static int all_have_forms(const char *s, size_t n, enum script kind)
 	return at == n;
 }
 
-static void put_forms(struct buf *out, const char *s, size_t n, enum script kind)
+static void
+put_forms(struct buf *out, const char *s, size_t n, enum script kind)
 {
 	size_t at = 0;
 	uint32_t cp;
@@ -103,7 +110,8 @@ static void put_forms(struct buf *out, const char *s, size_t n, enum script kind
 }
 
 /* s[0..n) without blanks at either end, inner runs of blanks as one space. */
-static void collapse_blanks(struct buf *out, const char *s, size_t n)
+static void
+collapse_blanks(struct buf *out, const char *s, size_t n)
 {
 	size_t i;
 
@@ -117,7 +125,8 @@ static void collapse_blanks(struct buf *out, const char *s, size_t n)
 		out->len--;
 }
 
-void script_append(struct buf *out, const char *s, size_t n, enum script kind)
+void
+script_append(struct buf *out, const char *s, size_t n, enum script kind)
 {
 	struct buf body = { 0 };
 
@@ -140,7 +149,8 @@ void script_append(struct buf *out, const char *s, size_t n, enum script kind)
 	buf_free(&body);
 }
 
-int script_is_atom(const char *s, size_t n)
+int
+script_is_atom(const char *s, size_t n)
 {
 	size_t at = 0;
 	uint32_t cp;
