@@ -149,102 +149,151 @@ done:
 	ps->linestart = ps->ntok;
 }
 
+/* The tag delimiters, "{{" and "}}" until a set-delimiter tag. */
+struct delims {
+	char open[MAXDELIM + 1], close[MAXDELIM + 1];
+	size_t olen, clen;
+};
+
+/* The text p..end as tokens, one a line; *line counts the lines. */
+static void
+push_text(struct parse *ps, const char *p, const char *end, unsigned *line)
+{
+	const char *nl;
+
+	for (; p < end; p = nl) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl ? nl + 1 : end;
+		push(ps, T_TEXT, *line, p, (size_t)(nl - p));
+		if (nl[-1] == '\n') {
+			endline(ps);
+			(*line)++;
+		}
+	}
+}
+
+/* The type of the tag whose content starts at *c (before end), which
+ * moves past its sigil. */
+static int
+tag_type(const char **c, const char *end)
+{
+	int type = T_VAR;
+
+	if (*c >= end)
+		return T_VAR;
+	switch (**c) {
+	case '{': type = T_RAW; break;
+	case '&': type = T_RAW; break;
+	case '#': type = T_SECTION; break;
+	case '^': type = T_INVERTED; break;
+	case '/': type = T_CLOSE; break;
+	case '!': type = T_COMMENT; break;
+	case '>': type = T_PARTIAL; break;
+	case '=': type = T_DELIM; break;
+	}
+	if (type != T_VAR)
+		(*c)++;
+	return type;
+}
+
+/* The closing delimiter of the tag whose content starts at c (right after
+ * a want, "=" or "}", if want is not 0), or NULL. */
+static const char *
+find_close(const char *c, const char *end, const struct delims *d, char want)
+{
+	const char *close;
+
+	if (!want)
+		return findstr(c, (size_t)(end - c), d->close, d->clen);
+	for (close = c; (close = findstr(close, (size_t)(end - close), d->close, d->clen)); close++)
+		if (close > c && close[-1] == want)
+			break;
+	return close;
+}
+
+static int
+unclosed(struct parse *ps, unsigned line, const char *q, const char *end)
+{
+	size_t k;
+
+	for (k = 0; q + k < end && k < 20 && q[k] != '\n' && q[k] != '\r'; k++)
+		;
+	perr(ps, line, "unclosed tag '%.*s'", (int)k, q);
+	return -1;
+}
+
+static int
+istagspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* {{=<% %>=}}: the delimiters c[0..close) names, or -1 if they are bad. */
+static int
+set_delims(struct delims *d, const char *c, const char *close)
+{
+	const char *sp = c, *o2;
+	size_t on, cn;
+
+	while (sp < close && *sp != ' ' && *sp != '\t')
+		sp++;
+	on = (size_t)(sp - c);
+	while (sp < close && (*sp == ' ' || *sp == '\t'))
+		sp++;
+	o2 = sp;
+	cn = (size_t)(close - o2);
+	if (!on || !cn || on > MAXDELIM || cn > MAXDELIM ||
+	    memchr(o2, ' ', cn) || memchr(o2, '\t', cn) ||
+	    memchr(c, '=', on) || memchr(o2, '=', cn))
+		return -1;
+	memcpy(d->open, c, on);
+	d->open[on] = '\0';
+	d->olen = on;
+	memcpy(d->close, o2, cn);
+	d->close[cn] = '\0';
+	d->clen = cn;
+	return 0;
+}
+
 static int
 tokenize(struct parse *ps, const char *src, size_t n)
 {
-	char otag[MAXDELIM + 1] = "{{", ctag[MAXDELIM + 1] = "}}";
-	const char *p = src, *end = src + n, *q, *nl, *c, *close;
-	size_t olen = 2, clen = 2, k;
+	struct delims d = { "{{", "}}", 2, 2 };
+	const char *p = src, *end = src + n, *q, *c, *close;
 	unsigned line = 1, tagline;
+	size_t k;
 	int type;
 	char want;
 
-	for (;;) {
-		q = findstr(p, (size_t)(end - p), otag, olen);
-		for (; p < (q ? q : end); p = nl) {
-			nl = memchr(p, '\n', (size_t)((q ? q : end) - p));
-			nl = nl ? nl + 1 : (q ? q : end);
-			push(ps, T_TEXT, line, p, (size_t)(nl - p));
-			if (nl[-1] == '\n') {
-				endline(ps);
-				line++;
-			}
-		}
-		if (!q)
-			break;
+	while ((q = findstr(p, (size_t)(end - p), d.open, d.olen))) {
+		push_text(ps, p, q, &line);
 		tagline = line;
-		c = q + olen;
-		type = T_VAR;
-		if (c < end) {
-			switch (*c) {
-			case '{': type = T_RAW; break;
-			case '&': type = T_RAW; break;
-			case '#': type = T_SECTION; break;
-			case '^': type = T_INVERTED; break;
-			case '/': type = T_CLOSE; break;
-			case '!': type = T_COMMENT; break;
-			case '>': type = T_PARTIAL; break;
-			case '=': type = T_DELIM; break;
-			}
-			if (type != T_VAR)
-				c++;
-		}
+		c = q + d.olen;
+		type = tag_type(&c, end);
 		want = type == T_DELIM ? '=' : (type == T_RAW && c[-1] == '{') ? '}' : 0;
-		if (want) {
-			/* the closing delimiter right after "=" or "}" */
-			for (close = c; (close = findstr(close, (size_t)(end - close), ctag, clen)); close++)
-				if (close > c && close[-1] == want)
-					break;
-		} else {
-			close = findstr(c, (size_t)(end - c), ctag, clen);
-		}
-		if (!close) {
-			for (k = 0; q + k < end && k < 20 && q[k] != '\n' && q[k] != '\r'; k++)
-				;
-			perr(ps, tagline, "unclosed tag '%.*s'", (int)k, q);
-			return -1;
-		}
+		if (!(close = find_close(c, end, &d, want)))
+			return unclosed(ps, tagline, q, end);
 		for (k = 0; q + k < close; k++)
 			if (q[k] == '\n')
 				line++;
-		p = close + clen;
+		p = close + d.clen;
 		if (want)
 			close--;
-		while (c < close && (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n'))
+		while (c < close && istagspace(*c))
 			c++;
-		while (close > c && (close[-1] == ' ' || close[-1] == '\t' ||
-		    close[-1] == '\r' || close[-1] == '\n'))
+		while (close > c && istagspace(close[-1]))
 			close--;
-		if (type == T_DELIM) {
-			const char *sp = c, *o2, *e2;
-			size_t on, cn;
-
-			while (sp < close && *sp != ' ' && *sp != '\t')
-				sp++;
-			on = (size_t)(sp - c);
-			while (sp < close && (*sp == ' ' || *sp == '\t'))
-				sp++;
-			o2 = sp;
-			e2 = close;
-			cn = (size_t)(e2 - o2);
-			if (!on || !cn || on > MAXDELIM || cn > MAXDELIM ||
-			    memchr(o2, ' ', cn) || memchr(o2, '\t', cn) ||
-			    memchr(c, '=', on) || memchr(o2, '=', cn)) {
-				perr(ps, tagline, "bad set-delimiter tag");
-				return -1;
-			}
-			memcpy(otag, c, on);
-			otag[on] = '\0';
-			olen = on;
-			memcpy(ctag, o2, cn);
-			ctag[cn] = '\0';
-			clen = cn;
-		} else if (type != T_COMMENT && c == close) {
+		if (type == T_DELIM && set_delims(&d, c, close)) {
+			perr(ps, tagline, "bad set-delimiter tag");
+			return -1;
+		}
+		if (type != T_DELIM && type != T_COMMENT && c == close) {
 			perr(ps, tagline, "empty tag");
 			return -1;
 		}
 		push(ps, type, tagline, c, (size_t)(close - c));
 	}
+	push_text(ps, p, end, &line);
 	endline(ps);
 	return 0;
 }
@@ -325,12 +374,67 @@ add_node(struct node **kids, size_t *n, size_t *cap, int type, const struct tok 
 	return nd;
 }
 
+/* Text is joined to the text node before it. */
+static void
+add_text(struct node **kids, size_t *nkids, size_t *cap, const struct tok *t)
+{
+	struct node *prev = *nkids ? &(*kids)[*nkids - 1] : NULL;
+
+	if (t->removed || !t->n)
+		return;
+	if (prev && prev->type == T_TEXT) {
+		prev->s = erealloc(prev->s, prev->n + t->n + 1);
+		memcpy(prev->s + prev->n, t->s, t->n);
+		prev->n += t->n;
+		prev->s[prev->n] = '\0';
+	} else {
+		add_node(kids, nkids, cap, T_TEXT, t);
+	}
+}
+
+/* The closing tag t: does it close open? 0, or -1 and a message. */
+static int
+check_close(struct parse *ps, const struct tok *t, const struct tok *open)
+{
+	if (!open) {
+		perr(ps, t->line, "closing tag '%.*s' without a section",
+		    (int)t->n, t->s);
+		return -1;
+	}
+	if (t->n != open->n || memcmp(t->s, open->s, t->n)) {
+		perr(ps, t->line, "closing tag '%.*s' in section '%.*s' (line %u)",
+		    (int)t->n, t->s, (int)open->n, open->s, open->line);
+		return -1;
+	}
+	return 0;
+}
+
+static int build(struct parse *ps, size_t *i, const struct tok *open,
+    struct node **kids, size_t *nkids);
+
+/* A section's node and, from token *i on, its contents. */
+static int
+build_section(struct parse *ps, size_t *i, const struct tok *t,
+    struct node **kids, size_t *nkids, size_t *cap)
+{
+	struct node *nd = add_node(kids, nkids, cap, t->type, t);
+
+	if (++ps->depth > MAXSECTIONS) {
+		perr(ps, t->line, "sections nested more than %d deep", MAXSECTIONS);
+		return -1;
+	}
+	if (build(ps, i, t, &nd->kids, &nd->nkids))
+		return -1;
+	ps->depth--;
+	return 0;
+}
+
 /* Nodes from token *i on, up to the closing tag of open (if any). */
 static int
 build(struct parse *ps, size_t *i, const struct tok *open,
     struct node **kids, size_t *nkids)
 {
-	struct node *nd, *prev;
+	struct node *nd;
 	size_t cap = 0;
 	const struct tok *t;
 
@@ -340,17 +444,7 @@ build(struct parse *ps, size_t *i, const struct tok *open,
 		t = &ps->tok[(*i)++];
 		switch (t->type) {
 		case T_TEXT:
-			if (t->removed || !t->n)
-				break;
-			prev = *nkids ? &(*kids)[*nkids - 1] : NULL;
-			if (prev && prev->type == T_TEXT) {
-				prev->s = erealloc(prev->s, prev->n + t->n + 1);
-				memcpy(prev->s + prev->n, t->s, t->n);
-				prev->n += t->n;
-				prev->s[prev->n] = '\0';
-			} else {
-				add_node(kids, nkids, &cap, T_TEXT, t);
-			}
+			add_text(kids, nkids, &cap, t);
 			break;
 		case T_VAR:
 		case T_RAW:
@@ -363,27 +457,11 @@ build(struct parse *ps, size_t *i, const struct tok *open,
 			break;
 		case T_SECTION:
 		case T_INVERTED:
-			nd = add_node(kids, nkids, &cap, t->type, t);
-			if (++ps->depth > MAXSECTIONS) {
-				perr(ps, t->line, "sections nested more than %d deep", MAXSECTIONS);
+			if (build_section(ps, i, t, kids, nkids, &cap))
 				return -1;
-			}
-			if (build(ps, i, t, &nd->kids, &nd->nkids))
-				return -1;
-			ps->depth--;
 			break;
 		case T_CLOSE:
-			if (!open) {
-				perr(ps, t->line, "closing tag '%.*s' without a section",
-				    (int)t->n, t->s);
-				return -1;
-			}
-			if (t->n != open->n || memcmp(t->s, open->s, t->n)) {
-				perr(ps, t->line, "closing tag '%.*s' in section '%.*s' (line %u)",
-				    (int)t->n, t->s, (int)open->n, open->s, open->line);
-				return -1;
-			}
-			return 0;
+			return check_close(ps, t, open);
 		}
 	}
 	if (open) {
