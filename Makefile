@@ -37,9 +37,9 @@ SRC_dedup = cmd/dedup/main.c cmd/dedup/state.c cmd/dedup/simidx.c \
 	cmd/dedup/normtitle.c cmd/dedup/merge.c
 SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
 	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c cmd/classify/like.c
-SRC_render-md = cmd/render-md/main.c cmd/render-md/mustache.c cmd/render-md/mdescape.c \
-	cmd/render-md/mdblock.c cmd/render-md/mdscan.c \
-	cmd/render-md/page.c cmd/render-md/mail.c
+SRC_render-md = cmd/render-md/main.c cmd/render-md/view.c cmd/render-md/group.c \
+	cmd/render-md/mustache.c cmd/render-md/mstrender.c cmd/render-md/mdescape.c \
+	cmd/render-md/mdblock.c cmd/render-md/mdscan.c cmd/render-md/page.c cmd/render-md/mail.c
 SRC_enrich = cmd/enrich/main.c cmd/enrich/llm.c cmd/enrich/cache.c
 SRC_render-feed = cmd/render-feed/main.c
 PROG_SRC = $(foreach p,$(PROGS),$(SRC_$(p)))

@@ -1,5 +1,6 @@
-/* mustache.c: compile a template into a tree of nodes, render it over a
- * stack of jansson values. Standalone lines are found while tokenizing:
+/* mustache.c: compile a template into a tree of nodes (mstree.h), which
+ * mstrender.c renders over a stack of jansson values; partials by name, and
+ * walking the tree. Standalone lines are found while tokenizing:
  * a line holding one section, inverted, closing, comment, partial or
  * set-delimiter tag and otherwise only white space is dropped whole. */
 #include <stdarg.h>
@@ -8,38 +9,8 @@
 #include <string.h>
 
 #include "buf.h"
-#include "jsonw.h"
-#include "mustache.h"
+#include "mstree.h"
 #include "util.h"
-
-enum { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED, T_PARTIAL, T_CLOSE,
-	T_COMMENT, T_DELIM };
-enum { AT_NONE, AT_INDEX, AT_FIRST, AT_LAST };
-enum { MAXDELIM = 32, MAXNEST = 64, MAXSECTIONS = 1000, MAXSTACK = 4096 };
-
-struct name {
-	int dot;		/* "." */
-	int at;			/* @index, @first, @last */
-	int lead;		/* ".x": the top of the stack only */
-	size_t nparts;
-	char **parts;
-};
-
-struct node {
-	int type;
-	unsigned line;
-	char *s;		/* text, or the tag's content */
-	size_t n;
-	struct name nm;
-	char *indent;		/* a standalone partial's indentation */
-	struct node *kids;	/* a section's contents */
-	size_t nkids;
-};
-
-struct mst {
-	struct node *kids;
-	size_t nkids;
-};
 
 struct tok {
 	int type;
@@ -521,12 +492,6 @@ mst_free(struct mst *t)
 
 /* ---- partials ---- */
 
-struct entry {
-	char *name, *indent;
-	struct mst *t;		/* NULL: not found */
-	int warned, walked;
-};
-
 struct mst_lib {
 	mst_loader *load;
 	void *arg;
@@ -561,10 +526,8 @@ mst_lib_free(struct mst_lib *lib)
 	free(lib);
 }
 
-/* The partial name compiled with indent; NULL with *err empty if there is
- * none, NULL with a message if it does not compile. */
-static struct entry *
-lib_get(struct mst_lib *lib, const char *name, const char *indent,
+struct entry *
+mst_lib_get(struct mst_lib *lib, const char *name, const char *indent,
     char *err, size_t errlen)
 {
 	struct entry *e;
@@ -597,282 +560,6 @@ lib_get(struct mst_lib *lib, const char *name, const char *indent,
 	return e;
 }
 
-/* ---- rendering ---- */
-
-struct loop {
-	size_t index;
-	int last;
-};
-
-struct render {
-	struct mst_lib *lib;
-	const struct mst_sink *out;
-	const struct mst_lazy *lazy;
-	json_t **stack;
-	size_t depth, cap;
-	struct loop *loops;
-	size_t nloops, loopcap;
-	int nest;
-	int nestwarned, stackwarned;
-	void (*warn)(void *arg, const char *msg);
-	void *warnarg;
-	char *err;
-	size_t errlen;
-	int failed;
-};
-
-static void
-spush(struct render *r, json_t *v)
-{
-	if (r->depth == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 16;
-		r->stack = erealloc(r->stack, r->cap * sizeof *r->stack);
-	}
-	r->stack[r->depth++] = v;
-}
-
-static void
-lpush(struct render *r, size_t index, int last)
-{
-	if (r->nloops == r->loopcap) {
-		r->loopcap = r->loopcap ? 2 * r->loopcap : 8;
-		r->loops = erealloc(r->loops, r->loopcap * sizeof *r->loops);
-	}
-	r->loops[r->nloops].index = index;
-	r->loops[r->nloops].last = last;
-	r->nloops++;
-}
-
-/* The value a name stands for (borrowed), or NULL; @index is put in *tmp
- * (a new reference the caller drops). */
-static json_t *
-lookup(struct render *r, const struct name *nm, json_t **tmp)
-{
-	json_t *v = NULL;
-	size_t i;
-
-	*tmp = NULL;
-	if (nm->dot)
-		return r->depth ? r->stack[r->depth - 1] : NULL;
-	if (nm->at) {
-		const struct loop *l;
-
-		if (!r->nloops)
-			return NULL;
-		l = &r->loops[r->nloops - 1];
-		if (nm->at == AT_FIRST)
-			return l->index == 0 ? json_true() : json_false();
-		if (nm->at == AT_LAST)
-			return l->last ? json_true() : json_false();
-		return *tmp = json_integer((json_int_t)l->index);
-	}
-	for (i = r->depth; i-- > 0;) {
-		if (json_is_object(r->stack[i]) &&
-		    (v = json_object_get(r->stack[i], nm->parts[0])))
-			break;
-		if (nm->lead)
-			return NULL;
-	}
-	for (i = 1; v && i < nm->nparts; i++)
-		v = json_is_object(v) ? json_object_get(v, nm->parts[i]) : NULL;
-	return v;
-}
-
-static int
-falsey(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_NULL:
-	case JSON_FALSE:
-		return 1;
-	case JSON_ARRAY:
-		return json_array_size(v) == 0;
-	case JSON_STRING:
-		return json_string_length(v) == 0;
-	default:
-		return 0;
-	}
-}
-
-static void
-interpolate(struct render *r, const json_t *v, int raw)
-{
-	char num[64];
-	int k;
-
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		r->out->value(r->out->arg, json_string_value(v), json_string_length(v), raw);
-		return;
-	case JSON_INTEGER:
-		k = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		break;
-	case JSON_REAL:
-		jw_format_real(json_real_value(v), num);	/* as records write it */
-		k = (int)strlen(num);
-		break;
-	case JSON_TRUE:
-		k = snprintf(num, sizeof num, "true");
-		break;
-	case JSON_FALSE:
-		k = snprintf(num, sizeof num, "false");
-		break;
-	default:
-		return;
-	}
-	r->out->value(r->out->arg, num, (size_t)k, raw);
-}
-
-static void render_nodes(struct render *r, const struct node *kids, size_t n);
-
-static void
-warnf(struct render *r, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (!r->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	r->warn(r->warnarg, msg);
-}
-
-static void
-render_section(struct render *r, const struct node *nd)
-{
-	json_t *tmp, *v = lookup(r, &nd->nm, &tmp), *cur, *next;
-	size_t i, n;
-
-	if (!v)
-		return;
-	if (r->depth >= MAXSTACK) {
-		if (!r->stackwarned)
-			warnf(r, "sections nested more than %d deep; the rest is left out", MAXSTACK);
-		r->stackwarned = 1;
-		json_decref(tmp);
-		return;
-	}
-	if (r->lazy && r->lazy->lazy && v == r->lazy->lazy) {
-		cur = r->lazy->next(r->lazy->arg);
-		for (i = 0; cur && !r->failed; i++) {
-			next = r->lazy->next(r->lazy->arg);
-			lpush(r, i, next == NULL);
-			spush(r, cur);
-			render_nodes(r, nd->kids, nd->nkids);
-			r->depth--;
-			r->nloops--;
-			json_decref(cur);
-			cur = next;
-		}
-		json_decref(cur);
-	} else if (json_is_array(v)) {
-		n = json_array_size(v);
-		for (i = 0; i < n && !r->failed; i++) {
-			cur = json_array_get(v, i);
-			next = r->lazy && r->lazy->expand ? r->lazy->expand(r->lazy->arg, cur) : NULL;
-			lpush(r, i, i + 1 == n);
-			spush(r, next ? next : cur);
-			render_nodes(r, nd->kids, nd->nkids);
-			r->depth--;
-			r->nloops--;
-			json_decref(next);
-		}
-	} else if (!falsey(v)) {
-		spush(r, v);
-		render_nodes(r, nd->kids, nd->nkids);
-		r->depth--;
-	}
-	json_decref(tmp);
-}
-
-static void
-render_partial(struct render *r, const struct node *nd)
-{
-	struct entry *e;
-
-	if (r->nest >= MAXNEST) {
-		if (!r->nestwarned)
-			warnf(r, "partials nested more than %d deep; the rest is left out", MAXNEST);
-		r->nestwarned = 1;
-		return;
-	}
-	if (!(e = lib_get(r->lib, nd->s, nd->indent, r->err, r->errlen))) {
-		r->failed = 1;
-		return;
-	}
-	if (!e->t) {
-		if (!e->warned)
-			warnf(r, "partial '%s' not found", nd->s);
-		e->warned = 1;
-		return;
-	}
-	r->nest++;
-	render_nodes(r, e->t->kids, e->t->nkids);
-	r->nest--;
-}
-
-static void
-render_nodes(struct render *r, const struct node *kids, size_t n)
-{
-	const struct node *nd;
-	json_t *v, *tmp;
-	size_t i;
-
-	for (i = 0; i < n && !r->failed; i++) {
-		nd = &kids[i];
-		switch (nd->type) {
-		case T_TEXT:
-			r->out->text(r->out->arg, nd->s, nd->n);
-			break;
-		case T_VAR:
-		case T_RAW:
-			if ((v = lookup(r, &nd->nm, &tmp)))
-				interpolate(r, v, nd->type == T_RAW);
-			json_decref(tmp);
-			break;
-		case T_SECTION:
-			render_section(r, nd);
-			break;
-		case T_INVERTED:
-			v = lookup(r, &nd->nm, &tmp);
-			if (!v || (falsey(v) && !(r->lazy && r->lazy->lazy && v == r->lazy->lazy)))
-				render_nodes(r, nd->kids, nd->nkids);
-			json_decref(tmp);
-			break;
-		case T_PARTIAL:
-			render_partial(r, nd);
-			break;
-		}
-	}
-}
-
-int
-mst_render(struct mst_lib *lib, const struct mst *t, json_t *view,
-    const struct mst_sink *out, const struct mst_lazy *lazy,
-    void (*warn)(void *arg, const char *msg), void *warnarg,
-    char *err, size_t errlen)
-{
-	struct render r;
-
-	memset(&r, 0, sizeof r);
-	r.lib = lib;
-	r.out = out;
-	r.lazy = lazy;
-	r.warn = warn;
-	r.warnarg = warnarg;
-	r.err = err;
-	r.errlen = errlen;
-	if (errlen)
-		err[0] = '\0';
-	spush(&r, view);
-	render_nodes(&r, t->kids, t->nkids);
-	free(r.stack);
-	free(r.loops);
-	return r.failed ? -1 : 0;
-}
-
 /* ---- walking ---- */
 
 static int
@@ -894,7 +581,7 @@ walk_nodes(struct mst_lib *lib, const struct node *kids, size_t n, int depth,
 			    nest, fn, arg, err, errlen))
 				return -1;
 		} else if (nd->type == T_PARTIAL && nest < MAXNEST) {
-			if (!(e = lib_get(lib, nd->s, NULL, err, errlen)))
+			if (!(e = mst_lib_get(lib, nd->s, NULL, err, errlen)))
 				return -1;
 			if (e->t && e->walked != lib->walks) {
 				e->walked = lib->walks;
