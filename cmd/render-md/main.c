@@ -487,28 +487,29 @@ check_options(int argc)
 			groups.by[groups.nby] = path_parse(defaults[groups.nby], NULL, 0);
 }
 
+static const struct option longopts[] = {
+	{ "layout", required_argument, NULL, 'l' },
+	{ "template", required_argument, NULL, 't' },
+	{ "group-by", required_argument, NULL, 'g' },
+	{ "order", required_argument, NULL, 'o' },
+	{ "autolink", no_argument, NULL, 'a' },
+	{ "title", required_argument, NULL, 'T' },
+	{ "date", required_argument, NULL, 'd' },
+	{ "view", no_argument, NULL, OPT_VIEW },
+	{ "format", required_argument, NULL, 'f' },
+	{ "head", required_argument, NULL, OPT_HEAD },
+	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
+	{ "subject", required_argument, NULL, OPT_SUBJECT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static void
 options(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "layout", required_argument, NULL, 'l' },
-		{ "template", required_argument, NULL, 't' },
-		{ "group-by", required_argument, NULL, 'g' },
-		{ "order", required_argument, NULL, 'o' },
-		{ "autolink", no_argument, NULL, 'a' },
-		{ "title", required_argument, NULL, 'T' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "view", no_argument, NULL, OPT_VIEW },
-		{ "format", required_argument, NULL, 'f' },
-		{ "head", required_argument, NULL, OPT_HEAD },
-		{ "markdown", required_argument, NULL, OPT_MARKDOWN },
-		{ "subject", required_argument, NULL, OPT_SUBJECT },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char msg[512];
 	int c;
 
