@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "fields.h"
+#include "group.h"
 #include "jbuild.h"
 #include "jscan.h"
 #include "jsonl.h"
@@ -20,8 +21,9 @@
 #include "path.h"
 #include "text.h"
 #include "util.h"
+#include "view.h"
 
-enum { MAXPATHS = 16, OPT_VIEW = 256, OPT_HEAD, OPT_MARKDOWN, OPT_SUBJECT, OPT_FROM, OPT_TO };
+enum { OPT_VIEW = 256, OPT_HEAD, OPT_MARKDOWN, OPT_SUBJECT, OPT_FROM, OPT_TO };
 
 static const char *layout = "list";
 static const char *tplfile;
@@ -30,8 +32,6 @@ static int autolink;		/* list layout: Link: <URL> */
 static const char *format = "md";	/* md, html or mail */
 static const char *headfile, *mdfile;
 static struct mail mail;
-static struct path *groupby[MAXPATHS];
-static size_t ngroupby;
 static char **order;
 static size_t norder;
 static int dumpview;
@@ -44,7 +44,8 @@ struct fields {
 };
 static struct fields need;	/* for the view */
 static struct fields gneed;	/* for the group */
-static int want_groups, want_authors, want_authors_text, streaming;
+static int want_groups, streaming;
+static unsigned view_what;	/* VIEW_AUTHORS, VIEW_AUTHORS_TEXT */
 
 /* Without streaming, records are kept as text until they are rendered
  * (their views made then, one at a time): the lists of the view hold
@@ -61,20 +62,20 @@ static struct kept *kept;
 static size_t nkept, capkept;
 static struct arena texts;	/* where the text is kept */
 
-/* the inputs, read one record at a time */
-static char **inputs;
-static int ninputs, curinput = -1;
-static FILE *curfp;
-static struct jsonl rd;
 static int bad;
 static size_t nrecords;
+static struct group_set groups;
 
-static json_t *groupmap;	/* group name -> its object in groups */
-static json_t *groups;		/* in order of first appearance */
-static json_t *anchors;		/* anchors taken */
-static json_t *anchorbase;	/* a base -> the next number to try */
+/* the view, and where it goes */
+static json_t *root, *records;
+static struct mst_lazy lazy;
+static struct mst_stream *stream;	/* streaming: the rendering under way */
+static char err[512];			/* its message */
 static struct mdout md;
-static struct buf tmp, pathbuf;
+static FILE *mdout;		/* html and mail: the Markdown, made first */
+static char *mdtext;
+static size_t mdlen;
+static struct buf pathbuf;
 
 static void
 usage(FILE *fp, int status)
@@ -219,9 +220,9 @@ visit(void *arg, int kind, const char *name, int depth, int inpartial)
 	if (IS("groups") || IS("ngroups") || IS("group") || IS("anchor") || IS("n"))
 		want_groups = 1;
 	if (IS("authors"))
-		want_authors = 1;
+		view_what |= VIEW_AUTHORS;
 	if (IS("authors_text"))
-		want_authors_text = 1;
+		view_what |= VIEW_AUTHORS_TEXT;
 	for (i = 0; i < sizeof derived / sizeof *derived; i++) {
 		if (IS(derived[i][0])) {
 			add_field(&need, derived[i][1], strlen(derived[i][1]));
@@ -235,148 +236,6 @@ visit(void *arg, int kind, const char *name, int depth, int inpartial)
 }
 
 /* ---- records to views ---- */
-
-static int
-prefix_ci(const char *s, size_t n, const char *pre)
-{
-	size_t k = strlen(pre);
-
-	return n >= k && !strncasecmp(s, pre, k);
-}
-
-/* An http(s) (or, for authors, mailto) URL made safe for a Markdown link
- * destination, or NULL. */
-static json_t *
-safe_url(const json_t *v, int mailto)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const char *s;
-	size_t n, i;
-	unsigned char c;
-
-	if (!json_is_string(v))
-		return NULL;
-	s = json_string_value(v);
-	n = json_string_length(v);
-	for (; n && is_space((unsigned char)*s); n--)
-		s++;
-	while (n && is_space((unsigned char)s[n - 1]))
-		n--;
-	if (!(prefix_ci(s, n, "http://") && n > 7) && !(prefix_ci(s, n, "https://") && n > 8) &&
-	    !(mailto && prefix_ci(s, n, "mailto:") && n > 7))
-		return NULL;
-	buf_reset(&tmp);
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c > 0x20 && c < 0x7f && !strchr("\"<>\\^`{|}()[]", c)) {
-			buf_putc(&tmp, (char)c);
-		} else {
-			buf_putc(&tmp, '%');
-			buf_putc(&tmp, hex[c >> 4]);
-			buf_putc(&tmp, hex[c & 15]);
-		}
-	}
-	return json_stringn_nocheck(tmp.s, tmp.len);
-}
-
-/* s on one line: runs of white space become one space. */
-static json_t *
-one_line(const json_t *v)
-{
-	if (!json_is_string(v))
-		return NULL;
-	buf_reset(&tmp);
-	text_line(&tmp, json_string_value(v), json_string_length(v));
-	return json_stringn_nocheck(buf_str(&tmp), tmp.len);
-}
-
-static void
-derive_authors(json_t *rec)
-{
-	json_t *a = json_object_get(rec, F_AUTHORS), *out, *el, *name, *url, *o;
-	struct buf text = { NULL, 0, 0 };
-	size_t i;
-
-	if (!json_is_array(a)) {
-		json_object_del(rec, F_AUTHORS);
-		return;
-	}
-	out = json_array();
-	json_array_foreach(a, i, el) {
-		url = NULL;
-		if (json_is_object(el)) {
-			name = one_line(json_object_get(el, "name"));
-			url = safe_url(json_object_get(el, "url"), 1);
-			o = json_object_get(el, "email");
-			if (!url && json_is_string(o)) {
-				o = json_pack("s++", "mailto:", json_string_value(o), "");
-				url = safe_url(o, 1);
-				json_decref(o);
-			}
-		} else {
-			name = one_line(el);
-		}
-		if (!name || !json_string_length(name)) {
-			json_decref(name);
-			json_decref(url);
-			continue;
-		}
-		if (want_authors) {
-			o = json_object();
-			json_object_set_nocheck(o, "name", name);
-			if (url)
-				json_object_set_nocheck(o, "url", url);
-			json_array_append_new(out, o);
-		}
-		if (want_authors_text) {
-			if (text.len)
-				buf_puts(&text, ", ");
-			buf_put(&text, json_string_value(name), json_string_length(name));
-		}
-		json_decref(name);
-		json_decref(url);
-	}
-	if (text.len)
-		json_object_set_new_nocheck(rec, "authors_text", json_stringn_nocheck(text.s, text.len));
-	if (want_authors && json_array_size(out))
-		json_object_set_nocheck(rec, F_AUTHORS, out);
-	else
-		json_object_del(rec, F_AUTHORS);
-	json_decref(out);
-	buf_free(&text);
-}
-
-/* The fields the view adds to a record, or changes. */
-static void
-derive(json_t *rec)
-{
-	json_t *v, *ai;
-
-	v = one_line(json_object_get(rec, F_TITLE));
-	json_object_set_new_nocheck(rec, F_TITLE, v ? v : json_string(""));
-	if ((v = safe_url(json_object_get(rec, F_LINK), 0)))
-		json_object_set_new_nocheck(rec, F_LINK, v);
-	else
-		json_object_del(rec, F_LINK);
-	if (want_authors || want_authors_text)
-		derive_authors(rec);
-	v = json_object_get(json_object_get(rec, F_ARXIV), F_ARXIV_PRIMARY);
-	if (!json_is_string(v))
-		v = json_array_get(json_object_get(rec, F_CATEGORIES), 0);
-	if ((v = one_line(v)) && json_string_length(v))
-		json_object_set_new_nocheck(rec, "category", v);
-	else
-		json_decref(v);
-	ai = json_object_get(rec, F_AI);
-	if (json_is_object(ai) && (v = one_line(json_object_get(ai, "title"))))
-		json_object_set_new_nocheck(ai, "title", v);
-	if (json_is_object(ai) && (json_object_get(ai, "motivation") ||
-	    json_object_get(ai, "method") || json_object_get(ai, "result") ||
-	    json_object_get(ai, "conclusion")))
-		json_object_set_new_nocheck(rec, "has_details", json_true());
-	else if (json_is_string(json_object_get(rec, F_SUMMARY)))
-		json_object_set_new_nocheck(rec, "has_details", json_true());
-}
 
 struct members {
 	json_t *rec;
@@ -406,7 +265,7 @@ parse_record(const char *s, size_t n, const char *name, unsigned long lineno,
 {
 	struct members m;
 	struct jsonl r;
-	char err[256];
+	char msg[256];
 	const char *v;
 	size_t vn;
 	json_t *rec;
@@ -433,16 +292,14 @@ parse_record(const char *s, size_t n, const char *name, unsigned long lineno,
 	memset(&r, 0, sizeof r);
 	r.line = (char *)s;
 	r.len = n;
-	if (!(rec = jsonl_parse(&r, err, sizeof err))) {
-		wlineprintf(name, lineno, "%s", err);
-		bad = 1;
-	}
+	if (!(rec = jsonl_parse(&r, msg, sizeof msg)))
+		wlineprintf(name, lineno, "%s", msg);
 	return jsonl_as_text(rec);
 }
 
-/* Keep the current line; its index. */
+/* Keep the line in; its index. */
 static size_t
-keep(int slow)
+keep(const struct jsonl *in, int slow)
 {
 	struct kept *k;
 
@@ -451,197 +308,78 @@ keep(int slow)
 		kept = erealloc(kept, capkept * sizeof *kept);
 	}
 	k = &kept[nkept];
-	k->s = arena_copy(&texts, rd.line, rd.len);
-	k->len = rd.len;
+	k->s = arena_copy(&texts, in->line, in->len);
+	k->len = in->len;
 	k->group = NULL;
 	k->n = 0;
 	k->slow = slow;
 	return nkept++;
 }
 
-/* ---- groups ---- */
-
-static json_t *
-group_name(json_t *rec)
-{
-	json_t *v, *name;
-	size_t i;
-	char num[64];
-
-	for (i = 0; i < ngroupby; i++) {
-		v = path_get(groupby[i], rec);
-		if (json_is_string(v)) {
-			if ((name = one_line(v)) && json_string_length(name))
-				return name;
-			json_decref(name);
-		} else if (json_is_integer(v)) {
-			snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-			return json_string(num);
-		} else if (json_is_real(v)) {
-			jw_format_real(json_real_value(v), num);	/* as {{k}} shows it */
-			return json_string(num);
-		} else if (json_is_boolean(v)) {
-			return json_string(json_is_true(v) ? "true" : "false");
-		}
-	}
-	return json_string("Other");
-}
-
-/* A fragment id for a group: letters, digits, . _ - and non-ASCII kept,
- * the rest '-'; made unique with -2, -3, ... Each base remembers the last
- * number it tried: anchors are never freed, so the search goes on from
- * there and many names with one base cost no more than one each. */
-static json_t *
-make_anchor(const char *name)
-{
-	struct buf a = { NULL, 0, 0 };
-	size_t base;
-	json_int_t k;
-	const unsigned char *p;
-	json_t *v, *next;
-
-	for (p = (const unsigned char *)name; *p; p++)
-		buf_putc(&a, (char)((*p >= 0x80 || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("._-", *p)) ? *p : '-'));
-	if (!a.len)
-		buf_puts(&a, "group");
-	base = a.len;
-	next = json_object_get(anchorbase, a.s);
-	k = next ? json_integer_value(next) : 2;
-	if (next || json_object_get(anchors, a.s) || !strcmp(a.s, "toc")) {
-		do {
-			a.len = base;
-			a.s[base] = '\0';
-			buf_printf(&a, "-%" JSON_INTEGER_FORMAT, k++);
-		} while (json_object_get(anchors, a.s) || !strcmp(a.s, "toc"));
-		a.s[base] = '\0';
-		json_object_set_new(anchorbase, a.s, json_integer(k));
-		a.s[base] = '-';
-	} else {
-		json_object_set_new(anchorbase, a.s, json_integer(2));
-	}
-	json_object_set_new(anchors, a.s, json_true());
-	v = json_string(a.s);
-	buf_free(&a);
-	return v;
-}
-
-/* The group of rec (made if new). */
-static json_t *
-find_group(json_t *rec)
-{
-	json_t *name = group_name(rec), *g;
-	const char *s = json_string_value(name);
-
-	if (!(g = json_object_get(groupmap, s))) {
-		g = json_object();
-		json_object_set_nocheck(g, "name", name);
-		json_object_set_new_nocheck(g, "anchor", make_anchor(s));
-		json_object_set_new_nocheck(g, "records", json_array());
-		json_object_set_new(groupmap, s, g);
-		json_array_append(groups, g);
-	}
-	json_decref(name);
-	return g;
-}
-
-static void
-set_group(json_t *rec, json_t *g)
-{
-	json_object_set_nocheck(rec, "group", json_object_get(g, "name"));
-	json_object_set_nocheck(rec, "anchor", json_object_get(g, "anchor"));
-}
-
-/* Groups named by --order first, in that order; numbers and counts. */
-static void
-finish_groups(json_t *root)
-{
-	json_t *sorted = json_array(), *g, *recs, *r, *v;
-	size_t i, j, n = 1;
-
-	for (i = 0; i < norder; i++)
-		if ((g = json_object_get(groupmap, order[i])) && !json_object_get(g, "count")) {
-			json_object_set_new_nocheck(g, "count", json_integer(0));
-			json_array_append(sorted, g);
-		}
-	json_array_foreach(groups, i, g)
-		if (!json_object_get(g, "count"))
-			json_array_append(sorted, g);
-	json_array_foreach(sorted, i, g) {
-		recs = json_object_get(g, "records");
-		json_object_set_new_nocheck(g, "count", json_integer((json_int_t)json_array_size(recs)));
-		json_array_foreach(recs, j, r) {
-			if ((v = json_object_get(r, STUB)))
-				kept[json_integer_value(v)].n = (json_int_t)n++;
-			else
-				json_object_set_new_nocheck(r, "n", json_integer((json_int_t)n++));
-		}
-	}
-	json_object_set_new_nocheck(root, "groups", sorted);
-	json_object_set_new_nocheck(root, "ngroups", json_integer((json_int_t)json_array_size(sorted)));
-}
-
 /* ---- reading ---- */
 
-/* The next good record's view, or NULL at the end of the inputs. */
-static json_t *
-next_record(void *arg)
+/* Streaming: a write error ends the run before more is read. */
+static void
+check_output(void)
 {
-	json_t *rec, *g;
-	size_t i;
-	int r, slow;
-
-	(void)arg;
 	if (md.error) {
 		errno = md.error;
 		eprintf("<stdout>: write error:");
 	}
-	for (;;) {
-		if (!curfp) {
-			if (++curinput >= ninputs)
-				return NULL;
-			if (!(curfp = open_input(inputs[curinput]))) {
-				weprintf("%s:", input_name(inputs[curinput]));
-				bad = 1;
-				continue;
-			}
-			jsonl_init(&rd, curfp, input_name(inputs[curinput]));
-		}
-		if ((r = jsonl_next(&rd)) <= 0) {
-			if (r < 0) {
-				weprintf("%s:", rd.name);
-				bad = 1;
-			}
-			if (curfp != stdin)
-				fclose(curfp);
-			curfp = NULL;
-			jsonl_free(&rd);
-			continue;
-		}
-		if (!streaming && !dumpview) {
-			/* a stub; the record is looked at for its group only */
-			slow = 1;
-			if (!(rec = parse_record(rd.line, rd.len, rd.name, rd.lineno, &gneed, &slow)))
-				continue;
-			g = want_groups ? find_group(rec) : NULL;
-			json_decref(rec);
-			i = keep(slow);
-			kept[i].group = g;
-			rec = json_pack("{sI}", STUB, (json_int_t)i);
-		} else {
-			if (!(rec = parse_record(rd.line, rd.len, rd.name, rd.lineno, &need, NULL)))
-				continue;
-			g = want_groups ? find_group(rec) : NULL;
-			if (g)
-				set_group(rec, g);
-			derive(rec);
-		}
-		if (g && !streaming)
-			json_array_append(json_object_get(g, "records"), rec);
-		nrecords++;
-		return rec;
+}
+
+/* Without streaming, a stub that stands for the record in: the record is
+ * looked at for its group only. NULL if it is bad. */
+static json_t *
+stub(const struct jsonl *in, json_t **group)
+{
+	json_t *rec;
+	size_t i;
+	int slow = 1;
+
+	if (!(rec = parse_record(in->line, in->len, in->name, in->lineno, &gneed, &slow)))
+		return NULL;
+	*group = want_groups ? group_find(&groups, rec) : NULL;
+	json_decref(rec);
+	i = keep(in, slow);
+	kept[i].group = *group;
+	return json_pack("{sI}", STUB, (json_int_t)i);
+}
+
+/* The record in's view, or NULL if it is bad. */
+static json_t *
+view(const struct jsonl *in, json_t **group)
+{
+	json_t *rec;
+
+	if (!(rec = parse_record(in->line, in->len, in->name, in->lineno, &need, NULL)))
+		return NULL;
+	if ((*group = want_groups ? group_find(&groups, rec) : NULL))
+		group_label(rec, *group);
+	view_derive(rec, view_what);
+	return rec;
+}
+
+/* One line of the input: its record rendered now (streaming), or kept. */
+static int
+read_record(struct jsonl *in, void *arg)
+{
+	json_t *rec, *g;
+
+	(void)arg;
+	check_output();
+	if (!(rec = !streaming && !dumpview ? stub(in, &g) : view(in, &g)))
+		return 1;
+	nrecords++;
+	if (streaming) {
+		if (mst_stream_item(stream, rec))
+			eprintf("%s", err);
+		return 0;
 	}
+	if (g)
+		json_array_append(json_object_get(g, "records"), rec);
+	json_array_append_new(records, rec);
+	return 0;
 }
 
 /* The view of a stub, when it is rendered. */
@@ -659,10 +397,10 @@ expand(void *arg, json_t *item)
 	slow = k->slow ? -1 : 0;
 	rec = parse_record(k->s, k->len, "", 0, &need, &slow);
 	if (k->group) {
-		set_group(rec, k->group);
+		group_label(rec, k->group);
 		json_object_set_new_nocheck(rec, "n", json_integer(k->n));
 	}
-	derive(rec);
+	view_derive(rec, view_what);
 	return rec;
 }
 
@@ -687,12 +425,6 @@ warn(void *arg, const char *msg)
 }
 
 /* ---- --format html and mail ---- */
-
-static const char *
-heading_of(json_t *root)
-{
-	return json_string_value(json_object_get(root, "heading"));
-}
 
 /* The Markdown text[0..n) as the page or the message --format asks for, on
  * stdout (the mail headers were checked with the options). */
@@ -736,30 +468,49 @@ convert_markdown(const char *path)
 	return fshut(stdout, "<stdout>") ? EXIT_FATAL : EXIT_OK;
 }
 
+/* What the options cannot be together; the default --group-by paths. */
+static void
+check_options(int argc)
+{
+	static const char *const defaults[] = { ".arxiv.primary", ".feed.name", ".feed.title" };
+
+	if (strcmp(format, "md") && strcmp(format, "html") && strcmp(format, "mail"))
+		eprintf("--format %s: unknown (md, html or mail)", format);
+	if (!mail_ok(&mail))
+		eprintf("--from, --to, --subject: no line breaks or control characters");
+	if (mdfile && !strcmp(format, "md"))
+		eprintf("--markdown: only with --format html or mail");
+	if (mdfile && (optind < argc || tplfile || dumpview))
+		eprintf("--markdown: no records, template or --view with it");
+	if (!groups.nby)
+		for (; groups.nby < sizeof defaults / sizeof *defaults; groups.nby++)
+			groups.by[groups.nby] = path_parse(defaults[groups.nby], NULL, 0);
+}
+
+static const struct option longopts[] = {
+	{ "layout", required_argument, NULL, 'l' },
+	{ "template", required_argument, NULL, 't' },
+	{ "group-by", required_argument, NULL, 'g' },
+	{ "order", required_argument, NULL, 'o' },
+	{ "autolink", no_argument, NULL, 'a' },
+	{ "title", required_argument, NULL, 'T' },
+	{ "date", required_argument, NULL, 'd' },
+	{ "view", no_argument, NULL, OPT_VIEW },
+	{ "format", required_argument, NULL, 'f' },
+	{ "head", required_argument, NULL, OPT_HEAD },
+	{ "markdown", required_argument, NULL, OPT_MARKDOWN },
+	{ "subject", required_argument, NULL, OPT_SUBJECT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
 static void
 options(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "layout", required_argument, NULL, 'l' },
-		{ "template", required_argument, NULL, 't' },
-		{ "group-by", required_argument, NULL, 'g' },
-		{ "order", required_argument, NULL, 'o' },
-		{ "autolink", no_argument, NULL, 'a' },
-		{ "title", required_argument, NULL, 'T' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "view", no_argument, NULL, OPT_VIEW },
-		{ "format", required_argument, NULL, 'f' },
-		{ "head", required_argument, NULL, OPT_HEAD },
-		{ "markdown", required_argument, NULL, OPT_MARKDOWN },
-		{ "subject", required_argument, NULL, OPT_SUBJECT },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char *const defaults[] = { ".arxiv.primary", ".feed.name", ".feed.title" };
-	char err[512];
+	char msg[512];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "l:t:g:o:af:T:d:hV", longopts, NULL)) != -1) {
@@ -767,10 +518,10 @@ options(int argc, char *argv[])
 		case 'l': layout = optarg; break;
 		case 't': tplfile = optarg; break;
 		case 'g':
-			if (ngroupby == MAXPATHS)
-				eprintf("more than %d --group-by paths", MAXPATHS);
-			if (!(groupby[ngroupby++] = path_parse(optarg, err, sizeof err)))
-				eprintf("--group-by %s: %s", optarg, err);
+			if (groups.nby == GROUP_MAXPATHS)
+				eprintf("more than %d --group-by paths", GROUP_MAXPATHS);
+			if (!(groups.by[groups.nby++] = path_parse(optarg, msg, sizeof msg)))
+				eprintf("--group-by %s: %s", optarg, msg);
 			break;
 		case 'o': split_list(&order, &norder, optarg); break;
 		case 'a': autolink = 1; break;
@@ -788,17 +539,7 @@ options(int argc, char *argv[])
 		default: usage(stderr, EXIT_FATAL);
 		}
 	}
-	if (strcmp(format, "md") && strcmp(format, "html") && strcmp(format, "mail"))
-		eprintf("--format %s: unknown (md, html or mail)", format);
-	if (!mail_ok(&mail))
-		eprintf("--from, --to, --subject: no line breaks or control characters");
-	if (mdfile && !strcmp(format, "md"))
-		eprintf("--markdown: only with --format html or mail");
-	if (mdfile && (optind < argc || tplfile || dumpview))
-		eprintf("--markdown: no records, template or --view with it");
-	if (!ngroupby)
-		for (; ngroupby < sizeof defaults / sizeof *defaults; ngroupby++)
-			groupby[ngroupby] = path_parse(defaults[ngroupby], NULL, 0);
+	check_options(argc);
 }
 
 /* The template: a built-in layout or the user's file, compiled, its
@@ -814,7 +555,6 @@ static void
 load_template(struct template *t)
 {
 	const char *src, *slash;
-	char err[512];
 	size_t len;
 
 	t->src = t->dir = NULL;
@@ -842,27 +582,49 @@ static void
 plan_reading(struct template *t)
 {
 	struct uses uses = { 0, 0, 0 };
-	char err[512];
 	size_t i;
 
 	if (mst_walk(t->lib, t->tpl, visit, &uses, err, sizeof err))
 		eprintf("%s", err);
-	if (dumpview)
-		need.all = want_groups = want_authors = want_authors_text = 1;
+	if (dumpview) {
+		need.all = want_groups = 1;
+		view_what = VIEW_AUTHORS | VIEW_AUTHORS_TEXT;
+	}
 	streaming = !dumpview && uses.top_records == 1 && !uses.other_records &&
 	    !uses.needs_all_records;
 	/* a stub's group is found on the first reading, the others' on the view */
-	for (i = 0; want_groups && i < ngroupby; i++)
-		need_path(streaming || dumpview ? &need : &gneed, groupby[i]);
+	for (i = 0; want_groups && i < groups.nby; i++)
+		need_path(streaming || dumpview ? &need : &gneed, groups.by[i]);
 }
 
-/* The view's top: the options, and the records (read now, or as the
- * template asks for them when it can be streamed). */
-static json_t *
-root_view(struct mst_lazy *lazy)
+/* The groups in their order, and the records numbered in it. */
+static void
+finish_groups(void)
 {
-	json_t *root = json_object(), *records, *rec;
+	json_t *sorted = group_sorted(&groups, order, norder), *g, *recs, *r, *v;
+	json_int_t n = 1;
+	size_t i, j;
 
+	json_array_foreach(sorted, i, g) {
+		recs = json_object_get(g, "records");
+		json_array_foreach(recs, j, r) {
+			if ((v = json_object_get(r, STUB)))
+				kept[json_integer_value(v)].n = n++;
+			else
+				json_object_set_new_nocheck(r, "n", json_integer(n++));
+		}
+	}
+	json_object_set_new_nocheck(root, "groups", sorted);
+	json_object_set_new_nocheck(root, "ngroups", json_integer((json_int_t)json_array_size(sorted)));
+}
+
+/* The view's top: the options, and the records, as they are read. */
+static void
+root_view(void)
+{
+	struct buf heading = { NULL, 0, 0 };
+
+	root = json_object();
 	if (autolink)
 		json_object_set_new_nocheck(root, "autolink", json_true());
 	if (title && json_object_set_new(root, "title", json_string(title)))
@@ -870,30 +632,84 @@ root_view(struct mst_lazy *lazy)
 	if (date && json_object_set_new(root, "date", json_string(date)))
 		eprintf("--date: not valid UTF-8");
 	if (title || date) {
-		buf_reset(&tmp);
 		if (title && date)
-			buf_printf(&tmp, "%s (%s)", title, date);
+			buf_printf(&heading, "%s (%s)", title, date);
 		else
-			buf_puts(&tmp, title ? title : date);
-		json_object_set_new(root, "heading", json_string(tmp.s));
+			buf_puts(&heading, title ? title : date);
+		json_object_set_new(root, "heading", json_string(heading.s));
+		buf_free(&heading);
 	}
-	memset(lazy, 0, sizeof *lazy);
+	records = json_array();
+	json_object_set_new_nocheck(root, "records", records);
 	if (!dumpview)
-		lazy->expand = expand;
+		lazy.expand = expand;
+	if (streaming)
+		lazy.lazy = records;
+}
+
+/* Where the output goes, and the view's top; streaming, the template
+ * rendered up to its records. */
+static void
+start_output(struct template *t)
+{
+	static char outbuf[1 << 16];
+	static struct mst_sink sink = { sink_text, sink_value, &md };
+
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	if (strcmp(format, "md") && !dumpview && !(mdout = open_memstream(&mdtext, &mdlen)))
+		eprintf("open_memstream:");
+	md_init(&md, mdout ? mdout : stdout);
+	group_init(&groups);
+	root_view();
+	if (streaming && !(stream = mst_stream_begin(t->lib, t->tpl, root, &sink, &lazy,
+	    warn, (void *)t->name, err, sizeof err)))
+		eprintf("%s", err);
+}
+
+/* All records read: the view rendered (the rest of it, streaming), or
+ * shown (--view). */
+static void
+finish_view(struct template *t)
+{
+	struct mst_sink sink = { sink_text, sink_value, &md };
+
 	if (streaming) {
-		lazy->lazy = json_array();
-		lazy->next = next_record;
-		json_object_set_nocheck(root, "records", lazy->lazy);
-	} else {
-		records = json_array();
-		while ((rec = next_record(NULL)))
-			json_array_append_new(records, rec);
-		json_object_set_new_nocheck(root, "records", records);
-		json_object_set_new_nocheck(root, "count", json_integer((json_int_t)nrecords));
-		if (want_groups)
-			finish_groups(root);
+		if (mst_stream_end(stream))
+			eprintf("%s", err);
+		return;
 	}
-	return root;
+	json_object_set_new_nocheck(root, "count", json_integer((json_int_t)nrecords));
+	if (want_groups)
+		finish_groups();
+	if (dumpview) {
+		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+			putchar('\n');
+	} else if (mst_render(t->lib, t->tpl, root, &sink, &lazy,
+	    warn, (void *)t->name, err, sizeof err)) {
+		eprintf("%s", err);
+	}
+}
+
+/* The Markdown written out (html, mail: converted first); the exit status. */
+static int
+finish_output(void)
+{
+	int status = md_flush(&md) ? EXIT_FATAL : EXIT_OK;
+
+	if (mdout) {
+		if (fclose(mdout))
+			eprintf("open_memstream:");
+		if (status == EXIT_OK)
+			write_formatted(mdtext, mdlen, json_string_value(json_object_get(root, "heading")));
+		free(mdtext);
+	}
+	if (fshut(stdout, "<stdout>")) {
+		status = EXIT_FATAL;
+	} else if (status == EXIT_FATAL) {
+		errno = md.error;
+		weprintf("<stdout>: write error:");
+	}
+	return status;
 }
 
 /* Everything the run allocated, so that leak checkers see none. */
@@ -902,18 +718,13 @@ free_all(struct template *t)
 {
 	size_t i;
 
-	json_decref(groupmap);
-	json_decref(groups);
-	json_decref(anchors);
-	json_decref(anchorbase);
+	json_decref(root);
+	group_free(&groups);
 	mst_free(t->tpl);
 	mst_lib_free(t->lib);
 	md_free(&md);
-	buf_free(&tmp);
 	buf_free(&pathbuf);
-	jsonl_free(&rd);
-	for (i = 0; i < ngroupby; i++)
-		path_free(groupby[i]);
+	view_free();
 	free_fields(&need);
 	free_fields(&gneed);
 	arena_free(&texts);
@@ -928,15 +739,8 @@ free_all(struct template *t)
 int
 main(int argc, char *argv[])
 {
-	static char outbuf[1 << 16], dash[] = "-", *stdin_only[] = { dash };
-	struct mst_sink sink = { sink_text, sink_value, &md };
-	struct mst_lazy lazy;
 	struct template t;
-	json_t *root;
-	char err[512], *mdtext = NULL;
-	size_t mdlen = 0;
-	FILE *mdout = NULL;
-	int status;
+	int i, status;
 
 	setprogname(argv[0]);
 	options(argc, argv);
@@ -944,42 +748,14 @@ main(int argc, char *argv[])
 		return convert_markdown(mdfile);
 	load_template(&t);
 	plan_reading(&t);
-
-	inputs = optind < argc ? argv + optind : stdin_only;
-	ninputs = optind < argc ? argc - optind : 1;
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	/* html and mail: the Markdown is made first, then converted */
-	if (strcmp(format, "md") && !dumpview && !(mdout = open_memstream(&mdtext, &mdlen)))
-		eprintf("open_memstream:");
-	md_init(&md, mdout ? mdout : stdout);
-	groupmap = json_object();
-	groups = json_array();
-	anchors = json_object();
-	anchorbase = json_object();
-	root = root_view(&lazy);
-	if (dumpview) {
-		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
-			putchar('\n');
-	} else if (mst_render(t.lib, t.tpl, root, &sink, &lazy,
-	    warn, (void *)t.name, err, sizeof err)) {
-		eprintf("%s", err);
+	start_output(&t);
+	for (i = optind; i < argc || i == optind; i++) {
+		check_output();
+		if (jsonl_each(i < argc ? argv[i] : "-", read_record, NULL))
+			bad = 1;
 	}
-	status = md_flush(&md) ? EXIT_FATAL : EXIT_OK;
-	if (mdout) {
-		if (fclose(mdout))
-			eprintf("open_memstream:");
-		if (status == EXIT_OK)
-			write_formatted(mdtext, mdlen, heading_of(root));
-		free(mdtext);
-	}
-	if (fshut(stdout, "<stdout>")) {
-		status = EXIT_FATAL;
-	} else if (status == EXIT_FATAL) {
-		errno = md.error;
-		weprintf("<stdout>: write error:");
-	}
-	json_decref(lazy.lazy);
-	json_decref(root);
+	finish_view(&t);
+	status = finish_output();
 	free_all(&t);
 	if (status)
 		return status;

@@ -1,5 +1,5 @@
 /* mdescape.c: Markdown that shows text literally; see mdescape.h. The
- * block rules followed are CommonMark 0.29 to 0.31's, where they agree. */
+ * blocks are followed by mdblock.c, markup and links by mdscan.c. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,12 +17,6 @@ static const unsigned char special[256] = {
 	[']'] = 1, ['|'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1, ['#'] = 1, ['$'] = 1,
 	['\n'] = 1, ['\r'] = 1,
 };
-
-static int isalpha_a(int c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-static int isdigit_a(int c) { return c >= '0' && c <= '9'; }
-static int isalnum_a(int c) { return isalpha_a(c) || isdigit_a(c); }
-static int isblank_a(int c) { return c == ' ' || c == '\t'; }
-static int isws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 static int
 ispunct_a(int c)
@@ -246,12 +240,116 @@ linestart(struct esc *e, size_t i, size_t *ls)
 	return i;
 }
 
+/* The end of the run from s[i] of bytes md_escape writes as they are. */
+static size_t
+plain_run(const char *s, size_t i, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (; i + 8 <= n && !(special[u[i]] | special[u[i + 1]] | special[u[i + 2]] |
+	    special[u[i + 3]] | special[u[i + 4]] | special[u[i + 5]] |
+	    special[u[i + 6]] | special[u[i + 7]]); i += 8)
+		;
+	for (; i < n && !special[u[i]]; i++)
+		;
+	return i;
+}
+
+/* A "$" at i: TeX, kept as it is, or a "$"; where to go on. */
+static size_t
+dollar(struct esc *e, size_t i)
+{
+	size_t end, k;
+
+	if (!(end = texspan(e, i))) {
+		buf_putc(e->out, '$');
+		return i + 1;
+	}
+	k = e->s[i + 1] == '$' ? 2 : 1;
+	buf_put(e->out, e->s + i, k);
+	tex(e, i + k, end - k);
+	buf_put(e->out, e->s + end - k, k);
+	return end;
+}
+
+/* * _ ~ #: escaped unless the bytes around s[i] keep them inert. */
+static void
+maybe_inert(struct esc *e, size_t i, int prev, int next)
+{
+	struct buf *out = e->out;
+	int c = (unsigned char)e->s[i], inert = 0;
+
+	switch (c) {
+	case '*':
+		inert = isblank_a(prev) && isws(next);
+		break;
+	case '_':
+		inert = (isalnum_a(prev) && isalnum_a(next)) || inurl(e, i);
+		break;
+	case '~':
+		inert = inurl(e, i);
+		break;
+	case '#':
+		inert = !((i == 0 || isws(prev)) && (next == 0 || isws(next) || next == '#'));
+		break;
+	}
+	if (!inert)
+		buf_putc(out, '\\');
+	buf_putc(out, (char)c);
+}
+
+/* The special byte at i escaped; where to go on. *ls: where the current
+ * line's content starts. */
+static size_t
+escape_special(struct esc *e, size_t i, size_t *ls)
+{
+	struct buf *out = e->out;
+	const char *s = e->s;
+	int c = (unsigned char)s[i];
+	int prev = i > 0 ? (unsigned char)s[i - 1] : 0;
+	int next = i + 1 < e->n ? (unsigned char)s[i + 1] : 0;
+
+	switch (c) {
+	case '\r':
+		if (next == '\n')
+			i++;
+		/* fall through */
+	case '\n':
+		buf_putc(out, '\n');
+		return linestart(e, i + 1, ls);
+	case '`':
+		return ticks(e, i, i == *ls);
+	case '$':
+		return dollar(e, i);
+	case '\\':
+		buf_puts(out, next == 0 || next == '\n' || next == '\r' ||
+		    ispunct_a(next) ? "\\\\" : "\\");
+		break;
+	case '*': case '_': case '~': case '#':
+		maybe_inert(e, i, prev, next);
+		break;
+	case '[': case ']': case '|':
+		buf_putc(out, '\\');
+		buf_putc(out, (char)c);
+		break;
+	case '<':
+		buf_puts(out, "&lt;");
+		break;
+	case '>':
+		buf_puts(out, "&gt;");
+		break;
+	case '&':
+		buf_puts(out, "&amp;");
+		break;
+	}
+	return i + 1;
+}
+
 void
 md_escape(struct buf *out, const char *s, size_t n, int bol)
 {
 	struct esc e;
-	size_t i = 0, j, ls = (size_t)-1, end;
-	int c, prev, next;
+	size_t i = 0, j, ls = (size_t)-1;
 
 	memset(&e, 0, sizeof e);
 	e.out = out;
@@ -263,83 +361,11 @@ md_escape(struct buf *out, const char *s, size_t n, int bol)
 	if (bol)
 		i = linestart(&e, 0, &ls);
 	while (i < n) {
-		for (j = i; j + 8 <= n && !(special[(unsigned char)s[j]] |
-		    special[(unsigned char)s[j + 1]] | special[(unsigned char)s[j + 2]] |
-		    special[(unsigned char)s[j + 3]] | special[(unsigned char)s[j + 4]] |
-		    special[(unsigned char)s[j + 5]] | special[(unsigned char)s[j + 6]] |
-		    special[(unsigned char)s[j + 7]]); j += 8)
-			;
-		for (; j < n && !special[(unsigned char)s[j]]; j++)
-			;
+		j = plain_run(s, i, n);
 		buf_put(out, s + i, j - i);
 		if ((i = j) == n)
 			break;
-		c = (unsigned char)s[i];
-		prev = i > 0 ? (unsigned char)s[i - 1] : 0;
-		next = i + 1 < n ? (unsigned char)s[i + 1] : 0;
-		switch (c) {
-		case '\r':
-			if (next == '\n')
-				i++;
-			/* fall through */
-		case '\n':
-			buf_putc(out, '\n');
-			i = linestart(&e, i + 1, &ls);
-			continue;
-		case '\\':
-			buf_puts(out, next == 0 || next == '\n' || next == '\r' ||
-			    ispunct_a(next) ? "\\\\" : "\\");
-			break;
-		case '`':
-			i = ticks(&e, i, i == ls);
-			continue;
-		case '*':
-			if (isblank_a(prev) && isws(next))
-				buf_putc(out, '*');
-			else
-				buf_puts(out, "\\*");
-			break;
-		case '_':
-			if ((isalnum_a(prev) && isalnum_a(next)) || inurl(&e, i))
-				buf_putc(out, '_');
-			else
-				buf_puts(out, "\\_");
-			break;
-		case '~':
-			buf_puts(out, inurl(&e, i) ? "~" : "\\~");
-			break;
-		case '[': case ']': case '|':
-			buf_putc(out, '\\');
-			buf_putc(out, (char)c);
-			break;
-		case '<':
-			buf_puts(out, "&lt;");
-			break;
-		case '>':
-			buf_puts(out, "&gt;");
-			break;
-		case '&':
-			buf_puts(out, "&amp;");
-			break;
-		case '#':
-			if ((i == 0 || isws(prev)) && (next == 0 || isws(next) || next == '#'))
-				buf_puts(out, "\\#");
-			else
-				buf_putc(out, '#');
-			break;
-		case '$':
-			if ((end = texspan(&e, i))) {
-				j = s[i + 1] == '$' ? 2 : 1;
-				buf_put(out, s + i, j);
-				tex(&e, i + j, end - j);
-				buf_put(out, s + end - j, j);
-				i = end;
-				continue;
-			}
-			buf_putc(out, '$');
-			break;
-		}
-		i++;
+		i = escape_special(&e, i, &ls);
 	}
 	free(e.tick);
 }
@@ -376,498 +402,9 @@ md_escape_html(struct buf *out, const char *s, size_t n, int attr)
 	}
 }
 
-/* ---- following the blocks ---- */
-
-/* HTML block start types 1 to 6 on a line starting p[0..n); eol: the line
- * ends there (else more may follow). Only what every CommonMark from 0.29
- * and GitHub take as HTML counts. */
-static int
-html_start(const char *p, size_t n, int eol)
-{
-	static const char *const type1[] = { "pre", "script", "style" };
-	static const char *const type6[] = {
-		"address", "article", "aside", "base", "basefont", "blockquote",
-		"body", "caption", "center", "col", "colgroup", "dd", "details",
-		"dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption",
-		"figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3",
-		"h4", "h5", "h6", "head", "header", "hr", "html", "iframe",
-		"legend", "li", "link", "main", "menu", "menuitem", "nav",
-		"noframes", "ol", "optgroup", "option", "p", "param", "section",
-		"summary", "table", "tbody", "td", "tfoot", "th", "thead", "title",
-		"tr", "track", "ul",
-	};
-	size_t i = 0, j, k, t;
-	int close = 0, after;
-
-	while (i < 3 && i < n && p[i] == ' ')
-		i++;
-	if (i >= n || p[i] != '<')
-		return 0;
-	p += i;
-	n -= i;
-	if (n >= 4 && !memcmp(p, "<!--", 4))
-		return 2;
-	if (n >= 2 && p[1] == '?')
-		return 3;
-	if (n >= 9 && !memcmp(p, "<![CDATA[", 9))
-		return 5;
-	if (n >= 3 && p[1] == '!' && p[2] >= 'A' && p[2] <= 'Z')
-		return 4;
-	j = 1;
-	if (j < n && p[j] == '/') {
-		close = 1;
-		j++;
-	}
-	for (k = j; k < n && isalnum_a(p[k]); k++)
-		;
-	if (k == j || (k == n && !eol))
-		return 0;
-	after = k < n ? p[k] : '\n';
-	for (t = 0; !close && t < sizeof type1 / sizeof *type1; t++)
-		if (strlen(type1[t]) == k - j && !strncasecmp(p + j, type1[t], k - j) &&
-		    (isws(after) || after == '>'))
-			return 1;
-	for (t = 0; t < sizeof type6 / sizeof *type6; t++)
-		if (strlen(type6[t]) == k - j && !strncasecmp(p + j, type6[t], k - j) &&
-		    (isws(after) || after == '>' ||
-		    (after == '/' && k + 1 < n && p[k + 1] == '>')))
-			return 6;
-	return 0;
-}
-
-/* Does the line p[0..n) hold only one complete open or closing tag (an
- * HTML block of type 7)? */
-static int
-html_tag7(const char *p, size_t n)
-{
-	size_t i = 0, k;
-	int close;
-
-	while (i < 3 && i < n && p[i] == ' ')
-		i++;
-	if (i >= n || p[i++] != '<')
-		return 0;
-	close = i < n && p[i] == '/';
-	i += (size_t)close;
-	if (i >= n || !isalpha_a(p[i]))
-		return 0;
-	for (k = i; i < n && (isalnum_a(p[i]) || p[i] == '-'); i++)
-		;
-	if ((i - k == 8 && !strncasecmp(p + k, "textarea", 8)) ||
-	    (i - k == 6 && (!strncasecmp(p + k, "script", 6))) ||
-	    (i - k == 5 && !strncasecmp(p + k, "style", 5)) ||
-	    (i - k == 3 && !strncasecmp(p + k, "pre", 3)))
-		return 0;
-	while (!close) {
-		for (k = i; i < n && isblank_a(p[i]); i++)
-			;
-		if (i == k || i >= n || !(isalpha_a(p[i]) || p[i] == '_' || p[i] == ':'))
-			break;
-		while (i < n && (isalnum_a(p[i]) || strchr("_.:-", p[i])))
-			i++;
-		for (k = i; k < n && isblank_a(p[k]); k++)
-			;
-		if (k < n && p[k] == '=') {
-			for (k++; k < n && isblank_a(p[k]); k++)
-				;
-			if (k < n && (p[k] == '"' || p[k] == '\'')) {
-				const char *q = memchr(p + k + 1, p[k], n - k - 1);
-
-				if (!q)
-					return 0;
-				i = (size_t)(q - p) + 1;
-			} else {
-				for (i = k; i < n && !isws(p[i]) && !strchr("\"'=<>`", p[i]); i++)
-					;
-				if (i == k)
-					return 0;
-			}
-		}
-	}
-	while (i < n && isblank_a(p[i]))
-		i++;
-	if (!close && i < n && p[i] == '/')
-		i++;
-	if (i >= n || p[i++] != '>')
-		return 0;
-	while (i < n && isblank_a(p[i]))
-		i++;
-	return i == n;
-}
-
-static int
-html_ends(int type, const char *p, size_t n)
-{
-	static const char *const end1[] = { "</script>", "</pre>", "</style>" };
-	static const char *const end[] = { NULL, NULL, "-->", "?>", ">", "]]>" };
-	size_t i, t, m;
-
-	if (type == 1) {
-		for (i = 0; i < n; i++)
-			for (t = 0; t < 3; t++)
-				if (n - i >= (m = strlen(end1[t])) && !strncasecmp(p + i, end1[t], m))
-					return 1;
-		return 0;
-	}
-	m = strlen(end[type]);
-	for (i = 0; i + m <= n; i++)
-		if (!memcmp(p + i, end[type], m))
-			return 1;
-	return 0;
-}
-
-/* A fence: ``` or ~~~ (or longer) after at most three spaces. */
-static size_t
-fence(const char *p, size_t n, char *ch)
-{
-	size_t i = 0, k;
-
-	while (i < 3 && i < n && p[i] == ' ')
-		i++;
-	if (i >= n || (p[i] != '`' && p[i] != '~'))
-		return 0;
-	*ch = p[i];
-	for (k = i; k < n && p[k] == *ch; k++)
-		;
-	if (k - i < 3 || (*ch == '`' && memchr(p + k, '`', n - k)))
-		return 0;
-	return k - i;
-}
-
-static int
-isblankline(const char *p, size_t n)
-{
-	for (; n; p++, n--)
-		if (!isblank_a(*p))
-			return 0;
-	return 1;
-}
-
-static void
-finish_line(struct mdout *o, const char *p, size_t n)
-{
-	int blank, t;
-	size_t i, k;
-	char ch;
-
-	if (n && p[n - 1] == '\r')
-		n--;
-	blank = isblankline(p, n);
-	if (o->fence) {
-		for (i = 0; i < 3 && i < n && p[i] == ' '; i++)
-			;
-		for (k = i; k < n && p[k] == o->fence; k++)
-			;
-		if (k - i >= o->fencelen && isblankline(p + k, n - k))
-			o->fence = 0;
-	} else if (o->html) {
-		if (o->html <= 5 ? html_ends(o->html, p, n) : blank)
-			o->html = 0;
-	} else if (!blank) {
-		if ((t = html_start(p, n, 1))) {
-			o->html = t <= 5 && html_ends(t, p + 2, n - 2) ? 0 : t;
-		} else if (o->prevblank && html_tag7(p, n)) {
-			o->html = 7;
-		} else if ((k = fence(p, n, &ch))) {
-			o->fence = ch;
-			o->fencelen = k;
-		}
-	}
-	o->prevblank = blank;
-}
-
-/* ---- following HTML markup and Markdown links ---- */
-
-/* Where in HTML markup (mdout.tag), after the HTML tokenizer's states. */
-enum { T_NONE, T_OPEN, T_ENDOPEN, T_NAME, T_BEFOREATTR, T_ATTRNAME,
-	T_AFTERATTR, T_BEFOREVAL, T_DQ, T_SQ, T_UNQ, T_BANG, T_BANGDASH,
-	T_COMMENT, T_BOGUS };
-/* Where in Markdown (mdout.md): in a link destination, after it */
-enum { M_TEXT, M_DEST, M_REFDEST, M_TITLE };
 /* The contexts a value can land in */
 enum { C_TEXT, C_HTML, C_ATTR, C_UNQ, C_URL, C_URLUNQ, C_AUTOLINK, C_TITLE,
 	C_NONE, C_INVALID, C_MURKY };
-/* What an attribute holds */
-enum { A_TEXT, A_URL, A_CODE };
-
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-static int isspace_h(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-static void
-url_add(struct mdout *o, int c)
-{
-	if (o->urllen < sizeof o->url)
-		o->url[o->urllen++] = (char)c;
-}
-
-static void
-mdurl_add(struct mdout *o, int c)
-{
-	if (o->mdurllen < sizeof o->mdurl)
-		o->mdurl[o->mdurllen++] = (char)c;
-}
-
-static void
-name_add(char *s, size_t cap, size_t *n, int c)
-{
-	if (*n < cap)
-		s[*n] = (char)lower(c);
-	(*n)++;
-}
-
-static int
-name_is(const char *s, size_t n, const char *name)
-{
-	return n == strlen(name) && !memcmp(s, name, n);
-}
-
-static int
-attr_kind(const struct mdout *o)
-{
-	static const char *const url[] = {
-		"action", "archive", "background", "cite", "classid", "codebase",
-		"data", "dynsrc", "formaction", "href", "icon", "longdesc", "lowsrc",
-		"manifest", "ping", "poster", "profile", "src", "srcset", "usemap",
-		"xlink:href",
-	};
-	size_t i, n = o->anlen;
-
-	if (n > sizeof o->aname)
-		return A_TEXT;
-	if ((n > 2 && !memcmp(o->aname, "on", 2)) || name_is(o->aname, n, "style") ||
-	    name_is(o->aname, n, "srcdoc"))
-		return A_CODE;
-	for (i = 0; i < sizeof url / sizeof *url; i++)
-		if (name_is(o->aname, n, url[i]))
-			return A_URL;
-	return A_TEXT;
-}
-
-/* A start or end tag is over: <script> and <style> hold code. */
-static void
-tag_end(struct mdout *o)
-{
-	o->tag = T_NONE;
-	if (!o->closing && (name_is(o->tname, o->tnlen, "script") ||
-	    name_is(o->tname, o->tnlen, "style")))
-		o->rawtext = 1;
-}
-
-/* In <script> or <style>: look for its end tag. */
-static void
-rawtext(struct mdout *o, int c)
-{
-	size_t k = (size_t)o->rawtext - 1;
-	int want = k == 0 ? '<' : k == 1 ? '/' : o->tname[k - 2];
-
-	if (lower(c) != want) {
-		o->rawtext = c == '<' ? 2 : 1;
-		return;
-	}
-	if (++k < o->tnlen + 2) {
-		o->rawtext = (int)k + 1;
-		return;
-	}
-	o->rawtext = 0;
-	o->tag = T_NAME;
-	o->closing = 1;
-}
-
-static void
-attr_start(struct mdout *o, int c)
-{
-	o->tag = T_ATTRNAME;
-	o->anlen = 0;
-	name_add(o->aname, sizeof o->aname, &o->anlen, c);
-}
-
-static void
-tag_open(struct mdout *o)
-{
-	o->tag = T_OPEN;
-	o->urllen = 0;
-	o->urlvalue = 0;
-}
-
-/* One byte inside markup. A "<" in a tag or comment: CommonMark may take
- * the tag for text and what follows the "<" for a tag of its own. */
-static void
-scan_tag(struct mdout *o, int c)
-{
-	if (c == '<' && o->tag != T_OPEN && o->tag != T_ENDOPEN)
-		o->murky = 1;
-	switch (o->tag) {
-	case T_OPEN:
-	case T_ENDOPEN:
-		if (isalpha_a(c)) {
-			o->closing = o->tag == T_ENDOPEN;
-			o->tag = T_NAME;
-			o->tnlen = 0;
-			name_add(o->tname, sizeof o->tname, &o->tnlen, c);
-		} else if (o->tag == T_ENDOPEN) {
-			o->tag = c == '>' ? T_NONE : T_BOGUS;
-		} else {
-			o->tag = c == '/' ? T_ENDOPEN : c == '!' ? T_BANG :
-			    c == '?' ? T_BOGUS : T_NONE;
-			if (c == '<')
-				tag_open(o);
-		}
-		break;
-	case T_NAME:
-		if (isspace_h(c) || c == '/')
-			o->tag = T_BEFOREATTR;
-		else if (c == '>')
-			tag_end(o);
-		else
-			name_add(o->tname, sizeof o->tname, &o->tnlen, c);
-		break;
-	case T_BEFOREATTR:
-	case T_AFTERATTR:
-		if (c == '>')
-			tag_end(o);
-		else if (c == '/')
-			o->tag = T_BEFOREATTR;
-		else if (c == '=' && o->tag == T_AFTERATTR)
-			o->tag = T_BEFOREVAL;
-		else if (!isspace_h(c))
-			attr_start(o, c);
-		break;
-	case T_ATTRNAME:
-		if (isspace_h(c))
-			o->tag = T_AFTERATTR;
-		else if (c == '/')
-			o->tag = T_BEFOREATTR;
-		else if (c == '>')
-			tag_end(o);
-		else if (c == '=')
-			o->tag = T_BEFOREVAL;
-		else
-			name_add(o->aname, sizeof o->aname, &o->anlen, c);
-		o->urllen = 0;
-		o->urlvalue = 0;
-		break;
-	case T_BEFOREVAL:
-		if (c == '"' || c == '\'') {
-			o->tag = c == '"' ? T_DQ : T_SQ;
-		} else if (c == '>') {
-			tag_end(o);
-		} else if (!isspace_h(c)) {
-			o->tag = T_UNQ;
-			url_add(o, c);
-		}
-		break;
-	case T_DQ:
-	case T_SQ:
-		if (c == (o->tag == T_DQ ? '"' : '\''))
-			o->tag = T_BEFOREATTR;
-		else
-			url_add(o, c);
-		break;
-	case T_UNQ:
-		if (isspace_h(c))
-			o->tag = T_BEFOREATTR;
-		else if (c == '>')
-			tag_end(o);
-		else
-			url_add(o, c);
-		break;
-	case T_BANG:
-	case T_BANGDASH:
-		o->tag = c == '>' ? T_NONE : c != '-' ? T_BOGUS :
-		    o->tag == T_BANG ? T_BANGDASH : T_COMMENT;
-		o->dashes = 2;	/* "<!-->" ends at once */
-		break;
-	case T_COMMENT:
-		if (c == '>' && o->dashes >= 2)
-			o->tag = T_NONE;
-		else if (c == '-')
-			o->dashes++;
-		else if (c != '!' || o->dashes < 2)
-			o->dashes = 0;
-		break;
-	case T_BOGUS:
-		if (c == '>')
-			o->tag = T_NONE;
-		break;
-	}
-}
-
-static void
-dest_start(struct mdout *o, int state)
-{
-	o->md = state;
-	o->mdurllen = 0;
-	o->mdurlvalue = 0;
-	o->depth = 0;
-}
-
-/* One byte of Markdown: links, their destinations and titles. */
-static void
-scan_md(struct mdout *o, int c)
-{
-	int esc = o->esc, rbr = o->rbr;
-
-	o->esc = c == '\\' && !esc;
-	o->rbr = c == ']' && !esc;
-	if (c == '\n') {
-		o->bol = 1;
-		o->indent = 0;
-		o->refline = 0;
-	} else if (o->bol && c == ' ') {
-		o->indent++;
-	} else if (o->bol) {
-		o->bol = 0;
-		o->refline = c == '[' && o->indent < 4;
-	}
-	/* "](" starts a destination wherever it is, as CommonMark may read it */
-	if (rbr && c == '(') {
-		dest_start(o, M_DEST);
-		return;
-	}
-	switch (o->md) {
-	case M_TEXT:
-		if (rbr && c == ':' && o->refline)
-			dest_start(o, M_REFDEST);
-		break;
-	case M_DEST:
-	case M_REFDEST:
-		if (isspace_h(c)) {
-			if (o->mdurllen)
-				o->md = c == '\n' && o->md == M_REFDEST ? M_TEXT : M_TITLE;
-		} else if (c == ')' && !esc && o->md == M_DEST && !o->depth--) {
-			o->md = M_TEXT;
-		} else {
-			o->depth += c == '(' && !esc;
-			if (c != '<' || o->mdurllen)	/* [x](<url>) */
-				mdurl_add(o, c);
-		}
-		break;
-	case M_TITLE:
-		if ((c == ')' && !esc) || c == '\n')
-			o->md = M_TEXT;
-		break;
-	}
-}
-
-/* Follow what is written, as markup and as Markdown both: CommonMark may
- * not take for a tag what a browser would. */
-static void
-scan(struct mdout *o, const char *s, size_t n)
-{
-	size_t i;
-	int c;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (o->rawtext)
-			rawtext(o, c);
-		else if (o->tag != T_NONE)
-			scan_tag(o, c);
-		else if (c == '<')
-			tag_open(o);
-		scan_md(o, c);
-	}
-}
 
 /* Only blanks and list or quote markers before: a value here starts a
  * block's content. */
@@ -896,7 +433,7 @@ context(const struct mdout *o, const char *ln, size_t lnn)
 	case T_BANG: case T_BANGDASH: case T_COMMENT: case T_BOGUS:
 		return C_ATTR;
 	case T_BEFOREVAL: case T_UNQ: case T_DQ: case T_SQ:
-		kind = attr_kind(o);
+		kind = mdscan_attr_kind(o);
 		if (kind == A_CODE)
 			return C_NONE;
 		if (o->tag == T_DQ || o->tag == T_SQ)
@@ -913,7 +450,7 @@ context(const struct mdout *o, const char *ln, size_t lnn)
 		return C_TITLE;
 	if (o->fence)
 		return C_TEXT;
-	return o->html || html_start(ln, lnn, 0) ? C_HTML : C_TEXT;
+	return o->html || mdblock_html_start(ln, lnn, 0) ? C_HTML : C_TEXT;
 }
 
 /* Is the URL p[0..pn) followed by v[0..vn) one with no scheme (unless
@@ -936,7 +473,7 @@ url_ok(const char *p, size_t pn, const char *v, size_t vn, int absolute)
 		if (c == '/' || c == '?' || c == '#')
 			return !absolute;
 		if (k < sizeof scheme)
-			scheme[k] = (char)lower(c);
+			scheme[k] = (char)lower_a(c);
 		k++;
 	}
 	if (i == pn + vn)
@@ -1083,7 +620,7 @@ endlines(struct mdout *o, size_t from)
 	const char *nl;
 
 	while (from < o->b.len && (nl = memchr(o->b.s + from, '\n', o->b.len - from))) {
-		finish_line(o, o->b.s + o->line, (size_t)(nl - o->b.s) - o->line);
+		mdblock_line(o, o->b.s + o->line, (size_t)(nl - o->b.s) - o->line);
 		o->line = from = (size_t)(nl - o->b.s) + 1;
 	}
 	if (o->fp && o->line >= FLUSHAT)
@@ -1127,7 +664,7 @@ url_guard(struct mdout *o, const char *s, size_t n)
 	}
 	if (bad) {
 		buf_puts(&o->b, "#invalid");
-		scan(o, "#invalid", 8);
+		mdscan_follow(o, "#invalid", 8);
 	}
 }
 
@@ -1140,31 +677,30 @@ md_text(struct mdout *o, const char *s, size_t n)
 		url_guard(o, s, n);
 	from = o->b.len;
 	buf_put(&o->b, s, n);
-	scan(o, s, n);
+	mdscan_follow(o, s, n);
 	endlines(o, from);
 }
 
-void
-md_value(struct mdout *o, const char *s, size_t n, int raw)
+/* Where the value s[0..n) lands: its context, made stricter in markup
+ * CommonMark could take for text. */
+static int
+value_context(const struct mdout *o, const char *s, size_t n)
 {
-	size_t from = o->b.len, lnn = o->b.len - o->line;
-	const char *ln = o->b.s ? o->b.s + o->line : "";
-	int ctx = context(o, ln, lnn), bol = at_bol(ln, lnn);
+	int ctx = context(o, o->b.s ? o->b.s + o->line : "", o->b.len - o->line);
 
-	/* ln is not to be used after a write: o->b may move */
 	/* in markup that CommonMark could take for text, and a link there */
 	if (ctx != C_NONE && o->tag != T_NONE && (o->md == M_DEST || o->md == M_REFDEST) &&
 	    !url_ok(o->mdurl, o->mdurllen, s, n, 0))
 		ctx = C_INVALID;
 	if (ctx != C_NONE && o->murky)
 		ctx = C_MURKY;
-	/* no "](" or "]:" made with the template's "]", should this be text */
-	if (n && o->rbr && (*s == '(' || *s == ':') &&
-	    (ctx == C_HTML || ctx == C_ATTR || ctx == C_UNQ)) {
-		buf_puts(&o->b, *s == '(' ? "&#40;" : "&#58;");
-		s++;
-		n--;
-	}
+	return ctx;
+}
+
+/* The value s[0..n) escaped for context ctx, onto o->b. */
+static void
+escape_for(struct mdout *o, int ctx, const char *s, size_t n, int raw, int bol)
+{
 	switch (ctx) {
 	case C_NONE:
 		break;
@@ -1199,8 +735,25 @@ md_value(struct mdout *o, const char *s, size_t n, int raw)
 			md_escape(&o->b, s, n, bol);
 		break;
 	}
+}
+
+void
+md_value(struct mdout *o, const char *s, size_t n, int raw)
+{
+	size_t from = o->b.len;
+	int ctx = value_context(o, s, n);
+	int bol = at_bol(o->b.s ? o->b.s + o->line : "", o->b.len - o->line);
+
+	/* no "](" or "]:" made with the template's "]", should this be text */
+	if (n && o->rbr && (*s == '(' || *s == ':') &&
+	    (ctx == C_HTML || ctx == C_ATTR || ctx == C_UNQ)) {
+		buf_puts(&o->b, *s == '(' ? "&#40;" : "&#58;");
+		s++;
+		n--;
+	}
+	escape_for(o, ctx, s, n, raw, bol);
 	if (o->b.len > from)
-		scan(o, o->b.s + from, o->b.len - from);
+		mdscan_follow(o, o->b.s + from, o->b.len - from);
 	o->urlvalue = o->mdurlvalue = 1;
 	endlines(o, from);
 }

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -45,7 +46,7 @@ struct mdout {
 	char fence;		/* the current fenced code block's ` or ~, or 0 */
 	size_t fencelen;
 	struct buf tmp;		/* scratch */
-	int tag;		/* where in HTML markup: a T_ state of mdescape.c */
+	int tag;		/* where in HTML markup: a T_ state of mdscan.c */
 	char tname[8];		/* the tag's name in lower case, cut short, */
 	size_t tnlen;		/* and its whole length */
 	int closing;		/* it is an end tag */
@@ -53,7 +54,7 @@ struct mdout {
 	size_t anlen;
 	int dashes;		/* in a comment: the '-' just before */
 	int rawtext;		/* in <script> or <style>: 1 + how much of its end tag is seen */
-	int md;			/* in Markdown: an M_ state of mdescape.c */
+	int md;			/* in Markdown: an M_ state of mdscan.c */
 	int esc;		/* the last byte was a backslash that escapes, */
 	int rbr;		/* or a "]" that is not escaped */
 	int depth;		/* parentheses open in a link destination */
@@ -78,5 +79,50 @@ void md_value(struct mdout *o, const char *s, size_t n, int raw);
 /* Write out what is left; -1 if a write failed (errno in error). */
 int md_flush(struct mdout *o);
 void md_free(struct mdout *o);
+
+/*
+ * Inside md_text and md_value: the modules they use.
+ */
+
+/* ASCII classes (those of <ctype.h> follow the locale) */
+static inline int isalpha_a(int c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static inline int isdigit_a(int c) { return c >= '0' && c <= '9'; }
+static inline int isalnum_a(int c) { return isalpha_a(c) || isdigit_a(c); }
+static inline int isblank_a(int c) { return c == ' ' || c == '\t'; }
+static inline int isws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static inline int isspace_h(int c) { return isws(c) || c == '\f'; }
+static inline int lower_a(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+/* Is s[0..n) the NUL-terminated name? */
+static inline int
+name_is(const char *s, size_t n, const char *name)
+{
+	return n == strlen(name) && !memcmp(s, name, n);
+}
+
+/* mdblock.c: following the blocks (fenced code, HTML blocks) line by line */
+
+/* The HTML block start type (1 to 6) of a line starting p[0..n), or 0; eol:
+ * the line ends there (else more may follow). */
+int mdblock_html_start(const char *p, size_t n, int eol);
+/* The line p[0..n) (without its "\n") is complete: the block o is in next. */
+void mdblock_line(struct mdout *o, const char *p, size_t n);
+
+/* mdscan.c: following HTML markup and Markdown links byte by byte */
+
+/* Where in HTML markup (mdout.tag), after the HTML tokenizer's states. */
+enum { T_NONE, T_OPEN, T_ENDOPEN, T_NAME, T_BEFOREATTR, T_ATTRNAME,
+	T_AFTERATTR, T_BEFOREVAL, T_DQ, T_SQ, T_UNQ, T_BANG, T_BANGDASH,
+	T_COMMENT, T_BOGUS };
+/* Where in Markdown (mdout.md): in a link destination, after it */
+enum { M_TEXT, M_DEST, M_REFDEST, M_TITLE };
+/* What an attribute holds */
+enum { A_TEXT, A_URL, A_CODE };
+
+/* Follow s[0..n), written, as markup and as Markdown both: CommonMark may
+ * not take for a tag what a browser would. */
+void mdscan_follow(struct mdout *o, const char *s, size_t n);
+/* What the value of the attribute o is in holds: an A_ kind. */
+int mdscan_attr_kind(const struct mdout *o);
 
 #endif

@@ -1,5 +1,6 @@
-/* mustache.c: compile a template into a tree of nodes, render it over a
- * stack of jansson values. Standalone lines are found while tokenizing:
+/* mustache.c: compile a template into a tree of nodes (mstree.h), which
+ * mstrender.c renders over a stack of jansson values; partials by name, and
+ * walking the tree. Standalone lines are found while tokenizing:
  * a line holding one section, inverted, closing, comment, partial or
  * set-delimiter tag and otherwise only white space is dropped whole. */
 #include <stdarg.h>
@@ -8,38 +9,8 @@
 #include <string.h>
 
 #include "buf.h"
-#include "jsonw.h"
-#include "mustache.h"
+#include "mstree.h"
 #include "util.h"
-
-enum { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED, T_PARTIAL, T_CLOSE,
-	T_COMMENT, T_DELIM };
-enum { AT_NONE, AT_INDEX, AT_FIRST, AT_LAST };
-enum { MAXDELIM = 32, MAXNEST = 64, MAXSECTIONS = 1000, MAXSTACK = 4096 };
-
-struct name {
-	int dot;		/* "." */
-	int at;			/* @index, @first, @last */
-	int lead;		/* ".x": the top of the stack only */
-	size_t nparts;
-	char **parts;
-};
-
-struct node {
-	int type;
-	unsigned line;
-	char *s;		/* text, or the tag's content */
-	size_t n;
-	struct name nm;
-	char *indent;		/* a standalone partial's indentation */
-	struct node *kids;	/* a section's contents */
-	size_t nkids;
-};
-
-struct mst {
-	struct node *kids;
-	size_t nkids;
-};
 
 struct tok {
 	int type;
@@ -149,102 +120,151 @@ done:
 	ps->linestart = ps->ntok;
 }
 
+/* The tag delimiters, "{{" and "}}" until a set-delimiter tag. */
+struct delims {
+	char open[MAXDELIM + 1], close[MAXDELIM + 1];
+	size_t olen, clen;
+};
+
+/* The text p..end as tokens, one a line; *line counts the lines. */
+static void
+push_text(struct parse *ps, const char *p, const char *end, unsigned *line)
+{
+	const char *nl;
+
+	for (; p < end; p = nl) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl ? nl + 1 : end;
+		push(ps, T_TEXT, *line, p, (size_t)(nl - p));
+		if (nl[-1] == '\n') {
+			endline(ps);
+			(*line)++;
+		}
+	}
+}
+
+/* The type of the tag whose content starts at *c (before end), which
+ * moves past its sigil. */
+static int
+tag_type(const char **c, const char *end)
+{
+	int type = T_VAR;
+
+	if (*c >= end)
+		return T_VAR;
+	switch (**c) {
+	case '{': type = T_RAW; break;
+	case '&': type = T_RAW; break;
+	case '#': type = T_SECTION; break;
+	case '^': type = T_INVERTED; break;
+	case '/': type = T_CLOSE; break;
+	case '!': type = T_COMMENT; break;
+	case '>': type = T_PARTIAL; break;
+	case '=': type = T_DELIM; break;
+	}
+	if (type != T_VAR)
+		(*c)++;
+	return type;
+}
+
+/* The closing delimiter of the tag whose content starts at c (right after
+ * a want, "=" or "}", if want is not 0), or NULL. */
+static const char *
+find_close(const char *c, const char *end, const struct delims *d, char want)
+{
+	const char *close;
+
+	if (!want)
+		return findstr(c, (size_t)(end - c), d->close, d->clen);
+	for (close = c; (close = findstr(close, (size_t)(end - close), d->close, d->clen)); close++)
+		if (close > c && close[-1] == want)
+			break;
+	return close;
+}
+
+static int
+unclosed(struct parse *ps, unsigned line, const char *q, const char *end)
+{
+	size_t k;
+
+	for (k = 0; q + k < end && k < 20 && q[k] != '\n' && q[k] != '\r'; k++)
+		;
+	perr(ps, line, "unclosed tag '%.*s'", (int)k, q);
+	return -1;
+}
+
+static int
+istagspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* {{=<% %>=}}: the delimiters c[0..close) names, or -1 if they are bad. */
+static int
+set_delims(struct delims *d, const char *c, const char *close)
+{
+	const char *sp = c, *o2;
+	size_t on, cn;
+
+	while (sp < close && *sp != ' ' && *sp != '\t')
+		sp++;
+	on = (size_t)(sp - c);
+	while (sp < close && (*sp == ' ' || *sp == '\t'))
+		sp++;
+	o2 = sp;
+	cn = (size_t)(close - o2);
+	if (!on || !cn || on > MAXDELIM || cn > MAXDELIM ||
+	    memchr(o2, ' ', cn) || memchr(o2, '\t', cn) ||
+	    memchr(c, '=', on) || memchr(o2, '=', cn))
+		return -1;
+	memcpy(d->open, c, on);
+	d->open[on] = '\0';
+	d->olen = on;
+	memcpy(d->close, o2, cn);
+	d->close[cn] = '\0';
+	d->clen = cn;
+	return 0;
+}
+
 static int
 tokenize(struct parse *ps, const char *src, size_t n)
 {
-	char otag[MAXDELIM + 1] = "{{", ctag[MAXDELIM + 1] = "}}";
-	const char *p = src, *end = src + n, *q, *nl, *c, *close;
-	size_t olen = 2, clen = 2, k;
+	struct delims d = { "{{", "}}", 2, 2 };
+	const char *p = src, *end = src + n, *q, *c, *close;
 	unsigned line = 1, tagline;
+	size_t k;
 	int type;
 	char want;
 
-	for (;;) {
-		q = findstr(p, (size_t)(end - p), otag, olen);
-		for (; p < (q ? q : end); p = nl) {
-			nl = memchr(p, '\n', (size_t)((q ? q : end) - p));
-			nl = nl ? nl + 1 : (q ? q : end);
-			push(ps, T_TEXT, line, p, (size_t)(nl - p));
-			if (nl[-1] == '\n') {
-				endline(ps);
-				line++;
-			}
-		}
-		if (!q)
-			break;
+	while ((q = findstr(p, (size_t)(end - p), d.open, d.olen))) {
+		push_text(ps, p, q, &line);
 		tagline = line;
-		c = q + olen;
-		type = T_VAR;
-		if (c < end) {
-			switch (*c) {
-			case '{': type = T_RAW; break;
-			case '&': type = T_RAW; break;
-			case '#': type = T_SECTION; break;
-			case '^': type = T_INVERTED; break;
-			case '/': type = T_CLOSE; break;
-			case '!': type = T_COMMENT; break;
-			case '>': type = T_PARTIAL; break;
-			case '=': type = T_DELIM; break;
-			}
-			if (type != T_VAR)
-				c++;
-		}
+		c = q + d.olen;
+		type = tag_type(&c, end);
 		want = type == T_DELIM ? '=' : (type == T_RAW && c[-1] == '{') ? '}' : 0;
-		if (want) {
-			/* the closing delimiter right after "=" or "}" */
-			for (close = c; (close = findstr(close, (size_t)(end - close), ctag, clen)); close++)
-				if (close > c && close[-1] == want)
-					break;
-		} else {
-			close = findstr(c, (size_t)(end - c), ctag, clen);
-		}
-		if (!close) {
-			for (k = 0; q + k < end && k < 20 && q[k] != '\n' && q[k] != '\r'; k++)
-				;
-			perr(ps, tagline, "unclosed tag '%.*s'", (int)k, q);
-			return -1;
-		}
+		if (!(close = find_close(c, end, &d, want)))
+			return unclosed(ps, tagline, q, end);
 		for (k = 0; q + k < close; k++)
 			if (q[k] == '\n')
 				line++;
-		p = close + clen;
+		p = close + d.clen;
 		if (want)
 			close--;
-		while (c < close && (*c == ' ' || *c == '\t' || *c == '\r' || *c == '\n'))
+		while (c < close && istagspace(*c))
 			c++;
-		while (close > c && (close[-1] == ' ' || close[-1] == '\t' ||
-		    close[-1] == '\r' || close[-1] == '\n'))
+		while (close > c && istagspace(close[-1]))
 			close--;
-		if (type == T_DELIM) {
-			const char *sp = c, *o2, *e2;
-			size_t on, cn;
-
-			while (sp < close && *sp != ' ' && *sp != '\t')
-				sp++;
-			on = (size_t)(sp - c);
-			while (sp < close && (*sp == ' ' || *sp == '\t'))
-				sp++;
-			o2 = sp;
-			e2 = close;
-			cn = (size_t)(e2 - o2);
-			if (!on || !cn || on > MAXDELIM || cn > MAXDELIM ||
-			    memchr(o2, ' ', cn) || memchr(o2, '\t', cn) ||
-			    memchr(c, '=', on) || memchr(o2, '=', cn)) {
-				perr(ps, tagline, "bad set-delimiter tag");
-				return -1;
-			}
-			memcpy(otag, c, on);
-			otag[on] = '\0';
-			olen = on;
-			memcpy(ctag, o2, cn);
-			ctag[cn] = '\0';
-			clen = cn;
-		} else if (type != T_COMMENT && c == close) {
+		if (type == T_DELIM && set_delims(&d, c, close)) {
+			perr(ps, tagline, "bad set-delimiter tag");
+			return -1;
+		}
+		if (type != T_DELIM && type != T_COMMENT && c == close) {
 			perr(ps, tagline, "empty tag");
 			return -1;
 		}
 		push(ps, type, tagline, c, (size_t)(close - c));
 	}
+	push_text(ps, p, end, &line);
 	endline(ps);
 	return 0;
 }
@@ -325,12 +345,67 @@ add_node(struct node **kids, size_t *n, size_t *cap, int type, const struct tok 
 	return nd;
 }
 
+/* Text is joined to the text node before it. */
+static void
+add_text(struct node **kids, size_t *nkids, size_t *cap, const struct tok *t)
+{
+	struct node *prev = *nkids ? &(*kids)[*nkids - 1] : NULL;
+
+	if (t->removed || !t->n)
+		return;
+	if (prev && prev->type == T_TEXT) {
+		prev->s = erealloc(prev->s, prev->n + t->n + 1);
+		memcpy(prev->s + prev->n, t->s, t->n);
+		prev->n += t->n;
+		prev->s[prev->n] = '\0';
+	} else {
+		add_node(kids, nkids, cap, T_TEXT, t);
+	}
+}
+
+/* The closing tag t: does it close open? 0, or -1 and a message. */
+static int
+check_close(struct parse *ps, const struct tok *t, const struct tok *open)
+{
+	if (!open) {
+		perr(ps, t->line, "closing tag '%.*s' without a section",
+		    (int)t->n, t->s);
+		return -1;
+	}
+	if (t->n != open->n || memcmp(t->s, open->s, t->n)) {
+		perr(ps, t->line, "closing tag '%.*s' in section '%.*s' (line %u)",
+		    (int)t->n, t->s, (int)open->n, open->s, open->line);
+		return -1;
+	}
+	return 0;
+}
+
+static int build(struct parse *ps, size_t *i, const struct tok *open,
+    struct node **kids, size_t *nkids);
+
+/* A section's node and, from token *i on, its contents. */
+static int
+build_section(struct parse *ps, size_t *i, const struct tok *t,
+    struct node **kids, size_t *nkids, size_t *cap)
+{
+	struct node *nd = add_node(kids, nkids, cap, t->type, t);
+
+	if (++ps->depth > MAXSECTIONS) {
+		perr(ps, t->line, "sections nested more than %d deep", MAXSECTIONS);
+		return -1;
+	}
+	if (build(ps, i, t, &nd->kids, &nd->nkids))
+		return -1;
+	ps->depth--;
+	return 0;
+}
+
 /* Nodes from token *i on, up to the closing tag of open (if any). */
 static int
 build(struct parse *ps, size_t *i, const struct tok *open,
     struct node **kids, size_t *nkids)
 {
-	struct node *nd, *prev;
+	struct node *nd;
 	size_t cap = 0;
 	const struct tok *t;
 
@@ -340,17 +415,7 @@ build(struct parse *ps, size_t *i, const struct tok *open,
 		t = &ps->tok[(*i)++];
 		switch (t->type) {
 		case T_TEXT:
-			if (t->removed || !t->n)
-				break;
-			prev = *nkids ? &(*kids)[*nkids - 1] : NULL;
-			if (prev && prev->type == T_TEXT) {
-				prev->s = erealloc(prev->s, prev->n + t->n + 1);
-				memcpy(prev->s + prev->n, t->s, t->n);
-				prev->n += t->n;
-				prev->s[prev->n] = '\0';
-			} else {
-				add_node(kids, nkids, &cap, T_TEXT, t);
-			}
+			add_text(kids, nkids, &cap, t);
 			break;
 		case T_VAR:
 		case T_RAW:
@@ -363,27 +428,11 @@ build(struct parse *ps, size_t *i, const struct tok *open,
 			break;
 		case T_SECTION:
 		case T_INVERTED:
-			nd = add_node(kids, nkids, &cap, t->type, t);
-			if (++ps->depth > MAXSECTIONS) {
-				perr(ps, t->line, "sections nested more than %d deep", MAXSECTIONS);
+			if (build_section(ps, i, t, kids, nkids, &cap))
 				return -1;
-			}
-			if (build(ps, i, t, &nd->kids, &nd->nkids))
-				return -1;
-			ps->depth--;
 			break;
 		case T_CLOSE:
-			if (!open) {
-				perr(ps, t->line, "closing tag '%.*s' without a section",
-				    (int)t->n, t->s);
-				return -1;
-			}
-			if (t->n != open->n || memcmp(t->s, open->s, t->n)) {
-				perr(ps, t->line, "closing tag '%.*s' in section '%.*s' (line %u)",
-				    (int)t->n, t->s, (int)open->n, open->s, open->line);
-				return -1;
-			}
-			return 0;
+			return check_close(ps, t, open);
 		}
 	}
 	if (open) {
@@ -443,12 +492,6 @@ mst_free(struct mst *t)
 
 /* ---- partials ---- */
 
-struct entry {
-	char *name, *indent;
-	struct mst *t;		/* NULL: not found */
-	int warned, walked;
-};
-
 struct mst_lib {
 	mst_loader *load;
 	void *arg;
@@ -483,10 +526,8 @@ mst_lib_free(struct mst_lib *lib)
 	free(lib);
 }
 
-/* The partial name compiled with indent; NULL with *err empty if there is
- * none, NULL with a message if it does not compile. */
-static struct entry *
-lib_get(struct mst_lib *lib, const char *name, const char *indent,
+struct entry *
+mst_lib_get(struct mst_lib *lib, const char *name, const char *indent,
     char *err, size_t errlen)
 {
 	struct entry *e;
@@ -519,282 +560,6 @@ lib_get(struct mst_lib *lib, const char *name, const char *indent,
 	return e;
 }
 
-/* ---- rendering ---- */
-
-struct loop {
-	size_t index;
-	int last;
-};
-
-struct render {
-	struct mst_lib *lib;
-	const struct mst_sink *out;
-	const struct mst_lazy *lazy;
-	json_t **stack;
-	size_t depth, cap;
-	struct loop *loops;
-	size_t nloops, loopcap;
-	int nest;
-	int nestwarned, stackwarned;
-	void (*warn)(void *arg, const char *msg);
-	void *warnarg;
-	char *err;
-	size_t errlen;
-	int failed;
-};
-
-static void
-spush(struct render *r, json_t *v)
-{
-	if (r->depth == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 16;
-		r->stack = erealloc(r->stack, r->cap * sizeof *r->stack);
-	}
-	r->stack[r->depth++] = v;
-}
-
-static void
-lpush(struct render *r, size_t index, int last)
-{
-	if (r->nloops == r->loopcap) {
-		r->loopcap = r->loopcap ? 2 * r->loopcap : 8;
-		r->loops = erealloc(r->loops, r->loopcap * sizeof *r->loops);
-	}
-	r->loops[r->nloops].index = index;
-	r->loops[r->nloops].last = last;
-	r->nloops++;
-}
-
-/* The value a name stands for (borrowed), or NULL; @index is put in *tmp
- * (a new reference the caller drops). */
-static json_t *
-lookup(struct render *r, const struct name *nm, json_t **tmp)
-{
-	json_t *v = NULL;
-	size_t i;
-
-	*tmp = NULL;
-	if (nm->dot)
-		return r->depth ? r->stack[r->depth - 1] : NULL;
-	if (nm->at) {
-		const struct loop *l;
-
-		if (!r->nloops)
-			return NULL;
-		l = &r->loops[r->nloops - 1];
-		if (nm->at == AT_FIRST)
-			return l->index == 0 ? json_true() : json_false();
-		if (nm->at == AT_LAST)
-			return l->last ? json_true() : json_false();
-		return *tmp = json_integer((json_int_t)l->index);
-	}
-	for (i = r->depth; i-- > 0;) {
-		if (json_is_object(r->stack[i]) &&
-		    (v = json_object_get(r->stack[i], nm->parts[0])))
-			break;
-		if (nm->lead)
-			return NULL;
-	}
-	for (i = 1; v && i < nm->nparts; i++)
-		v = json_is_object(v) ? json_object_get(v, nm->parts[i]) : NULL;
-	return v;
-}
-
-static int
-falsey(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_NULL:
-	case JSON_FALSE:
-		return 1;
-	case JSON_ARRAY:
-		return json_array_size(v) == 0;
-	case JSON_STRING:
-		return json_string_length(v) == 0;
-	default:
-		return 0;
-	}
-}
-
-static void
-interpolate(struct render *r, const json_t *v, int raw)
-{
-	char num[64];
-	int k;
-
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		r->out->value(r->out->arg, json_string_value(v), json_string_length(v), raw);
-		return;
-	case JSON_INTEGER:
-		k = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		break;
-	case JSON_REAL:
-		jw_format_real(json_real_value(v), num);	/* as records write it */
-		k = (int)strlen(num);
-		break;
-	case JSON_TRUE:
-		k = snprintf(num, sizeof num, "true");
-		break;
-	case JSON_FALSE:
-		k = snprintf(num, sizeof num, "false");
-		break;
-	default:
-		return;
-	}
-	r->out->value(r->out->arg, num, (size_t)k, raw);
-}
-
-static void render_nodes(struct render *r, const struct node *kids, size_t n);
-
-static void
-warnf(struct render *r, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (!r->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	r->warn(r->warnarg, msg);
-}
-
-static void
-render_section(struct render *r, const struct node *nd)
-{
-	json_t *tmp, *v = lookup(r, &nd->nm, &tmp), *cur, *next;
-	size_t i, n;
-
-	if (!v)
-		return;
-	if (r->depth >= MAXSTACK) {
-		if (!r->stackwarned)
-			warnf(r, "sections nested more than %d deep; the rest is left out", MAXSTACK);
-		r->stackwarned = 1;
-		json_decref(tmp);
-		return;
-	}
-	if (r->lazy && r->lazy->lazy && v == r->lazy->lazy) {
-		cur = r->lazy->next(r->lazy->arg);
-		for (i = 0; cur && !r->failed; i++) {
-			next = r->lazy->next(r->lazy->arg);
-			lpush(r, i, next == NULL);
-			spush(r, cur);
-			render_nodes(r, nd->kids, nd->nkids);
-			r->depth--;
-			r->nloops--;
-			json_decref(cur);
-			cur = next;
-		}
-		json_decref(cur);
-	} else if (json_is_array(v)) {
-		n = json_array_size(v);
-		for (i = 0; i < n && !r->failed; i++) {
-			cur = json_array_get(v, i);
-			next = r->lazy && r->lazy->expand ? r->lazy->expand(r->lazy->arg, cur) : NULL;
-			lpush(r, i, i + 1 == n);
-			spush(r, next ? next : cur);
-			render_nodes(r, nd->kids, nd->nkids);
-			r->depth--;
-			r->nloops--;
-			json_decref(next);
-		}
-	} else if (!falsey(v)) {
-		spush(r, v);
-		render_nodes(r, nd->kids, nd->nkids);
-		r->depth--;
-	}
-	json_decref(tmp);
-}
-
-static void
-render_partial(struct render *r, const struct node *nd)
-{
-	struct entry *e;
-
-	if (r->nest >= MAXNEST) {
-		if (!r->nestwarned)
-			warnf(r, "partials nested more than %d deep; the rest is left out", MAXNEST);
-		r->nestwarned = 1;
-		return;
-	}
-	if (!(e = lib_get(r->lib, nd->s, nd->indent, r->err, r->errlen))) {
-		r->failed = 1;
-		return;
-	}
-	if (!e->t) {
-		if (!e->warned)
-			warnf(r, "partial '%s' not found", nd->s);
-		e->warned = 1;
-		return;
-	}
-	r->nest++;
-	render_nodes(r, e->t->kids, e->t->nkids);
-	r->nest--;
-}
-
-static void
-render_nodes(struct render *r, const struct node *kids, size_t n)
-{
-	const struct node *nd;
-	json_t *v, *tmp;
-	size_t i;
-
-	for (i = 0; i < n && !r->failed; i++) {
-		nd = &kids[i];
-		switch (nd->type) {
-		case T_TEXT:
-			r->out->text(r->out->arg, nd->s, nd->n);
-			break;
-		case T_VAR:
-		case T_RAW:
-			if ((v = lookup(r, &nd->nm, &tmp)))
-				interpolate(r, v, nd->type == T_RAW);
-			json_decref(tmp);
-			break;
-		case T_SECTION:
-			render_section(r, nd);
-			break;
-		case T_INVERTED:
-			v = lookup(r, &nd->nm, &tmp);
-			if (!v || (falsey(v) && !(r->lazy && r->lazy->lazy && v == r->lazy->lazy)))
-				render_nodes(r, nd->kids, nd->nkids);
-			json_decref(tmp);
-			break;
-		case T_PARTIAL:
-			render_partial(r, nd);
-			break;
-		}
-	}
-}
-
-int
-mst_render(struct mst_lib *lib, const struct mst *t, json_t *view,
-    const struct mst_sink *out, const struct mst_lazy *lazy,
-    void (*warn)(void *arg, const char *msg), void *warnarg,
-    char *err, size_t errlen)
-{
-	struct render r;
-
-	memset(&r, 0, sizeof r);
-	r.lib = lib;
-	r.out = out;
-	r.lazy = lazy;
-	r.warn = warn;
-	r.warnarg = warnarg;
-	r.err = err;
-	r.errlen = errlen;
-	if (errlen)
-		err[0] = '\0';
-	spush(&r, view);
-	render_nodes(&r, t->kids, t->nkids);
-	free(r.stack);
-	free(r.loops);
-	return r.failed ? -1 : 0;
-}
-
 /* ---- walking ---- */
 
 static int
@@ -816,7 +581,7 @@ walk_nodes(struct mst_lib *lib, const struct node *kids, size_t n, int depth,
 			    nest, fn, arg, err, errlen))
 				return -1;
 		} else if (nd->type == T_PARTIAL && nest < MAXNEST) {
-			if (!(e = lib_get(lib, nd->s, NULL, err, errlen)))
+			if (!(e = mst_lib_get(lib, nd->s, NULL, err, errlen)))
 				return -1;
 			if (e->t && e->walked != lib->walks) {
 				e->walked = lib->walks;

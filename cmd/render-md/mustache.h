@@ -12,6 +12,7 @@
 
 struct mst;		/* a compiled template */
 struct mst_lib;		/* partials by name: a loader and a cache */
+struct mst_stream;	/* a rendering with one list streamed */
 
 /* Compile src[0..n). indent (may be NULL) is prepended to every line first,
  * as for a standalone partial tag. On error NULL, and "NAME:LINE: message"
@@ -36,12 +37,11 @@ struct mst_sink {
 };
 
 /* Values made when they are needed. A section over the value lazy (if
- * not NULL) iterates over what next returns (new references; NULL at the
- * end), once. Each element of a list a section iterates over is passed to
- * expand (if not NULL), which may return a new reference to stand for it. */
+ * not NULL) is streamed: see mst_stream_begin. Each element of a list a
+ * section iterates over is passed to expand (if not NULL), which may return
+ * a new reference to stand for it. */
 struct mst_lazy {
 	json_t *lazy;
-	json_t *(*next)(void *arg);
 	json_t *(*expand)(void *arg, json_t *item);
 	void *arg;
 };
@@ -53,6 +53,21 @@ int mst_render(struct mst_lib *lib, const struct mst *t, json_t *view,
     const struct mst_sink *out, const struct mst_lazy *lazy,
     void (*warn)(void *arg, const char *msg), void *warnarg,
     char *err, size_t errlen);
+
+/* Render t over view as mst_render does, but for the section at t's top
+ * level over lazy->lazy: its contents are rendered once for each item
+ * mst_stream_item is given, as the items come (one behind, to know the
+ * last); before that, only what comes before the section is rendered.
+ * NULL if a partial failed to compile (message in err). */
+struct mst_stream *mst_stream_begin(struct mst_lib *lib, const struct mst *t,
+    json_t *view, const struct mst_sink *out, const struct mst_lazy *lazy,
+    void (*warn)(void *arg, const char *msg), void *warnarg,
+    char *err, size_t errlen);
+/* The next item (its reference is taken). 0, or -1 if rendering failed
+ * (message in err). */
+int mst_stream_item(struct mst_stream *s, json_t *item);
+/* The last item and the rest of the template; s is freed. 0 or -1. */
+int mst_stream_end(struct mst_stream *s);
 
 /* Every tag reachable from t, partials followed (each name and indent once):
  * kind is one of "#^{>" for a section, inverted section, interpolation and
