@@ -127,8 +127,18 @@ FUZZ_REPLAY = $(FUZZ_TARGETS:%=fuzz/replay-%)
 $(FUZZ_REPLAY): fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c libmods.a libcommon.a .build-flags
 	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS) $(CMARK_LIBS)
 
-$(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c $(COMMON_SRC) $(COMMON_HDR) $(MODS_SRC) $(PROG_HDR) | deps-fuzz
-	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(MODS_INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(COMMON_SRC) $(MODS_SRC) $(PKG_LIBS) $(STEM_LIBS) $(CMARK_LIBS)
+# the modules built for fuzzing, in an archive: a target links only what
+# it uses (enrich's window.c needs main.c's settings, which no target has)
+FUZZ_OBJ = $(patsubst %.c,fuzz/obj/%.o,$(COMMON_SRC) $(MODS_SRC))
+$(FUZZ_OBJ): fuzz/obj/%.o: %.c $(COMMON_HDR) $(PROG_HDR) | deps-fuzz
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(MODS_INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+fuzz/libfuzz.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJ)
+
+$(FUZZ_TARGETS:%=fuzz/fuzz-%): fuzz/fuzz-%: fuzz/fuzz-%.c fuzz/libfuzz.a | deps-fuzz
+	$(FUZZ_CC) $(WARN) $(DEFS) -Icommon $(MODS_INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -o $@ $< fuzz/libfuzz.a $(PKG_LIBS) $(STEM_LIBS) $(CMARK_LIBS)
 
 fuzz: $(FUZZ_TARGETS:%=fuzz/fuzz-%)
 	@for t in $(FUZZ_TARGETS); do \
@@ -195,6 +205,7 @@ uninstall:
 clean:
 	$(MAKE) -s -C examples clean
 	rm -f $(PROGS) cmd/*/*.o common/*.o libcommon.a libmods.a $(UNIT_TESTS) .build-flags \
-		$(FUZZ_TARGETS:%=fuzz/fuzz-%) $(FUZZ_REPLAY)
+		$(FUZZ_TARGETS:%=fuzz/fuzz-%) $(FUZZ_REPLAY) fuzz/libfuzz.a
+	rm -rf fuzz/obj
 
 .PHONY: all check demo bench fuzz huge-check valgrind-check deps deps-bench deps-fuzz deps-valgrind install uninstall clean FORCE
