@@ -100,11 +100,11 @@ if [ ! -s "$ZIPF" ] || [ "$REGEN" = 1 ]; then
 		return "w" lo
 	}' >"$ZIPF.tmp.$$" && mv "$ZIPF.tmp.$$" "$ZIPF"
 fi
-STATE=$BENCH_DIR/state-$STATE_KEYS.tsv
+STATE=$BENCH_DIR/state-v2-$STATE_KEYS.tsv
 if [ ! -s "$STATE" ] || [ "$REGEN" = 1 ]; then
 	log "generating $STATE ..."
 	awk -v n="$STATE_KEYS" 'BEGIN {
-		print "# feedpipe dedup state v1"
+		print "# feedpipe dedup state v2"
 		for (i = 0; i < n; i++)
 			printf ".id\tarxiv:%02d%02d.%05d\t2025-%02d-%02dT06:00:00Z\n", 10 + int(i / 1200000), i / 100000 % 12 + 1, i % 100000, i / 100000 % 12 + 1, i % 28 + 1
 	}' >"$STATE.tmp.$$" && mv "$STATE.tmp.$$" "$STATE"
