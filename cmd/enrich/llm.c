@@ -338,9 +338,12 @@ take_custom(json_t *o, struct llm_answer *a)
 	int found = 0;
 
 	json_decref(a->extra);
-	a->extra = json_object();
+	a->extra = NULL;
 	buf_reset(&a->invalid);
-	for (i = 0; custom && i < custom->nfields; i++) {
+	if (!custom)
+		return 0;
+	a->extra = json_object();
+	for (i = 0; i < custom->nfields; i++) {
 		f = &custom->field[i];
 		if (!(v = member_named(o, f->name)))
 			continue;
@@ -440,34 +443,40 @@ take_string(struct buf *out, json_t *v, const struct secret *sec)
 	secret_scrub(sec, out);
 }
 
-/* The strings of a typed answer (an object or a list of strings). */
+/* A string of a typed answer, scrubbed: a new reference. */
+static json_t *
+scrubbed(const struct secret *sec, json_t *v)
+{
+	struct buf b = { 0 };
+	json_t *s;
+
+	take_string(&b, v, sec);
+	s = json_stringn(b.s, b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* The strings of a typed answer (an object of values, a list of strings). */
 static void
 scrub_json(const struct secret *sec, json_t *v)
 {
-	struct buf b = { 0 };
 	const char *k;
 	json_t *e;
 	size_t i;
 
 	if (!sec || !sec->n)
 		return;
-	if (json_is_object(v))
+	if (json_is_object(v)) {
 		json_object_foreach(v, k, e)
-			if (json_is_string(e)) {
-				buf_reset(&b);
-				take_string(&b, e, sec);
-				json_object_set_new(v, k, json_stringn(b.s, b.len));
-			} else {
+			if (json_is_string(e))
+				json_object_set_new(v, k, scrubbed(sec, e));
+			else
 				scrub_json(sec, e);
-			}
-	else if (json_is_array(v))
+	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, e)
-			if (json_is_string(e)) {
-				buf_reset(&b);
-				take_string(&b, e, sec);
-				json_array_set_new(v, i, json_stringn(b.s, b.len));
-			}
-	buf_free(&b);
+			if (json_is_string(e))
+				json_array_set_new(v, i, scrubbed(sec, e));
+	}
 }
 
 int

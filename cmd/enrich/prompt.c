@@ -97,6 +97,7 @@ field_line(struct prompt *p, const char *s, size_t n, char *err,
     size_t errlen)
 {
 	const char *end = s + n, *name, *ne, *type, *te, *help;
+	char nm[NAME_MAX_LEN + 1];
 	size_t t;
 
 	if (n < 6 || memcmp(s, "field", 5) || (s[5] != ' ' && s[5] != '\t'))
@@ -124,14 +125,13 @@ field_line(struct prompt *p, const char *s, size_t n, char *err,
 		    name, (int)(te - type > 40 ? 40 : te - type), type);
 		return -1;
 	}
-	snprintf(err, errlen, "%.*s", (int)(ne - name), name);
-	if (prompt_reserved(err) || find_field(p, name, (size_t)(ne - name))) {
-		snprintf(err, errlen, "field '%.*s': %s", (int)(ne - name), name,
-		    prompt_reserved(err) ? "a name enrich writes itself" :
-		    "declared twice");
+	memcpy(nm, name, (size_t)(ne - name));	/* name_ok: it fits */
+	nm[ne - name] = '\0';
+	if (prompt_reserved(nm) || find_field(p, name, (size_t)(ne - name))) {
+		snprintf(err, errlen, "field '%s': %s", nm, prompt_reserved(nm) ?
+		    "a name enrich writes itself" : "declared twice");
 		return -1;
 	}
-	err[0] = '\0';
 	help = skip_blanks(help + 1, end);
 	while (end > help && is_space((unsigned char)end[-1]))
 		end--;

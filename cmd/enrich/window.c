@@ -396,29 +396,31 @@ win_budget_left(void)
 	return !stopped;
 }
 
-/* Where the record's ai goes and what it holds now (into old, empty if
+/* Where the record's ai goes and what it holds now (*v, *vn; NULL if
  * none), with its id, title and summary: from the text where jscan can
- * tell, else from jansson's tree (the line is then rebuilt on the way
- * out). -1 if the line is not a record (said). */
+ * tell (*v in the line), else from jansson's tree (*v in tree; the line
+ * is then rebuilt on the way out). -1 if the line is not a record (said). */
 static int
-locate_ai(struct slot *sl, struct buf *old)
+locate_ai(struct slot *sl, struct buf *tree, const char **v, size_t *vn)
 {
-	const char *s = sl->line.s, *v;
-	size_t n = sl->line.len, vn, i;
+	const char *s = sl->line.s;
+	size_t n = sl->line.len, i;
 	char err[256];
 	json_t *rec, *ai;
 	int r;
 
-	buf_reset(old);
-	if ((r = jscan_find(s, n, F_AI, &v, &vn)) != -2) {
+	*v = NULL;
+	*vn = 0;
+	if ((r = jscan_find(s, n, F_AI, v, vn)) != -2) {
 		record_strings(sl);
 		sl->how = r == 0 ? AI_REPLACE : AI_APPEND;
 		if (r == 0) {
-			sl->at = (size_t)(v - s);
-			sl->len = vn;
-			buf_put(old, v, vn);
+			sl->at = (size_t)(*v - s);
+			sl->len = *vn;
 			return 0;
 		}
+		*v = NULL;
+		*vn = 0;
 		for (i = n; i > 0 && is_space((unsigned char)s[i - 1]); i--)
 			;
 		sl->at = i - 1;
@@ -437,8 +439,12 @@ locate_ai(struct slot *sl, struct buf *old)
 	json_text(&sl->id, rec, F_ID);
 	json_text(&sl->title, rec, F_TITLE);
 	json_text(&sl->summary, rec, F_SUMMARY);
-	if ((ai = json_object_get(rec, F_AI)))
-		jsonl_put(old, ai);
+	if ((ai = json_object_get(rec, F_AI))) {
+		buf_reset(tree);
+		jsonl_put(tree, ai);
+		*v = tree->s;
+		*vn = tree->len;
+	}
 	sl->how = AI_REBUILD;
 	json_decref(rec);
 	return 0;
@@ -448,8 +454,10 @@ locate_ai(struct slot *sl, struct buf *old)
 static void
 take(const char *s, size_t n)
 {
-	static struct buf old;
+	static struct buf tree;
 	struct slot *sl = &win[(head + count) % nwin];
+	const char *v;
+	size_t vn;
 	int st;
 
 	buf_reset(&sl->line);
@@ -461,13 +469,13 @@ take(const char *s, size_t n)
 	sl->attempts = 0;
 	sl->deferred = 0;
 	sl->not_before = 0;
-	if (locate_ai(sl, &old) < 0)
+	if (locate_ai(sl, &tree, &v, &vn) < 0)
 		return;
 	count++;
 	nread++;
-	st = old.len ? ai_status(old.s, old.len) : 0;
+	st = v ? ai_status(v, vn) : 0;
 	if (st == 1)
-		buf_put(&sl->oldai, old.s, old.len);
+		buf_put(&sl->oldai, v, vn);
 	sl->state = S_DONE;
 	if (st == 2) {
 		nhad++;
