@@ -7,17 +7,6 @@
 #include "path.h"
 #include "util.h"
 
-struct step {
-	char *key;	/* or NULL: an index */
-	size_t klen;
-	long index;
-};
-
-struct jwalk_path {
-	size_t nsteps;
-	struct step *steps;
-};
-
 const char *
 jskip_ws(const char *p, const char *end)
 {
@@ -111,39 +100,6 @@ jwalk_find(const struct jwalk_member *m, size_t nm, const char *key,
 	return NULL;
 }
 
-struct jwalk_path *
-jwalk_path(const char *text)
-{
-	struct jwalk_path *pa = ecalloc(1, sizeof(*pa));
-	struct path *p;
-	char err[256];
-	size_t i;
-
-	if (!(p = path_parse(text, err, sizeof(err))))
-		eprintf("path '%s': %s", text, err);	/* checked before */
-	pa->nsteps = path_nsteps(p);
-	pa->steps = ecalloc(pa->nsteps ? pa->nsteps : 1, sizeof(*pa->steps));
-	for (i = 0; i < pa->nsteps; i++) {
-		pa->steps[i].key = (char *)path_step(p, i, &pa->steps[i].index);
-		if (pa->steps[i].key) {
-			pa->steps[i].klen = strlen(pa->steps[i].key);
-			pa->steps[i].key = estrndup(pa->steps[i].key,
-			    pa->steps[i].klen);
-		}
-	}
-	path_free(p);
-	return pa;
-}
-
-const char *
-jwalk_path_key(const struct jwalk_path *pa, size_t *klen)
-{
-	if (!pa->nsteps || !pa->steps[0].key)
-		return NULL;
-	*klen = pa->steps[0].klen;
-	return pa->steps[0].key;
-}
-
 /* element idx of the array s[0..n) (idx < 0 from the end) */
 static int
 element(const char *s, size_t n, long idx, const char **val, size_t *vlen)
@@ -177,37 +133,34 @@ element(const char *s, size_t n, long idx, const char **val, size_t *vlen)
 }
 
 int
-jwalk_get(const struct jwalk_path *pa, const char *s, size_t n,
+jwalk_get(const struct path *pa, const char *s, size_t n,
     const struct jwalk_member *m, size_t nm, const char **val, size_t *vlen)
 {
 	struct jwalk_member *sub = NULL;
 	const struct jwalk_member *f;
-	const struct step *st;
-	size_t i = 0, cap = 0, ns;
+	size_t i, cap = 0, nsteps = path_nsteps(pa), klen;
+	const char *key;
+	long index;
 	int r = 0;
 
-	if (pa->nsteps && pa->steps[0].key) {
-		if (!(f = jwalk_find(m, nm, pa->steps[0].key, pa->steps[0].klen)))
-			return -1;
-		s = f->val;
-		n = f->vlen;
-		i = 1;
-	}
-	for (; i < pa->nsteps && !r; i++) {
-		st = &pa->steps[i];
-		if (st->key) {
+	for (i = 0; i < nsteps && !r; i++) {
+		key = path_step(pa, i, &index, &klen);
+		if (key && i > 0) {
 			if (*s != '{') {
 				r = -1;
 				break;
 			}
-			ns = jwalk_members(s, n, &sub, &cap);
-			if (!(f = jwalk_find(sub, ns, st->key, st->klen))) {
+			nm = jwalk_members(s, n, &sub, &cap);
+			m = sub;
+		}
+		if (key) {
+			if (!(f = jwalk_find(m, nm, key, klen))) {
 				r = -1;
 				break;
 			}
 			s = f->val;
 			n = f->vlen;
-		} else if (*s != '[' || element(s, n, st->index, &s, &n)) {
+		} else if (*s != '[' || element(s, n, index, &s, &n)) {
 			r = -1;
 		}
 	}
@@ -217,19 +170,6 @@ jwalk_get(const struct jwalk_path *pa, const char *s, size_t n,
 		*vlen = n;
 	}
 	return r;
-}
-
-void
-jwalk_path_free(struct jwalk_path *pa)
-{
-	size_t i;
-
-	if (!pa)
-		return;
-	for (i = 0; i < pa->nsteps; i++)
-		free(pa->steps[i].key);
-	free(pa->steps);
-	free(pa);
 }
 
 void

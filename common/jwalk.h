@@ -25,17 +25,12 @@ size_t jwalk_members(const char *s, size_t n, struct jwalk_member **m,
 const struct jwalk_member *jwalk_find(const struct jwalk_member *m,
     size_t nm, const char *key, size_t klen);
 
-struct jwalk_path;
+struct path;
 
-/* The steps of a path that path_parse accepted. */
-struct jwalk_path *jwalk_path(const char *text);
-/* Its first step's key, or NULL (the path is "." or starts with an index). */
-const char *jwalk_path_key(const struct jwalk_path *p, size_t *klen);
-/* The value at p in the record s[0..n) whose members are m[0..nm): 0 and
- * the raw value in *val, *vlen, or -1 if absent. */
-int jwalk_get(const struct jwalk_path *p, const char *s, size_t n,
+/* The value at the path p (path.h) in the record s[0..n) whose members are
+ * m[0..nm): 0 and the raw value in *val, *vlen, or -1 if absent. */
+int jwalk_get(const struct path *p, const char *s, size_t n,
     const struct jwalk_member *m, size_t nm, const char **val, size_t *vlen);
-void jwalk_path_free(struct jwalk_path *p);
 
 /* Call fn with every string in the raw value v[0..n), decoded, in order:
  * the value itself, or the elements of an array, or the member values (not

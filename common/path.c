@@ -12,6 +12,7 @@
 
 struct step {
 	char *key;	/* object member, or NULL for an array index */
+	size_t klen;
 	long index;
 };
 
@@ -168,6 +169,7 @@ path_parse(const char *s, char *err, size_t errlen)
 				goto bad;
 			}
 		}
+		st.klen = st.key ? strlen(st.key) : 0;
 		pa->steps = erealloc(pa->steps,
 		    (pa->nsteps + 1) * sizeof(*pa->steps));
 		pa->steps[pa->nsteps++] = st;
@@ -273,9 +275,10 @@ path_nsteps(const struct path *pa)
 }
 
 const char *
-path_step(const struct path *pa, size_t i, long *index)
+path_step(const struct path *pa, size_t i, long *index, size_t *klen)
 {
 	*index = pa->steps[i].index;
+	*klen = pa->steps[i].klen;
 	return pa->steps[i].key;
 }
 

@@ -32,10 +32,11 @@ const char *path_text(const struct path *p);
  * other key, escaped as jw_put_string does) or [index]: id, .id and
  * .["id"] are all .id (dedup's state file names its keys so). */
 void path_canon(const struct path *p, struct buf *out);
-/* Its steps, for walking text (jwalk.c): step i's key (decoded), or NULL
- * and its index in *index. */
+/* Its steps, for walking text (jwalk.c): step i's key (decoded; its
+ * length in *klen), or NULL and its index in *index. */
 size_t path_nsteps(const struct path *p);
-const char *path_step(const struct path *p, size_t i, long *index);
+const char *path_step(const struct path *p, size_t i, long *index,
+    size_t *klen);
 void path_free(struct path *p);
 
 #endif

@@ -35,14 +35,14 @@ check_walk(const char *text, const char *rec, size_t n, int r,
     const char *val, size_t vlen)
 {
 	struct jwalk_member *m = NULL;
-	struct jwalk_path *w = jwalk_path(text);
+	struct path *w = path_parse(text, NULL, 0);
 	size_t cap = 0, nm = jwalk_members(rec, n, &m, &cap), wlen;
 	const char *wval;
 	int wr = jwalk_get(w, rec, n, m, nm, &wval, &wlen);
 
 	if (r != -2 && (wr != r || (!r && (wlen != vlen || wval != val))))
 		abort();
-	jwalk_path_free(w);
+	path_free(w);
 	free(m);
 }
 

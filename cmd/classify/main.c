@@ -32,10 +32,8 @@ static double like_sim;		/* the current record's score */
 
 /* the fields the text comes from, and where labels are */
 static struct path **fpath;
-static struct jwalk_path **fwalk;
 static size_t nfields;
 static struct path *lpath;
-static struct jwalk_path *lwalk;
 
 /* the current record */
 struct current {
@@ -60,10 +58,9 @@ add_field(const char *text)
 	char err[256];
 
 	fpath = erealloc(fpath, (nfields + 1) * sizeof(*fpath));
-	fwalk = erealloc(fwalk, (nfields + 1) * sizeof(*fwalk));
 	if (!(fpath[nfields] = path_parse(text, err, sizeof(err))))
 		eprintf("field '%s': %s", text, err);
-	fwalk[nfields++] = jwalk_path(text);
+	nfields++;
 }
 
 /* ---- the strings of a field, from the text or from the tree ---- */
@@ -88,15 +85,14 @@ json_strings(json_t *v, jwalk_fn *fn, void *arg)
 }
 
 static void
-strings(struct current *rc, struct path *p, struct jwalk_path *w, jwalk_fn *fn,
-    void *arg)
+strings(struct current *rc, struct path *p, jwalk_fn *fn, void *arg)
 {
 	const char *v;
 	size_t vn;
 
 	if (rc->j)
 		json_strings(path_get(p, rc->j), fn, arg);
-	else if (!jwalk_get(w, rc->in->line, rc->in->len, rc->m, rc->nm, &v, &vn))
+	else if (!jwalk_get(p, rc->in->line, rc->in->len, rc->m, rc->nm, &v, &vn))
 		jwalk_strings(v, vn, &tmp, fn, arg);
 }
 
@@ -133,7 +129,7 @@ by_rules(struct current *rc)
 
 	rules_begin(rules);
 	for (i = 0; i < nfields; i++)
-		strings(rc, fpath[i], fwalk[i], to_rules, &i);
+		strings(rc, fpath[i], to_rules, &i);
 	nres = rules_end(rules, &res);
 	for (i = 0; i < nres; i++)
 		if (res[i].given)
@@ -158,7 +154,7 @@ by_model(struct current *rc)
 
 	buf_reset(&fold);
 	for (i = 0; i < nfields; i++)
-		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
+		strings(rc, fpath[i], to_fold, NULL);
 	nb_predict(model, buf_str(&fold), fold.len, post, &none);
 	for (i = 0; i < nb_ntags(model); i++)
 		if (post[i] >= opt.threshold)
@@ -173,7 +169,7 @@ by_like(struct current *rc)
 
 	buf_reset(&fold);
 	for (i = 0; i < nfields; i++)
-		strings(rc, fpath[i], fwalk[i], to_fold, NULL);
+		strings(rc, fpath[i], to_fold, NULL);
 	like_sim = like_score(like, buf_str(&fold), fold.len, opt.nearest);
 	if (opt.has_threshold && like_sim >= opt.threshold)
 		add_out(LIKE_TAG, like_sim, 0);
@@ -356,13 +352,12 @@ read_labels(struct current *rc)
 {
 	while (nlabels)
 		free(labels[--nlabels]);
-	strings(rc, lpath, lwalk, to_labels, NULL);
+	strings(rc, lpath, to_labels, NULL);
 }
 
 /* --verdicts: the record's id */
 static struct verdicts *verdicts;
 static struct path *idpath;
-static struct jwalk_path *idwalk;
 static struct buf idbuf;
 static int has_id;
 
@@ -385,7 +380,7 @@ verdict_labels(struct current *rc)
 	int v;
 
 	has_id = 0;
-	strings(rc, idpath, idwalk, to_id, NULL);
+	strings(rc, idpath, to_id, NULL);
 	if (!has_id || !(v = verdicts_take(verdicts, idbuf.s, idbuf.len)))
 		return 0;
 	while (nlabels)
@@ -436,7 +431,7 @@ learn(struct current *c, struct nb *train)
 		return;
 	buf_reset(&fold);
 	for (i = 0; i < nfields; i++)
-		strings(c, fpath[i], fwalk[i], to_fold, NULL);
+		strings(c, fpath[i], to_fold, NULL);
 	nb_train(train, (const char *const *)labels, nlabels, buf_str(&fold),
 	    fold.len);
 }
@@ -598,7 +593,6 @@ setup_labels(void)
 
 	if (!(lpath = path_parse(opt.labels, err, sizeof(err))))
 		eprintf("--labels '%s': %s", opt.labels, err);
-	lwalk = jwalk_path(opt.labels);
 }
 
 /* --verdicts, and where the ids are */
@@ -609,7 +603,6 @@ setup_verdicts(void)
 
 	verdicts = verdicts_load(opt.verdicts_path);
 	idpath = path_parse(F_ID, err, sizeof(err));
-	idwalk = jwalk_path(F_ID);
 }
 
 /* The fields -f names (title and summary if none), for --train and --like. */
@@ -713,19 +706,14 @@ free_all(struct nb *train)
 {
 	size_t i;
 
-	for (i = 0; i < nfields; i++) {
+	for (i = 0; i < nfields; i++)
 		path_free(fpath[i]);
-		jwalk_path_free(fwalk[i]);
-	}
 	free(fpath);
-	free(fwalk);
 	path_free(lpath);
-	jwalk_path_free(lwalk);
 	rules_free(opt.rules);
 	nb_free(model);
 	like_free(like);
 	path_free(idpath);
-	jwalk_path_free(idwalk);
 	verdicts_free(verdicts);
 	buf_free(&idbuf);
 	nb_free(train);
