@@ -24,7 +24,7 @@ PROGS = feed2jsonl dedup classify render-md enrich render-feed
 # common/: only what two or more programs link (see common/README)
 COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/date.c \
 	common/sha1.c common/jsonl.c common/path.c common/jscan.c common/jwalk.c common/hashset.c \
-	common/jstream.c common/jbuild.c
+	common/jstream.c common/jbuild.c common/rec.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = $(COMMON_SRC:.c=.h) common/fields.h
 # each program's own code: cmd/PROG/main.c and its modules
@@ -54,7 +54,7 @@ PROG_HDR = $(wildcard cmd/*/*.h)
 MODS_SRC = $(filter-out %/main.c,$(PROG_SRC))
 MODS_INC = $(PROGS:%=-Icmd/%)
 UNIT_TESTS = tests/unit/test-date tests/unit/test-jsonl tests/unit/test-path tests/unit/test-ampfix \
-	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode tests/unit/test-html
+	tests/unit/test-aho tests/unit/test-llm tests/unit/test-recode tests/unit/test-html tests/unit/test-rec
 MAN1 = $(PROGS:%=man/man1/%.1)
 MAN5 = man/man5/feedpipe.5 man/man5/feedpipe-rules.5 man/man5/feedpipe-prompt.5
 MAN7 = man/man7/feedpipe.7
