@@ -128,7 +128,8 @@ edit_of(const struct rec *r, const char *key, size_t klen)
 static struct rec_edit *
 new_edit(struct rec *r, const char *key, int *was_deleted)
 {
-	struct rec_edit *e = edit_of(r, key, strlen(key));
+	size_t klen = strlen(key);
+	struct rec_edit *e = edit_of(r, key, klen);
 
 	*was_deleted = 0;
 	if (e) {
@@ -141,7 +142,7 @@ new_edit(struct rec *r, const char *key, int *was_deleted)
 		r->ed = erealloc(r->ed, r->caped * sizeof(*r->ed));
 	}
 	e = &r->ed[r->ned++];
-	e->klen = strlen(key);
+	e->klen = klen;
 	e->key = r->edits.len;
 	buf_put(&r->edits, key, e->klen + 1);
 	return e;
@@ -235,7 +236,6 @@ put_text(struct rec *r, struct buf *out)
 	const char *end = r->s + closing(r), *prev = NULL;
 	size_t i;
 
-	locate(r);
 	buf_put(out, r->s, (size_t)((r->nm ? r->m[0].start : end) - r->s));
 	for (i = 0; i < r->nm; i++) {
 		m = &r->m[i];
@@ -262,9 +262,9 @@ put_text(struct rec *r, struct buf *out)
 	buf_put(out, end, (size_t)(r->s + r->n - end));
 }
 
-/* Does an edit change a member the tree has? */
+/* Does an edit change a member the record has? */
 static int
-tree_touched(struct rec *r)
+touched(struct rec *r)
 {
 	size_t i;
 
@@ -306,15 +306,19 @@ void
 rec_put(struct rec *r, struct buf *out)
 {
 	size_t end;
+	int empty;
 
-	if (!r->tree) {
-		put_text(r, out);
-	} else if (r->anew || tree_touched(r)) {
+	if (!r->tree)
+		locate(r);
+	if (r->tree && (r->anew || touched(r))) {
 		put_tree(r, out);
+	} else if (!r->tree && touched(r)) {
+		put_text(r, out);
 	} else {	/* only new members: the line as it came, and them */
+		empty = r->tree ? json_object_size(r->tree) == 0 : r->nm == 0;
 		end = closing(r);
 		buf_put(out, r->s, end);
-		put_new(r, out, json_object_size(r->tree) == 0);
+		put_new(r, out, empty);
 		buf_put(out, r->s + end, r->n - end);
 	}
 }

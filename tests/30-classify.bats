@@ -354,3 +354,19 @@ macro                     0.625     0.481     0.541
 	classify -x -r "$TOP/examples/rules" --full-parse "$TMP/arxiv" > "$TMP/slow"
 	cmp "$TMP/fast" "$TMP/slow"
 }
+
+@test "a record line that starts with white space is tagged (fixed: its members were not found, and it went out untagged)" {
+	printf '%s\n' ' {"title":"learning"}' '	{"title":"x"}' > "$TMP/ws.jsonl"
+	run2 classify -e 'ml: learning' "$TMP/ws.jsonl"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	[ "$out" = ' {"title":"learning","tags":["ml"],"score":1}
+	{"title":"x"}' ]
+}
+
+@test "a record with white space that had classify's members: the others keep their bytes (fixed: the line was written compact, blanks after it dropped)" {
+	printf '%s\n' '{ "title" : "learning" , "tags" : ["old"] , "b" : 1 }  ' > "$TMP/ws.jsonl"
+	run2 classify -e 'ml: learning' "$TMP/ws.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$out" = '{ "title" : "learning" , "b" : 1 ,"tags":["ml"],"score":1}  ' ]
+}

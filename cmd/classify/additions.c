@@ -7,6 +7,7 @@
 #include "jsonw.h"
 #include "like.h"
 #include "nbayes.h"
+#include "rec.h"
 #include "rules.h"
 
 enum { EXPLAIN_WORDS = 5, EXPLAIN_TAGS = 3, NEAREST_NAMES = 64 };
@@ -57,26 +58,19 @@ total_score(const struct additions *a)
 	return rounded(a, s);
 }
 
-/* "tags" (if any) and "score" (if a tag, or --like, which scores every
- * record) */
+/* "tags": the tags given, in order */
 static void
 put_tags(struct buf *b, const struct additions *a)
 {
 	size_t i;
 
-	if (!a->ntags && !a->like)
-		return;
-	if (a->ntags) {
-		buf_puts(b, "\"" F_TAGS "\":[");
-		for (i = 0; i < a->ntags; i++) {
-			if (i)
-				buf_putc(b, ',');
-			put_cstr(b, a->tag[i].name);
-		}
-		buf_puts(b, "],");
+	buf_putc(b, '[');
+	for (i = 0; i < a->ntags; i++) {
+		if (i)
+			buf_putc(b, ',');
+		put_cstr(b, a->tag[i].name);
 	}
-	buf_puts(b, "\"" F_SCORE "\":");
-	put_num(b, total_score(a));
+	buf_putc(b, ']');
 }
 
 /* --like: the score and the nearest papers of the library, by name. */
@@ -86,7 +80,7 @@ put_like_explain(struct buf *b, const struct additions *a)
 	const char *names[NEAREST_NAMES];
 	size_t i, n = like_nearest(a->like, names, NEAREST_NAMES);
 
-	buf_puts(b, ",\"" F_EXPLAIN "\":{\"" LIKE_TAG "\":{\"" F_SCORE "\":");
+	buf_puts(b, "{\"" LIKE_TAG "\":{\"" F_SCORE "\":");
 	put_num(b, rounded(a, a->like_sim));
 	for (i = 0; i < n; i++) {
 		buf_puts(b, i ? "," : ",\"nearest\":[");
@@ -168,7 +162,7 @@ put_rules_tag(struct buf *b, const struct additions *a,
 	buf_puts(b, rr->nhits ? "]}" : "}");
 }
 
-/* "explain": the tags considered, and why. */
+/* "explain": the tags considered, and why; nothing if there are none. */
 static void
 put_explain(struct buf *b, const struct additions *a)
 {
@@ -182,7 +176,7 @@ put_explain(struct buf *b, const struct additions *a)
 	n = a->model ? top_tags(a, order) : a->nres;
 	if (!n)
 		return;
-	buf_puts(b, a->ntags ? ",\"" F_EXPLAIN "\":{" : "\"" F_EXPLAIN "\":{");
+	buf_putc(b, '{');
 	for (i = 0; i < n; i++) {
 		if (i)
 			buf_putc(b, ',');
@@ -195,10 +189,31 @@ put_explain(struct buf *b, const struct additions *a)
 	buf_free(&t);
 }
 
-void
-additions_put(struct buf *b, const struct additions *a)
+/* v as the value of key in r */
+static void
+set(struct rec *r, const char *key, struct buf *v)
 {
-	put_tags(b, a);
+	rec_set(r, key, v->s, v->len);
+	buf_reset(v);
+}
+
+void
+additions_apply(struct rec *r, const struct additions *a, struct buf *tmp)
+{
+	rec_del(r, F_TAGS);
+	rec_del(r, F_SCORE);
+	rec_del(r, F_EXPLAIN);
+	buf_reset(tmp);
+	if (a->ntags) {
+		put_tags(tmp, a);
+		set(r, F_TAGS, tmp);
+	}
+	if (a->ntags || a->like) {	/* --like scores every record */
+		put_num(tmp, total_score(a));
+		set(r, F_SCORE, tmp);
+	}
 	if (a->explain)
-		put_explain(b, a);
+		put_explain(tmp, a);
+	if (tmp->len)
+		set(r, F_EXPLAIN, tmp);
 }

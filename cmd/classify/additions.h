@@ -14,6 +14,7 @@ struct rules;
 struct rules_result;
 struct nb;
 struct like;
+struct rec;
 
 /* A tag given, in the order written. */
 struct additions_tag {
@@ -37,8 +38,10 @@ struct additions {
 	int explain;
 };
 
-/* Append the members as JSON text ("tags":[...],"score":...), to go
- * before a record's closing brace; nothing if there are none. */
-void additions_put(struct buf *b, const struct additions *a);
+/* The members into the record r: classify's own members it had are left
+ * out, and those found go at its end ("tags", "score", "explain"). tmp is
+ * scratch space. */
+void additions_apply(struct rec *r, const struct additions *a,
+    struct buf *tmp);
 
 #endif

@@ -12,12 +12,12 @@
 #include "date.h"
 #include "evaluate.h"
 #include "fields.h"
-#include "jscan.h"
 #include "jsonl.h"
 #include "jwalk.h"
 #include "like.h"
 #include "nbayes.h"
 #include "path.h"
+#include "rec.h"
 #include "rules.h"
 #include "settings.h"
 #include "util.h"
@@ -38,16 +38,14 @@ static struct path *lpath;
 /* the current record */
 struct current {
 	const struct jsonl *in;
-	json_t *j;			/* parsed, or NULL: the fast path */
-	struct jwalk_member *m;
-	size_t nm, capm;
+	struct rec r;
 };
 
 /* what classify gives the current record */
 static struct additions_tag *out;
 static size_t nout, capout;
 static double *post;
-static struct buf fold, tmp, line, adds, copy;
+static struct buf fold, tmp, line, adds;
 
 static struct evaluate *eval;
 static const char **given;	/* --eval: the names in out */
@@ -63,36 +61,15 @@ add_field(const char *text)
 	nfields++;
 }
 
-/* ---- the strings of a field, from the text or from the tree ---- */
+/* ---- the strings of a field ---- */
 
 static void
-json_strings(json_t *v, jwalk_fn *fn, void *arg)
-{
-	const char *key;
-	json_t *m;
-	size_t i;
-
-	if (json_is_string(v)) {
-		if (!jsonl_number(v, NULL))	/* numbers are no text */
-			fn(arg, json_string_value(v), json_string_length(v));
-	} else if (json_is_array(v)) {
-		for (i = 0; i < json_array_size(v); i++)
-			json_strings(json_array_get(v, i), fn, arg);
-	} else if (json_is_object(v)) {
-		json_object_foreach(v, key, m)
-			json_strings(m, fn, arg);
-	}
-}
-
-static void
-strings(struct current *rc, struct path *p, jwalk_fn *fn, void *arg)
+strings(struct rec *r, struct path *p, jwalk_fn *fn, void *arg)
 {
 	const char *v;
 	size_t vn;
 
-	if (rc->j)
-		json_strings(path_get(p, rc->j), fn, arg);
-	else if (!jwalk_get(p, rc->in->line, rc->in->len, rc->m, rc->nm, &v, &vn))
+	if (!rec_path(r, p, &v, &vn))
 		jwalk_strings(v, vn, &tmp, fn, arg);
 }
 
@@ -129,7 +106,7 @@ by_rules(struct current *rc)
 
 	rules_begin(rules);
 	for (i = 0; i < nfields; i++)
-		strings(rc, fpath[i], to_rules, &i);
+		strings(&rc->r, fpath[i], to_rules, &i);
 	nres = rules_end(rules, &res);
 	for (i = 0; i < nres; i++)
 		if (res[i].given)
@@ -154,7 +131,7 @@ by_model(struct current *rc)
 
 	buf_reset(&fold);
 	for (i = 0; i < nfields; i++)
-		strings(rc, fpath[i], to_fold, NULL);
+		strings(&rc->r, fpath[i], to_fold, NULL);
 	nb_predict(model, buf_str(&fold), fold.len, post, &none);
 	for (i = 0; i < nb_ntags(model); i++)
 		if (post[i] >= opt.threshold)
@@ -169,7 +146,7 @@ by_like(struct current *rc)
 
 	buf_reset(&fold);
 	for (i = 0; i < nfields; i++)
-		strings(rc, fpath[i], to_fold, NULL);
+		strings(&rc->r, fpath[i], to_fold, NULL);
 	like_sim = like_score(like, buf_str(&fold), fold.len, opt.nearest);
 	if (opt.has_threshold && like_sim >= opt.threshold)
 		add_out(LIKE_TAG, like_sim, 0);
@@ -178,105 +155,24 @@ by_like(struct current *rc)
 /* ---- writing the record ---- */
 
 static void
-put_additions(struct buf *b)
-{
-	const struct additions a = { out, nout, rules, res, nres, model, post,
-	    like, like_sim, opt.explain };
-
-	additions_put(b, &a);
-}
-
-static int
-owned(const char *k, size_t n)
-{
-	return (n == 4 && !memcmp(k, F_TAGS, 4)) ||
-	    (n == 5 && !memcmp(k, F_SCORE, 5)) ||
-	    (n == 7 && !memcmp(k, F_EXPLAIN, 7));
-}
-
-static void
 emit(const char *s, size_t n)
 {
 	if (fwrite(s, 1, n, stdout) != n)
 		eprintf("<stdout>: write error:");
 }
 
-/* Write the object s[0..n) with the additions before its closing brace;
- * members: it has some. */
+/* The record with classify's members replaced: the rest as it came. */
 static void
-splice(const char *s, size_t n, int members)
+write_record(struct current *rc)
 {
-	size_t close;
+	const struct additions a = { out, nout, rules, res, nres, model, post,
+	    like, like_sim, opt.explain };
 
-	if (!adds.len) {
-		emit(s, n);
-		emit("\n", 1);
-		return;
-	}
-	for (close = n; s[close - 1] != '}'; close--)
-		;
+	additions_apply(&rc->r, &a, &adds);
 	buf_reset(&line);
-	buf_put(&line, s, close - 1);
-	if (members)
-		buf_putc(&line, ',');
-	buf_put(&line, adds.s, adds.len);
-	buf_puts(&line, "}\n");
+	rec_put(&rc->r, &line);
+	buf_putc(&line, '\n');
 	emit(line.s, line.len);
-}
-
-/* The record with classify's members replaced: the text as it came, or,
- * if it had any of them, the other members copied. */
-static void
-write_fast(struct current *rc)
-{
-	const struct jwalk_member *m;
-	size_t i, kept = 0;
-	int had = 0;
-
-	buf_reset(&adds);
-	put_additions(&adds);
-	for (i = 0; i < rc->nm; i++)
-		had |= owned(rc->m[i].key, rc->m[i].klen);
-	if (!had) {
-		splice(rc->in->line, rc->in->len, rc->nm != 0);
-		return;
-	}
-	buf_reset(&copy);
-	buf_putc(&copy, '{');
-	for (i = 0; i < rc->nm; i++) {
-		m = &rc->m[i];
-		if (owned(m->key, m->klen))
-			continue;
-		if (kept++)
-			buf_putc(&copy, ',');
-		buf_put(&copy, m->start, (size_t)(m->val + m->vlen - m->start));
-	}
-	buf_putc(&copy, '}');
-	splice(copy.s, copy.len, kept != 0);
-}
-
-/* A record jscan could not read goes out as it came, unless it had some of
- * classify's members: then it is written anew by jsonl_put without them;
- * --full-parse always writes it anew, to test this path. */
-static void
-write_tree(struct current *rc)
-{
-	static struct buf text;
-
-	buf_reset(&adds);
-	put_additions(&adds);
-	if (!opt.full_parse && !json_object_get(rc->j, F_TAGS) &&
-	    !json_object_get(rc->j, F_SCORE) &&
-	    !json_object_get(rc->j, F_EXPLAIN)) {
-		splice(rc->in->line, rc->in->len, json_object_size(rc->j) != 0);
-		return;
-	}
-	json_object_del(rc->j, F_TAGS);
-	json_object_del(rc->j, F_SCORE);
-	json_object_del(rc->j, F_EXPLAIN);
-	buf_reset(&text);
-	jsonl_put(&text, rc->j);
-	splice(text.s, text.len, json_object_size(rc->j) != 0);
 }
 
 /* ---- filters ---- */
@@ -284,20 +180,9 @@ write_tree(struct current *rc)
 static int
 published_in_range(struct current *rc)
 {
-	const struct jwalk_member *m;
-	const char *s = NULL;
-	json_t *v;
 	time_t t;
 
-	if (rc->j) {
-		if ((v = json_object_get(rc->j, F_PUBLISHED)) && json_is_string(v))
-			s = json_string_value(v);
-	} else if ((m = jwalk_find(rc->m, rc->nm, F_PUBLISHED,
-	    strlen(F_PUBLISHED))) && *m->val == '"' &&
-	    jscan_string(m->val, m->vlen, &tmp) >= 0) {
-		s = tmp.s;
-	}
-	if (!s || date_parse(s, &t))
+	if (!rec_string(&rc->r, F_PUBLISHED, &tmp) || date_parse(tmp.s, &t))
 		return 0;
 	return (!opt.has_since || t >= opt.since) && (!opt.has_until || t < opt.until);
 }
@@ -352,7 +237,7 @@ read_labels(struct current *rc)
 {
 	while (nlabels)
 		free(labels[--nlabels]);
-	strings(rc, lpath, to_labels, NULL);
+	strings(&rc->r, lpath, to_labels, NULL);
 }
 
 /* --verdicts: the record's id */
@@ -380,7 +265,7 @@ verdict_labels(struct current *rc)
 	int v;
 
 	has_id = 0;
-	strings(rc, idpath, to_id, NULL);
+	strings(&rc->r, idpath, to_id, NULL);
 	if (!has_id || !(v = verdicts_take(verdicts, idbuf.s, idbuf.len)))
 		return 0;
 	while (nlabels)
@@ -431,7 +316,7 @@ learn(struct current *c, struct nb *train)
 		return;
 	buf_reset(&fold);
 	for (i = 0; i < nfields; i++)
-		strings(c, fpath[i], to_fold, NULL);
+		strings(&c->r, fpath[i], to_fold, NULL);
 	nb_train(train, (const char *const *)labels, nlabels, buf_str(&fold),
 	    fold.len);
 }
@@ -445,32 +330,22 @@ tag(struct current *c)
 		read_labels(c);
 		count_eval();
 	} else if (passes()) {
-		if (c->j)
-			write_tree(c);
-		else
-			write_fast(c);
+		write_record(c);
 	}
 }
 
-/* One record: read through jscan and jwalk where they can, else parsed by
- * jansson; 1 if it is no JSON object. */
+/* One record (--full-parse: parsed by jansson and written anew, to test
+ * that path); 1 if it is no JSON object. */
 static int
 record(const struct jsonl *in, struct nb *train)
 {
 	char err[256];
-	const char *v;
-	size_t vn;
 
 	rc.in = in;
-	rc.j = NULL;
-	rc.nm = 0;
-	if (opt.full_parse || jscan_find(in->line, in->len, F_TAGS, &v, &vn) == -2) {
-		if (!(rc.j = jsonl_parse(in, err, sizeof(err)))) {
-			wlineprintf(in->name, in->lineno, "%s", err);
-			return 1;
-		}
-	} else {
-		rc.nm = jwalk_members(in->line, in->len, &rc.m, &rc.capm);
+	if (rec_read(&rc.r, in->line, in->len, opt.full_parse ? REC_PARSE : 0,
+	    err, sizeof(err))) {
+		wlineprintf(in->name, in->lineno, "%s", err);
+		return 1;
 	}
 	if ((!opt.has_since && !opt.has_until) || published_in_range(&rc)) {
 		if (train)
@@ -478,7 +353,6 @@ record(const struct jsonl *in, struct nb *train)
 		else
 			tag(&rc);
 	}
-	json_decref(rc.j);
 	return 0;
 }
 
@@ -496,18 +370,13 @@ record_line(struct jsonl *in, void *train)
 /* A name for a paper of the library: its id, else its title, else where
  * it is. */
 static void
-paper_name(json_t *j, const struct jsonl *in, struct buf *b)
+paper_name(struct rec *r, const struct jsonl *in, struct buf *b)
 {
-	json_t *v = json_object_get(j, F_ID);
-
-	buf_reset(b);
-	if (!json_is_string(v) || !json_string_length(v))
-		v = json_object_get(j, F_TITLE);
-	if (json_is_string(v) && json_string_length(v) &&
-	    !jsonl_number(v, NULL))
-		buf_puts(b, json_string_value(v));
-	else
+	if ((!rec_string(r, F_ID, b) || !b->len) &&
+	    (!rec_string(r, F_TITLE, b) || !b->len)) {
+		buf_reset(b);
 		buf_printf(b, "%s:%lu", in->name, in->lineno);
+	}
 }
 
 /* Read the library; 1 if some line of it was bad (and skipped). */
@@ -518,7 +387,6 @@ load_library(const char *path)
 	struct jsonl in;
 	FILE *fp = open_input(path);
 	char err[256];
-	json_t *j;
 	size_t i;
 	int r, bad = 0;
 
@@ -527,17 +395,16 @@ load_library(const char *path)
 	like = like_new();
 	jsonl_init(&in, fp, input_name(path));
 	while ((r = jsonl_next(&in)) > 0) {
-		if (!(j = jsonl_parse(&in, err, sizeof(err)))) {
+		if (rec_read(&rc.r, in.line, in.len, 0, err, sizeof(err))) {
 			wlineprintf(in.name, in.lineno, "%s", err);
 			bad = 1;
 			continue;
 		}
 		buf_reset(&fold);
 		for (i = 0; i < nfields; i++)
-			json_strings(path_get(fpath[i], j), to_fold, NULL);
-		paper_name(j, &in, &name);
+			strings(&rc.r, fpath[i], to_fold, NULL);
+		paper_name(&rc.r, &in, &name);
 		like_add(like, buf_str(&fold), fold.len, buf_str(&name));
-		json_decref(j);
 	}
 	if (r < 0)
 		eprintf("%s: read error:", in.name);
@@ -725,12 +592,11 @@ free_all(struct nb *train)
 	free(given);
 	free(out);
 	free(post);
-	free(rc.m);
+	rec_free(&rc.r);
 	buf_free(&fold);
 	buf_free(&tmp);
 	buf_free(&line);
 	buf_free(&adds);
-	buf_free(&copy);
 	words_free();
 }
 

@@ -264,7 +264,6 @@ parse_record(const char *s, size_t n, const char *name, unsigned long lineno,
     const struct fields *f, int *slow)
 {
 	struct members m;
-	struct jsonl r;
 	char msg[256];
 	const char *v;
 	size_t vn;
@@ -289,10 +288,7 @@ parse_record(const char *s, size_t n, const char *name, unsigned long lineno,
 	}
 	if (slow)
 		*slow = 1;
-	memset(&r, 0, sizeof r);
-	r.line = (char *)s;
-	r.len = n;
-	if (!(rec = jsonl_parse(&r, msg, sizeof msg)))
+	if (!(rec = jsonl_load(s, n, msg, sizeof msg)))
 		wlineprintf(name, lineno, "%s", msg);
 	return jsonl_as_text(rec);
 }
