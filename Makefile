@@ -43,7 +43,7 @@ SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
 	cmd/classify/verdicts.c cmd/classify/evaluate.c cmd/classify/settings.c \
 	cmd/classify/additions.c cmd/classify/ruleparse.c
 SRC_render-md = cmd/render-md/main.c cmd/render-md/view.c cmd/render-md/group.c \
-	cmd/render-md/mustache.c cmd/render-md/mstrender.c cmd/render-md/mdescape.c \
+	cmd/render-md/mst.c cmd/render-md/mstrender.c cmd/render-md/md.c \
 	cmd/render-md/mdblock.c cmd/render-md/mdscan.c cmd/render-md/page.c cmd/render-md/mail.c
 SRC_enrich = cmd/enrich/main.c cmd/enrich/window.c cmd/enrich/request.c cmd/enrich/llm.c \
 	cmd/enrich/cache.c cmd/enrich/prompt.c cmd/enrich/secret.c

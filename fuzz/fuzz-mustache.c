@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdescape.h"
-#include "mustache.h"
+#include "md.h"
+#include "mst.h"
 
 static const char *const hostile[] = {
 	"javascript:alert(1)", "JaVaScript:alert(1)", " javascript:x", "java",

@@ -1,10 +1,10 @@
 /* mdblock.c: which block (a fenced code block, an HTML block) the
- * Markdown written is in, line by line; see mdescape.h. The block rules
+ * Markdown written is in, line by line; see md.h. The block rules
  * followed are CommonMark 0.29 to 0.31's, where they agree. */
 #include <string.h>
 #include <strings.h>
 
-#include "mdescape.h"
+#include "md.h"
 
 /* The HTML block type (1 or 6) that the tag name p[j..k) in p[0..n)
  * starts (close: an end tag), or 0. */

@@ -1,9 +1,9 @@
 /* mdscan.c: where the Markdown written is, byte by byte: in HTML markup
  * (which part of a tag, a comment, <script> or <style>) and in Markdown
- * links (a destination, a title); see mdescape.h. */
+ * links (a destination, a title); see md.h. */
 #include <string.h>
 
-#include "mdescape.h"
+#include "md.h"
 
 static void
 url_add(struct mdout *o, int c)

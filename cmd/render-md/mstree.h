@@ -1,11 +1,11 @@
-/* mstree.h: a compiled template, as mustache.c builds it and mstrender.c
- * renders it (render-md's own; see mustache.h for the interface). */
+/* mstree.h: a compiled template, as mst.c builds it and mstrender.c
+ * renders it (render-md's own; see mst.h for the interface). */
 #ifndef FEEDPIPE_MSTREE_H
 #define FEEDPIPE_MSTREE_H
 
 #include <stddef.h>
 
-#include "mustache.h"
+#include "mst.h"
 
 enum { T_TEXT, T_VAR, T_RAW, T_SECTION, T_INVERTED, T_PARTIAL, T_CLOSE,
 	T_COMMENT, T_DELIM };

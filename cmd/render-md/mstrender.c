@@ -1,5 +1,5 @@
 /* mstrender.c: a compiled template (mstree.h) rendered over a stack of
- * jansson values, all at once or with one list streamed; see mustache.h. */
+ * jansson values, all at once or with one list streamed; see mst.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  *
  * The HTML is libcmark-gfm's, in its unsafe mode so that the raw HTML the
  * layouts write (<div id=...> anchors, <details>) is kept; that is safe
- * because feed text never reaches the Markdown as markup (mdescape escapes
+ * because feed text never reaches the Markdown as markup (md.c escapes
  * it for the context it lands in), and checked again: raw HTML is kept only
  * when every tag in it is one of a few harmless ones with harmless
  * attributes (no event handlers, no script, no links), else it is shown as

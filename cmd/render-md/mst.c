@@ -1,4 +1,4 @@
-/* mustache.c: compile a template into a tree of nodes (mstree.h), which
+/* mst.c: compile a template into a tree of nodes (mstree.h), which
  * mstrender.c renders over a stack of jansson values; partials by name, and
  * walking the tree. Standalone lines are found while tokenizing:
  * a line holding one section, inverted, closing, comment, partial or

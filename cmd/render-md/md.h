@@ -1,4 +1,4 @@
-/* mdescape.h: writing Markdown that shows untrusted text as the literal text,
+/* md.h: writing Markdown that shows untrusted text as the literal text,
  * in CommonMark and GitHub, whatever the text holds.
  *
  * A struct mdout collects output and follows, through everything written
@@ -11,8 +11,8 @@
  * http, https or mailto scheme (or none); any other becomes "#invalid".
  * After a "<" inside a tag of the template, where CommonMark and a browser
  * may disagree, every value is escaped for anywhere at once. */
-#ifndef FEEDPIPE_MDESCAPE_H
-#define FEEDPIPE_MDESCAPE_H
+#ifndef FEEDPIPE_MD_H
+#define FEEDPIPE_MD_H
 
 #include <stddef.h>
 #include <stdio.h>

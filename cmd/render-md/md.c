@@ -1,4 +1,4 @@
-/* mdescape.c: Markdown that shows text literally; see mdescape.h. The
+/* md.c: Markdown that shows text literally; see md.h. The
  * blocks are followed by mdblock.c, markup and links by mdscan.c. */
 #include <errno.h>
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "mdescape.h"
+#include "md.h"
 
 enum { FLUSHAT = 1 << 16, TICKBITS = 64 };
 

@@ -1,10 +1,10 @@
-/* mustache.h: Mustache templates (https://mustache.github.io/mustache.5.html)
+/* mst.h: Mustache templates (https://mustache.github.io/mustache.5.html)
  * over jansson values: variables, sections, inverted sections, comments,
  * partials with indentation, set delimiters; no lambdas. Beyond the spec:
  * an empty string is falsey, and inside a list section @index (from 0),
  * @first and @last describe the innermost list being iterated. */
-#ifndef FEEDPIPE_MUSTACHE_H
-#define FEEDPIPE_MUSTACHE_H
+#ifndef FEEDPIPE_MST_H
+#define FEEDPIPE_MST_H
 
 #include <stddef.h>
 
