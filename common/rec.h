@@ -26,7 +26,9 @@
 
 struct path;
 
-#define REC_PARSE 1	/* rec_read: parse with jansson, and write anew */
+/* rec_read's flags */
+#define REC_PARSE 1	/* parse with jansson (and write anew) */
+#define REC_TRUSTED 2	/* a line read before, which jscan could read */
 
 struct rec_edit {
 	size_t key, klen;	/* the key, in the record's edits text */
@@ -63,7 +65,11 @@ int rec_path(struct rec *r, const struct path *p, const char **v,
 int rec_string(struct rec *r, const char *key, struct buf *out);
 /* The record as a jansson tree (the record's, not to be freed). */
 json_t *rec_tree(struct rec *r);
-/* Give the member key the value json[0..n) (JSON text, not checked). */
+/* A new object holding the members named keys[0..nkeys) that the record
+ * has, in the record's order, as a tree would hold them. */
+json_t *rec_pick(struct rec *r, const char *const *keys, size_t nkeys);
+/* Give the member key the value json[0..n): JSON text, not checked, not
+ * empty. */
 void rec_set(struct rec *r, const char *key, const char *json, size_t n);
 /* Leave the member key out; a rec_set after it puts it at the end. */
 void rec_del(struct rec *r, const char *key);

@@ -10,11 +10,10 @@
 #include "buf.h"
 #include "date.h"
 #include "fields.h"
-#include "jbuild.h"
-#include "jscan.h"
 #include "jsonl.h"
 #include "jsonw.h"
 #include "jstream.h"
+#include "rec.h"
 #include "sha1.h"
 #include "text.h"
 #include "util.h"
@@ -571,36 +570,22 @@ repaired(const struct jsonl *rd)
 	return rec;
 }
 
-static void
-add_wanted(void *arg, const char *key, size_t klen, const char *val, size_t vlen)
-{
-	static const char *const wanted[] = { F_ID, F_TITLE, F_LINK, F_AUTHORS, F_SUMMARY,
-	    F_PUBLISHED, F_UPDATED, F_CATEGORIES, F_AI };
-	size_t i;
+static struct rec line_rec;	/* the current line's */
 
-	for (i = 0; i < sizeof wanted / sizeof *wanted; i++)
-		if (strlen(wanted[i]) == klen && !memcmp(wanted[i], key, klen))
-			json_object_set_new_nocheck(arg, wanted[i], jb_value(val, vlen));
-}
-
-/* The record on the current line, with the fields an entry shows: through
- * jscan when it can tell (most lines; a fraction of jansson's cost), else
- * jansson, else repaired; NULL and a message in err if it is none. */
+/* The record on the current line, with the fields an entry shows (only
+ * those where jscan can read it: a fraction of jansson's cost), else
+ * repaired; NULL and a message in err if it is none. */
 static json_t *
 parse(const struct jsonl *rd, char *err, size_t errlen)
 {
-	const char *v;
-	size_t vn;
-	json_t *rec;
+	static const char *const wanted[] = { F_ID, F_TITLE, F_LINK, F_AUTHORS,
+	    F_SUMMARY, F_PUBLISHED, F_UPDATED, F_CATEGORIES, F_AI };
 
-	if (jscan_find(rd->line, rd->len, F_TITLE, &v, &vn) != -2) {
-		rec = json_object();
-		jb_members(rd->line, rd->len, add_wanted, rec);
-		return rec;
-	}
-	if ((rec = jsonl_parse(rd, err, errlen)))
-		return rec;
-	return repaired(rd);
+	if (rec_read(&line_rec, rd->line, rd->len, 0, err, errlen))
+		return repaired(rd);
+	if (line_rec.tree)
+		return json_incref(line_rec.tree);
+	return rec_pick(&line_rec, wanted, sizeof wanted / sizeof *wanted);
 }
 
 static int
@@ -683,6 +668,7 @@ main(int argc, char *argv[])
 	buf_free(&html);
 	buf_free(&tmp);
 	buf_free(&fixed);
+	rec_free(&line_rec);
 	if (status)
 		return status;
 	return bad ? EXIT_BADINPUT : EXIT_OK;

@@ -10,8 +10,6 @@
 #include "buf.h"
 #include "fields.h"
 #include "group.h"
-#include "jbuild.h"
-#include "jscan.h"
 #include "jsonl.h"
 #include "jsonw.h"
 #include "layouts.h"
@@ -19,6 +17,7 @@
 #include "mst.h"
 #include "page.h"
 #include "path.h"
+#include "rec.h"
 #include "text.h"
 #include "util.h"
 #include "view.h"
@@ -237,60 +236,29 @@ visit(void *arg, int kind, const char *name, int depth, int inpartial)
 
 /* ---- records to views ---- */
 
-struct members {
-	json_t *rec;
-	const struct fields *f;
-};
-
-static void
-add_member(void *arg, const char *k, size_t kn, const char *v, size_t vn)
-{
-	struct members *m = arg;
-	size_t i;
-
-	for (i = 0; i < m->f->n; i++)
-		if (strlen(m->f->name[i]) == kn && !memcmp(m->f->name[i], k, kn)) {
-			json_object_set_new_nocheck(m->rec, m->f->name[i], jb_value(v, vn));
-			return;
-		}
-}
+static struct rec line_rec;	/* the line being read */
 
 /* The record s[0..n) as an object with the fields f asks for (or more),
- * or NULL and a message if it is bad. slow (may be NULL): in, < 0 to use
- * jansson, 0 for text known to be good, > 0 to see; out, whether jansson
- * had to read it. */
+ * or NULL and a message if it is bad. flags: REC_TRUSTED for a line jscan
+ * read before, REC_PARSE for one it could not; slow (may be NULL): whether
+ * jscan could not, and jansson read it. */
 static json_t *
 parse_record(const char *s, size_t n, const char *name, unsigned long lineno,
-    const struct fields *f, int *slow)
+    const struct fields *f, int flags, int *slow)
 {
-	struct members m;
 	char msg[256];
-	const char *v;
-	size_t vn;
-	json_t *rec;
-	int fast;
 
-	if (slow && *slow <= 0)
-		fast = *slow == 0;
-	else
-		fast = jscan_find(s, n, F_TITLE, &v, &vn) != -2;
-	if (fast) {
-		if (slow)
-			*slow = 0;
-		if (f->all)
-			return jb_value(s, n);
-		if (!f->n)
-			return json_object();
-		m.rec = json_object();
-		m.f = f;
-		jb_members(s, n, add_member, &m);
-		return m.rec;
+	if (rec_read(&line_rec, s, n, flags, msg, sizeof msg)) {
+		wlineprintf(name, lineno, "%s", msg);
+		return NULL;
 	}
 	if (slow)
-		*slow = 1;
-	if (!(rec = jsonl_load(s, n, msg, sizeof msg)))
-		wlineprintf(name, lineno, "%s", msg);
-	return jsonl_as_text(rec);
+		*slow = line_rec.tree != NULL;
+	if (line_rec.tree)
+		return jsonl_as_text(json_incref(line_rec.tree));
+	if (f->all)
+		return json_incref(rec_tree(&line_rec));
+	return rec_pick(&line_rec, (const char *const *)f->name, f->n);
 }
 
 /* Keep the line in; its index. */
@@ -331,9 +299,10 @@ stub(const struct jsonl *in, json_t **group)
 {
 	json_t *rec;
 	size_t i;
-	int slow = 1;
+	int slow;
 
-	if (!(rec = parse_record(in->line, in->len, in->name, in->lineno, &gneed, &slow)))
+	if (!(rec = parse_record(in->line, in->len, in->name, in->lineno,
+	    &gneed, 0, &slow)))
 		return NULL;
 	*group = want_groups ? group_find(&groups, rec) : NULL;
 	json_decref(rec);
@@ -348,7 +317,8 @@ view(const struct jsonl *in, json_t **group)
 {
 	json_t *rec;
 
-	if (!(rec = parse_record(in->line, in->len, in->name, in->lineno, &need, NULL)))
+	if (!(rec = parse_record(in->line, in->len, in->name, in->lineno,
+	    &need, 0, NULL)))
 		return NULL;
 	if ((*group = want_groups ? group_find(&groups, rec) : NULL))
 		group_label(rec, *group);
@@ -384,14 +354,13 @@ expand(void *arg, json_t *item)
 {
 	json_t *v = json_object_get(item, STUB), *rec;
 	struct kept *k;
-	int slow;
 
 	(void)arg;
 	if (!v)
 		return NULL;
 	k = &kept[json_integer_value(v)];
-	slow = k->slow ? -1 : 0;
-	rec = parse_record(k->s, k->len, "", 0, &need, &slow);
+	rec = parse_record(k->s, k->len, "", 0, &need,
+	    k->slow ? REC_PARSE : REC_TRUSTED, NULL);
 	if (k->group) {
 		group_label(rec, k->group);
 		json_object_set_new_nocheck(rec, "n", json_integer(k->n));
@@ -723,6 +692,7 @@ free_all(struct template *t)
 	view_free();
 	free_fields(&need);
 	free_fields(&gneed);
+	rec_free(&line_rec);
 	arena_free(&texts);
 	free(kept);
 	for (i = 0; i < norder; i++)

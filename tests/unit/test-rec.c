@@ -1,6 +1,7 @@
 /* test-rec: the lazy record (rec.h): values from the text or the tree,
  * and edits spliced into the line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
@@ -151,11 +152,46 @@ test_get(void)
 	rec_free(&r);
 }
 
+/* rec_pick: the members asked for, in the record's order, from the text or
+ * the tree; REC_TRUSTED reads a line without checking it again. */
+static void
+test_pick(void)
+{
+	static const char *const keys[] = { "b", "a", "zz" };
+	static const char *const lines[][2] = {
+		{ "{\"a\":1,\"c\":[2],\"b\":{\"x\":null},\"a\":3}", "{\"a\": 3, \"b\": {\"x\": null}}" },
+		{ "{\"\\u0061\":1,\"c\":2,\"b\":\"s\"}", "{\"a\": 1, \"b\": \"s\"}" },
+		{ "{}", "{}" },
+	};
+	struct rec r;
+	size_t i;
+	char *got;
+	json_t *o;
+
+	rec_init(&r);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		rec_read(&r, lines[i][0], strlen(lines[i][0]), 0, NULL, 0);
+		o = rec_pick(&r, keys, 3);
+		got = json_dumps(o, JSON_PRESERVE_ORDER);
+		check("pick", got, strlen(got), lines[i][1]);
+		free(got);
+		json_decref(o);
+	}
+	rec_read(&r, "{\"a\":1}", 7, REC_TRUSTED, NULL, 0);
+	o = rec_pick(&r, keys, 3);
+	got = json_dumps(o, 0);
+	check("trusted", got, strlen(got), "{\"a\": 1}");
+	free(got);
+	json_decref(o);
+	rec_free(&r);
+}
+
 int
 main(void)
 {
 	test_put();
 	test_get();
+	test_pick();
 	if (nfail)
 		return 1;
 	printf("test-rec: %d cases ok\n", ncases);
