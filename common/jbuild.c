@@ -131,25 +131,3 @@ jb_value(const char *s, size_t n)
 {
 	return build(&s, s + n);
 }
-
-void
-jb_members(const char *s, size_t n,
-    void (*fn)(void *arg, const char *key, size_t klen, const char *val,
-    size_t vlen), void *arg)
-{
-	const char *p = jskip_ws(s, s + n), *end = s + n, *k, *q, *v;
-
-	if (p == end || *p != '{')
-		return;
-	p = jskip_ws(p + 1, end);
-	while (p < end && *p == '"') {
-		k = p + 1;
-		q = jskip_string(p, end);
-		v = jskip_ws(jskip_ws(q, end) + 1, end);
-		p = jskip_value(v, end);
-		fn(arg, k, (size_t)(q - 1 - k), v, (size_t)(p - v));
-		p = jskip_ws(p, end);
-		if (p < end && *p == ',')
-			p = jskip_ws(p + 1, end);
-	}
-}
