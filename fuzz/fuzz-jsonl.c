@@ -56,6 +56,23 @@ check_edits(struct rec *r, json_t *tree)
 	buf_free(&out);
 }
 
+/* rec_pick holds what the tree holds of those members */
+static void
+check_pick(struct rec *r, json_t *tree)
+{
+	static const char *const keys[] = { "id", "title", "a" };
+	json_t *got = rec_pick(r, keys, 3), *want = json_object(), *v;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if ((v = json_object_get(tree, keys[i])))
+			json_object_set(want, keys[i], v);
+	if (!json_equal(got, want))
+		abort();
+	json_decref(got);
+	json_decref(want);
+}
+
 static void
 check_rec(const struct jsonl *l, json_t *tree, int flags)
 {
@@ -68,6 +85,7 @@ check_rec(const struct jsonl *l, json_t *tree, int flags)
 	check_get(&r, tree, "id");
 	check_get(&r, tree, "title");
 	check_get(&r, tree, "a");
+	check_pick(&r, tree);
 	check_edits(&r, tree);
 }
 
