@@ -433,12 +433,52 @@ json_authors(struct jw *w, const json_t *rec)
 		jw_end_array(w);
 }
 
+/* "content_html" (and the summary) or "content_text" */
+static void
+json_content(struct jw *w, const json_t *rec)
+{
+	const char *s;
+	size_t n;
+
+	if (content_html(rec)) {
+		jw_key(w, "content_html");
+		jw_string(w, html.s, html.len);
+		if ((s = str(rec, F_SUMMARY, &n))) {
+			jw_key(w, "summary");
+			jw_string(w, s, n);
+		}
+	} else {
+		s = str(rec, F_SUMMARY, &n);
+		jw_key(w, "content_text");
+		jw_string(w, s ? s : "", s ? n : 0);
+	}
+}
+
+/* "tags": the record's categories that are non-empty strings */
+static void
+json_tags(struct jw *w, const json_t *rec)
+{
+	const json_t *c;
+	size_t i, k = 0;
+
+	json_array_foreach(json_object_get(rec, F_CATEGORIES), i, c) {
+		if (!json_is_string(c) || !json_string_length(c) || jsonl_number(c, NULL))
+			continue;
+		if (!k++) {
+			jw_key(w, "tags");
+			jw_array(w);
+		}
+		jw_string(w, json_string_value(c), json_string_length(c));
+	}
+	if (k)
+		jw_end_array(w);
+}
+
 static void
 json_entry(const json_t *rec, const char *published, const char *updated)
 {
-	const json_t *c;
 	const char *s;
-	size_t i, n, k = 0;
+	size_t n;
 	struct jw w;
 
 	if (nentries)
@@ -456,18 +496,7 @@ json_entry(const json_t *rec, const char *published, const char *updated)
 	s = str(rec, F_TITLE, &n);
 	jw_key(&w, "title");
 	jw_string(&w, s ? s : "", s ? n : 0);
-	if (content_html(rec)) {
-		jw_key(&w, "content_html");
-		jw_string(&w, html.s, html.len);
-		if ((s = str(rec, F_SUMMARY, &n))) {
-			jw_key(&w, "summary");
-			jw_string(&w, s, n);
-		}
-	} else {
-		s = str(rec, F_SUMMARY, &n);
-		jw_key(&w, "content_text");
-		jw_string(&w, s ? s : "", s ? n : 0);
-	}
+	json_content(&w, rec);
 	if (*published) {
 		jw_key(&w, "date_published");
 		jw_cstring(&w, published);
@@ -477,17 +506,7 @@ json_entry(const json_t *rec, const char *published, const char *updated)
 		jw_cstring(&w, updated);
 	}
 	json_authors(&w, rec);
-	json_array_foreach(json_object_get(rec, F_CATEGORIES), i, c) {
-		if (!json_is_string(c) || !json_string_length(c) || jsonl_number(c, NULL))
-			continue;
-		if (!k++) {
-			jw_key(&w, "tags");
-			jw_array(&w);
-		}
-		jw_string(&w, json_string_value(c), json_string_length(c));
-	}
-	if (k)
-		jw_end_array(&w);
+	json_tags(&w, rec);
 	jw_end_object(&w);
 }
 
@@ -615,8 +634,9 @@ set_updated(const char *s)
 	date_format(t, feed_updated);
 }
 
-int
-main(int argc, char *argv[])
+/* The options; optind is then the first input. */
+static void
+options(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -628,10 +648,8 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char outbuf[1 << 16];
-	int c, i, status;
+	int c;
 
-	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "f:T:l:i:u:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -644,10 +662,20 @@ main(int argc, char *argv[])
 		case 'i': feed_id = optarg; break;
 		case 'u': set_updated(optarg); break;
 		case 'h': usage(stdout, EXIT_OK); break;
-		case 'V': printf("render-feed %s\n", FEEDPIPE_VERSION); return EXIT_OK;
+		case 'V': printf("render-feed %s\n", FEEDPIPE_VERSION); exit(EXIT_OK);
 		default: usage(stderr, EXIT_FATAL);
 		}
 	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char outbuf[1 << 16];
+	int i, status;
+
+	setprogname(argv[0]);
+	options(argc, argv);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (json_format)
 		json_head();
