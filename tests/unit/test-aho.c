@@ -11,6 +11,7 @@
 #include "aho.h"
 #include "buf.h"
 #include "jwalk.h"
+#include "path.h"
 #include "words.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -184,7 +185,7 @@ walking(void)
 	struct jwalk_member *m = NULL;
 	struct acc got = { { NULL, 0, 0 } }, want = { { NULL, 0, 0 } };
 	struct buf tmp = { NULL, 0, 0 };
-	struct jwalk_path *p;
+	struct path *p;
 	size_t cap = 0, nm, i, vn;
 	const char *v;
 	json_error_t e;
@@ -197,7 +198,7 @@ walking(void)
 	for (i = 0; i < LEN(paths); i++) {
 		buf_reset(&got.s);
 		buf_reset(&want.s);
-		p = jwalk_path(paths[i]);
+		p = path_parse(paths[i], NULL, 0);
 		if (!jwalk_get(p, record, strlen(record), m, nm, &v, &vn))
 			jwalk_strings(v, vn, &tmp, collect, &got);
 		if (!strcmp(paths[i], ".")) {
@@ -219,7 +220,7 @@ walking(void)
 		if (strcmp(buf_str(&got.s), buf_str(&want.s)))
 			fail("walk", "%s: got '%s', want '%s'", paths[i],
 			    buf_str(&got.s), buf_str(&want.s));
-		jwalk_path_free(p);
+		path_free(p);
 	}
 	json_decref(j);
 	free(m);
