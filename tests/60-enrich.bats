@@ -98,6 +98,17 @@ elapsed() { awk -v a="$1" -v b="$(clock)" 'BEGIN { printf "%.2f", b - a }'; }
 	[[ "$(sed -n 2p "$TMP/out")" == '{"id":"s2","title":"Has old ai","ai":{"lang":"zh",'*'},"tail":[1, 2]}' ]]
 	# merged with what the record had in zh
 	[ "$(sed -n 4p "$TMP/out" | jq -r .ai.note)" = keep ]
+	# a record jscan leaves to jansson (an escaped key) is spliced too, its
+	# text kept (fixed: it was written anew, the key unescaped)
+	[ "$(sed -n 7p "$TMP/out")" = '{"id":"s7","ti\u0074le2":"y","title":"Escaped key","ai":{"lang":"zh","title":"zh:title:Escaped key","tldr":"zh:tldr:Escaped key","model":"test-model"}}' ]
+}
+
+@test "a record with ai given twice: the new ai takes the first one's place, the other goes (fixed: the last was replaced, the first kept)" {
+	serve
+	printf '%s\n' '{"id":"d1","ai":{"lang":"en"},"title":"Twice","ai":{"lang":"de"},"z":1}' > "$TMP/in"
+	run2 enrich --no-cache -f title "$TMP/in"
+	[ "$status" -eq 0 ]
+	[ "$out" = '{"id":"d1","ai":{"lang":"zh","title":"zh:title:Twice","model":"test-model"},"title":"Twice","z":1}' ]
 }
 
 @test "output is in input order when answers come back out of order (-j 8)" {

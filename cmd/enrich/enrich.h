@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "jsonl.h"
+#include "rec.h"
 #include "llm.h"
 #include "prompt.h"
 
@@ -72,18 +73,15 @@ struct conn {
 extern struct conn conn;
 
 enum { S_FREE, S_WAIT, S_ACTIVE, S_DONE };
-enum { AI_APPEND, AI_REPLACE, AI_REBUILD };	/* how ai goes into the line */
 
 struct slot {
 	int state;
 	struct buf line;	/* the record as read */
+	struct rec rec;		/* read from line */
 	const char *file;
 	unsigned long lineno;
 	struct buf id, title, summary;
 	struct buf oldai;	/* an ai object of the same language, to merge */
-	int how;
-	size_t at, len;		/* the closing brace, or the old ai value */
-	int empty;		/* the record is {} */
 	char key[41];		/* of the cache entry */
 	struct buf ai;		/* what goes in; empty: the record is unchanged */
 	int attempts;

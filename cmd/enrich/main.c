@@ -359,6 +359,7 @@ free_all(void)
 		buf_free(&win[i].summary);
 		buf_free(&win[i].oldai);
 		buf_free(&win[i].ai);
+		rec_free(&win[i].rec);
 		buf_free(&win[i].req);
 		buf_free(&win[i].resp);
 	}

@@ -11,7 +11,6 @@
 #include "fields.h"
 #include "jscan.h"
 #include "jsonw.h"
-#include "jwalk.h"
 #include "sha1.h"
 #include "text.h"
 #include "util.h"
@@ -147,50 +146,6 @@ int
 win_want_input(void)
 {
 	return !input_done && count < nwin;
-}
-
-/* The string members id, title and summary of a record that jscan has
- * checked (valid, no escapes in keys), in one pass that trusts it. */
-static void
-record_strings(struct slot *sl)
-{
-	static const char *const keys[] = { F_ID, F_TITLE, F_SUMMARY };
-	struct buf *out[] = { &sl->id, &sl->title, &sl->summary };
-	const char *p = sl->line.s, *end = p + sl->line.len, *k, *v;
-	size_t kn, i;
-
-	for (i = 0; i < 3; i++)
-		buf_reset(out[i]);
-	p = jskip_ws(p, end) + 1;
-	for (;;) {
-		p = jskip_ws(p, end);
-		if (p >= end || *p != '"')
-			return;
-		k = p + 1;
-		p = memchr(k, '"', (size_t)(end - k));
-		kn = (size_t)(p - k);
-		p = jskip_ws(p + 1, end) + 1;
-		v = p = jskip_ws(p, end);
-		p = jskip_value(p, end);
-		for (i = 0; i < 3; i++)	/* twice: the last value wins */
-			if (strlen(keys[i]) == kn && !memcmp(keys[i], k, kn) &&
-			    (*v != '"' ||
-			    jscan_string(v, (size_t)(p - v), out[i]) < 0))
-				buf_reset(out[i]);
-		p = jskip_ws(p, end);
-		if (p < end && *p == ',')
-			p++;
-	}
-}
-
-static void
-json_text(struct buf *out, json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	buf_reset(out);
-	if (json_is_string(v) && !jsonl_number(v, NULL))
-		buf_put(out, json_string_value(v), json_string_length(v));
 }
 
 /* 2: an ai object in our language with all the fields asked for; 1: in
@@ -396,57 +351,28 @@ win_budget_left(void)
 	return !stopped;
 }
 
-/* Where the record's ai goes and what it holds now (*v, *vn; NULL if
- * none), with its id, title and summary: from the text where jscan can
- * tell (*v in the line), else from jansson's tree (*v in tree; the line
- * is then rebuilt on the way out). -1 if the line is not a record (said). */
+/* The record in the slot's line, read: its id, title and summary, and
+ * the ai it has now (*v, *vn, valid until the record is read from again;
+ * NULL if none). -1 if the line is not a record (said). */
 static int
-locate_ai(struct slot *sl, struct buf *tree, const char **v, size_t *vn)
+read_record(struct slot *sl, const char **v, size_t *vn)
 {
-	const char *s = sl->line.s;
-	size_t n = sl->line.len, i;
 	char err[256];
-	json_t *rec, *ai;
-	int r;
 
-	*v = NULL;
-	*vn = 0;
-	if ((r = jscan_find(s, n, F_AI, v, vn)) != -2) {
-		record_strings(sl);
-		sl->how = r == 0 ? AI_REPLACE : AI_APPEND;
-		if (r == 0) {
-			sl->at = (size_t)(*v - s);
-			sl->len = *vn;
-			return 0;
-		}
-		*v = NULL;
-		*vn = 0;
-		for (i = n; i > 0 && is_space((unsigned char)s[i - 1]); i--)
-			;
-		sl->at = i - 1;
-		while (i > 1 && is_space((unsigned char)s[i - 2]))
-			i--;
-		sl->empty = s[i - 2] == '{';
-		return 0;
-	}
-	if (!(rec = jsonl_load(s, n, err, sizeof(err)))) {
+	if (rec_read(&sl->rec, sl->line.s, sl->line.len, 0, err, sizeof(err))) {
 		if (progress)
 			fputs("\r\033[K", stderr);
 		wlineprintf(in.name, in.lineno, "%s", err);
 		bad = 1;
 		return -1;
 	}
-	json_text(&sl->id, rec, F_ID);
-	json_text(&sl->title, rec, F_TITLE);
-	json_text(&sl->summary, rec, F_SUMMARY);
-	if ((ai = json_object_get(rec, F_AI))) {
-		buf_reset(tree);
-		jsonl_put(tree, ai);
-		*v = tree->s;
-		*vn = tree->len;
+	rec_string(&sl->rec, F_ID, &sl->id);
+	rec_string(&sl->rec, F_TITLE, &sl->title);
+	rec_string(&sl->rec, F_SUMMARY, &sl->summary);
+	if (rec_get(&sl->rec, F_AI, v, vn)) {
+		*v = NULL;
+		*vn = 0;
 	}
-	sl->how = AI_REBUILD;
-	json_decref(rec);
 	return 0;
 }
 
@@ -454,7 +380,6 @@ locate_ai(struct slot *sl, struct buf *tree, const char **v, size_t *vn)
 static void
 take(const char *s, size_t n)
 {
-	static struct buf tree;
 	struct slot *sl = &win[(head + count) % nwin];
 	const char *v;
 	size_t vn;
@@ -469,7 +394,7 @@ take(const char *s, size_t n)
 	sl->attempts = 0;
 	sl->deferred = 0;
 	sl->not_before = 0;
-	if (locate_ai(sl, &tree, &v, &vn) < 0)
+	if (read_record(sl, &v, &vn) < 0)
 		return;
 	count++;
 	nread++;
@@ -500,36 +425,21 @@ take(const char *s, size_t n)
 	sl->state = S_WAIT;
 }
 
+/* The record, with its new ai if it has one. */
 static void
 emit(struct slot *sl)
 {
-	const char *s = sl->line.s;
-	size_t n = sl->line.len;
-	json_t *rec;
+	static struct buf out;
 
-	if (!sl->ai.len) {
-		fwrite(s, 1, n, stdout);
-	} else if (sl->how == AI_APPEND) {
-		fwrite(s, 1, sl->at, stdout);
-		fputs(sl->empty ? "\"ai\":" : ",\"ai\":", stdout);
-		fwrite(sl->ai.s, 1, sl->ai.len, stdout);
-		fwrite(s + sl->at, 1, n - sl->at, stdout);
-	} else if (sl->how == AI_REPLACE) {
-		fwrite(s, 1, sl->at, stdout);
-		fwrite(sl->ai.s, 1, sl->ai.len, stdout);
-		fwrite(s + sl->at + sl->len, 1, n - sl->at - sl->len, stdout);
+	buf_reset(&out);
+	if (sl->ai.len) {
+		rec_set(&sl->rec, F_AI, sl->ai.s, sl->ai.len);
+		rec_put(&sl->rec, &out);
 	} else {
-		/* what jscan leaves to jansson: rebuilt, not spliced */
-		rec = jsonl_load(s, n, NULL, 0);
-		json_object_set_new(rec, F_AI, json_loadb(sl->ai.s, sl->ai.len,
-		    0, NULL));
-		if (jsonl_write(stdout, rec))
-			eprintf("<stdout>: write error:");
-		json_decref(rec);
-		nwritten++;
-		return;
+		buf_put(&out, sl->line.s, sl->line.len);
 	}
-	putchar('\n');
+	buf_putc(&out, '\n');
+	fwrite(out.s, 1, out.len, stdout);
 	check_stdout();
 	nwritten++;
 }
