@@ -145,6 +145,15 @@ out_of_range(const char *s, size_t n, int real, int nonzero)
 	return r;
 }
 
+int
+jsonl_is_raw(const char *s, size_t n)
+{
+	int real, nonzero;
+
+	return number_end(s, s + n, &real, &nonzero) == s + n &&
+	    out_of_range(s, n, real, nonzero);
+}
+
 /* The out-of-range numbers of s[0..n), outside strings, into spans as
  * offset and length pairs; their number. Bad JSON is left to jansson. */
 static size_t

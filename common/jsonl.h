@@ -40,6 +40,8 @@ json_t *jsonl_load(const char *s, size_t n, char *err, size_t errlen);
  * number. As a C string it reads "". jsonl_write writes it back as the
  * number it was, byte for byte. */
 const char *jsonl_number(const json_t *v, size_t *n);
+/* Is the number text s[0..n) one that jsonl_parse keeps as a raw number? */
+int jsonl_is_raw(const char *s, size_t n);
 /* Make the raw numbers in v strings of their text, for a view that is
  * shown, never written back as a record; v. */
 json_t *jsonl_as_text(json_t *v);

@@ -134,11 +134,11 @@ element(const char *s, size_t n, long idx, const char **val, size_t *vlen)
 
 int
 jwalk_get(const struct path *pa, const char *s, size_t n,
-    const struct jwalk_member *m, size_t nm, const char **val, size_t *vlen)
+    const struct jwalk_member *m, size_t nm, const char **val, size_t *vlen,
+    struct jwalk_member **sub, size_t *cap)
 {
-	struct jwalk_member *sub = NULL;
 	const struct jwalk_member *f;
-	size_t i, cap = 0, nsteps = path_nsteps(pa), klen;
+	size_t i, nsteps = path_nsteps(pa), klen;
 	const char *key;
 	long index;
 	int r = 0;
@@ -150,8 +150,8 @@ jwalk_get(const struct path *pa, const char *s, size_t n,
 				r = -1;
 				break;
 			}
-			nm = jwalk_members(s, n, &sub, &cap);
-			m = sub;
+			nm = jwalk_members(s, n, sub, cap);
+			m = *sub;
 		}
 		if (key) {
 			if (!(f = jwalk_find(m, nm, key, klen))) {
@@ -164,7 +164,6 @@ jwalk_get(const struct path *pa, const char *s, size_t n,
 			r = -1;
 		}
 	}
-	free(sub);
 	if (!r) {
 		*val = s;
 		*vlen = n;

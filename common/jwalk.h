@@ -28,9 +28,12 @@ const struct jwalk_member *jwalk_find(const struct jwalk_member *m,
 struct path;
 
 /* The value at the path p (path.h) in the record s[0..n) whose members are
- * m[0..nm): 0 and the raw value in *val, *vlen, or -1 if absent. */
+ * m[0..nm): 0 and the raw value in *val, *vlen, or -1 if absent. The
+ * members of objects inside go into *sub (grown as needed, *cap its size),
+ * which the caller keeps from one call to the next. */
 int jwalk_get(const struct path *p, const char *s, size_t n,
-    const struct jwalk_member *m, size_t nm, const char **val, size_t *vlen);
+    const struct jwalk_member *m, size_t nm, const char **val, size_t *vlen,
+    struct jwalk_member **sub, size_t *cap);
 
 /* Call fn with every string in the raw value v[0..n), decoded, in order:
  * the value itself, or the elements of an array, or the member values (not

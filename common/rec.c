@@ -30,10 +30,14 @@ rec_read(struct rec *r, const char *s, size_t n, int flags, char *err,
 	r->located = 0;
 	r->ned = 0;
 	buf_reset(&r->edits);
+	r->hint_r = -2;
 	if (flags & REC_TRUSTED && !r->anew)
 		return 0;
-	/* any key will do: jscan checks the whole line to answer */
-	if (!r->anew && jscan_find(s, n, "id", &v, &vn) != -2)
+	/* jscan checks the whole line to answer any question */
+	if (!r->anew && r->hint && (r->hint_r = path_scan(r->hint, s, n,
+	    &r->hint_v, &r->hint_vn)) != -2)
+		return 0;
+	if (!r->anew && !r->hint && jscan_find(s, n, "id", &v, &vn) != -2)
 		return 0;
 	return (r->tree = jsonl_load(s, n, err, errlen)) ? 0 : -1;
 }
@@ -77,13 +81,30 @@ rec_get(struct rec *r, const char *key, const char **v, size_t *vn)
 	return 0;
 }
 
+void
+rec_hint(struct rec *r, const struct path *p)
+{
+	long index;
+	size_t klen;
+
+	/* path_scan cannot answer for "." or an index on the record */
+	r->hint = p && path_nsteps(p) && path_step(p, 0, &index, &klen) ? p :
+	    NULL;
+}
+
 int
 rec_path(struct rec *r, const struct path *p, const char **v, size_t *vn)
 {
+	if (p == r->hint && r->hint_r != -2) {
+		*v = r->hint_v;
+		*vn = r->hint_vn;
+		return r->hint_r;
+	}
 	if (r->tree)
 		return from_tree(r, path_get(p, r->tree), v, vn);
 	locate(r);
-	return jwalk_get(p, r->s, r->n, r->m, r->nm, v, vn);
+	return jwalk_get(p, r->s, r->n, r->m, r->nm, v, vn, &r->sub,
+	    &r->capsub);
 }
 
 int
@@ -364,6 +385,7 @@ rec_free(struct rec *r)
 {
 	json_decref(r->tree);
 	free(r->m);
+	free(r->sub);
 	free(r->ed);
 	buf_free(&r->edits);
 	buf_free(&r->val);

@@ -41,9 +41,13 @@ struct rec {
 	size_t n;
 	json_t *tree;		/* NULL while the text serves */
 	int anew;		/* REC_PARSE: always written anew */
+	const struct path *hint;	/* rec_hint's path, and its value */
+	int hint_r;
+	const char *hint_v;
+	size_t hint_vn;
 	int located;		/* m[0..nm) are the line's members */
-	struct jwalk_member *m;
-	size_t nm, capm;
+	struct jwalk_member *m, *sub;	/* the members; of an object in it */
+	size_t nm, capm, capsub;
 	struct rec_edit *ed;
 	size_t ned, caped;
 	struct buf edits;	/* the edits' keys and values */
@@ -55,6 +59,10 @@ void rec_init(struct rec *r);
  * in err if it is no JSON object. flags: 0 or REC_PARSE. */
 int rec_read(struct rec *r, const char *s, size_t n, int flags, char *err,
     size_t errlen);
+/* A path the next records will be asked first (or NULL): it is found
+ * while the line is checked, which saves a walk over its members for a
+ * program that asks only that (dedup -k). */
+void rec_hint(struct rec *r, const struct path *p);
 /* The raw JSON text of the member key, or of the value at p: 0 and
  * *v, *vn (valid until the next call), or -1 if absent. Edits are not
  * seen: this is the record as it came. */

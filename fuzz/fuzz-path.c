@@ -34,16 +34,17 @@ static void
 check_walk(const char *text, const char *rec, size_t n, int r,
     const char *val, size_t vlen)
 {
-	struct jwalk_member *m = NULL;
+	struct jwalk_member *m = NULL, *sub = NULL;
 	struct path *w = path_parse(text, NULL, 0);
-	size_t cap = 0, nm = jwalk_members(rec, n, &m, &cap), wlen;
+	size_t cap = 0, nm = jwalk_members(rec, n, &m, &cap), wlen, subcap = 0;
 	const char *wval;
-	int wr = jwalk_get(w, rec, n, m, nm, &wval, &wlen);
+	int wr = jwalk_get(w, rec, n, m, nm, &wval, &wlen, &sub, &subcap);
 
 	if (r != -2 && (wr != r || (!r && (wlen != vlen || wval != val))))
 		abort();
 	path_free(w);
 	free(m);
+	free(sub);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -105,3 +105,23 @@ day1() {
 	run2 classify -e 'k: soren lodz encyclopaedias' "$TMP/in"
 	[ "$(jq -r '.tags // [] | join(",")' "$TMP/out" | tr '\n' ' ')" = "k k " ]
 }
+
+@test "a journal record that already has a preprint member: replaced where it stood (fixed: a second \"preprint\" key was added at the end)" {
+	day1
+	head -n 1 "$I/day2.jsonl" | sed 's/^{/{"preprint":{"id":"stale"},/' > "$TMP/had"
+	run2 dedup --state s "$TMP/had"
+	[ "$status" -eq 0 ]
+	[ -z "$err" ]
+	head -n 1 "$I/day2.jsonl" | sed 's/^{/{"preprint":{"id":"arxiv:2408.00001","link":"https:\/\/arxiv.org\/abs\/2408.00001","first_seen":"2024-08-01"},/' > "$TMP/want"
+	[ "$out" = "$(cat "$TMP/want")" ]
+}
+
+@test "a paper id that is a number beyond a double: keyed by its text (fixed: the key was a NUL byte and the text)" {
+	cd "$TMP"
+	printf '%s\n' '{"id":123456789012345678901234,"title":"q"}' > in
+	dedup --state s --mark --now 2024-08-01T06:00:00Z in > /dev/null
+	grep -q "$(printf '^~paper\t123456789012345678901234\t')" s
+	run2 dedup --state s in
+	[ "$status" -eq 0 ]
+	[ -z "$out" ]
+}

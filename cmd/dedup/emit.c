@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "emit.h"
+#include "paper.h"
+#include "rec.h"
 #include "util.h"
 
 void
@@ -15,26 +17,16 @@ emit_line(const char *s, size_t n)
 }
 
 void
-emit_with(const char *s, size_t n, const char *members)
+emit_record(struct rec *r, const struct news *n)
 {
-	size_t end = n;
+	static struct buf out;
 
-	if (!members) {
-		emit_line(s, n);
+	if (!n->key) {
+		emit_line(r->s, r->n);
 		return;
 	}
-	while (end > 0 && s[end - 1] != '}')
-		end--;
-	if (!end) {
-		emit_line(s, n);
-		return;
-	}
-	fwrite(s, 1, end - 1, stdout);
-	if (memchr(s, ':', end))	/* not {} */
-		putchar(',');
-	fputs(members, stdout);
-	fwrite(s + end - 1, 1, n - end + 1, stdout);
-	putchar('\n');
-	if (ferror(stdout))
-		eprintf("<stdout>: write error:");
+	rec_set(r, n->key, n->val, strlen(n->val));
+	buf_reset(&out);
+	rec_put(r, &out);
+	emit_line(out.s, out.len);
 }

@@ -5,10 +5,13 @@
 
 #include <stddef.h>
 
+struct rec;
+struct news;
+
 /* The line s[0..n) and a newline. */
 void emit_line(const char *s, size_t n);
-/* The record line s[0..n) with members (JSON text: "k":v,...) added
- * before its closing brace; as it is for NULL. */
-void emit_with(const char *s, size_t n, const char *members);
+/* The record r with the member n sets (spliced in: rec.h), or as it came
+ * if there is none. */
+void emit_record(struct rec *r, const struct news *n);
 
 #endif

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "jsonl.h"
 #include "jsonw.h"
 #include "keys.h"
 #include "normtitle.h"
+#include "rec.h"
 #include "util.h"
 
 static struct buf tmp;	/* a string value decoded, a number's text */
@@ -60,7 +62,7 @@ keys_title(struct keys *k, uint32_t tag, const char *prefix, const char *s,
 	return 1;
 }
 
-void
+static void
 keys_real(struct buf *b, double d)
 {
 	char s[JW_REAL_BUFSZ];
@@ -78,6 +80,10 @@ keys_number(struct buf *b, const char *v, size_t n)
 {
 	char *end;
 
+	if (jsonl_is_raw(v, n)) {	/* beyond a double: by its text */
+		buf_put(b, v, n);
+		return;
+	}
 	buf_reset(&tmp);
 	buf_put(&tmp, v, n);
 	if (strpbrk(tmp.s, ".eE"))
@@ -115,61 +121,18 @@ raw_key(struct keys *k, uint32_t tag, int title, const char *v, size_t n)
 	}
 }
 
-static void
-json_key(struct keys *k, uint32_t tag, int title, const json_t *v)
+void
+keys_at_paths(struct keys *k, const struct keypaths *kp, struct rec *r)
 {
-	const char *s;
-	size_t n;
-
-	if ((s = jsonl_number(v, &n))) {	/* beyond a double: by its text */
-		keys_begin(k, tag);
-		buf_put(&k->b, s, n);
-		keys_end(k);
-	} else if (json_is_string(v)) {
-		if (title) {
-			title_key(k, tag, json_string_value(v), json_string_length(v));
-			return;
-		}
-		keys_begin(k, tag);
-		buf_put(&k->b, json_string_value(v), json_string_length(v));
-		keys_end(k);
-	} else if (json_is_integer(v)) {
-		keys_begin(k, tag);
-		buf_printf(&k->b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		keys_end(k);
-	} else if (json_is_real(v)) {
-		keys_begin(k, tag);
-		keys_real(&k->b, json_real_value(v));
-		keys_end(k);
-	}
-}
-
-int
-keys_at_paths(struct keys *k, const struct keypaths *kp, const struct jsonl *in)
-{
-	char err[256];
-	json_t *j = NULL;
 	const char *v;
 	size_t i, n = kp->n + (kp->title != NULL), vn;
-	struct path *p;
-	uint32_t tag;
-	int r, title;
+	int title;
 
 	keys_reset(k);
 	for (i = 0; i < n; i++) {
 		title = i == kp->n;
-		p = title ? kp->title : kp->p[i];
-		tag = title ? kp->title_tag : kp->tag[i];
-		r = j ? -2 : path_scan(p, in->line, in->len, &v, &vn);
-		if (r == -2 && !j && !(j = jsonl_parse(in, err, sizeof(err)))) {
-			wlineprintf(in->name, in->lineno, "%s", err);
-			return -1;
-		}
-		if (j)
-			json_key(k, tag, title, path_get(p, j));
-		else if (r == 0)
-			raw_key(k, tag, title, v, vn);
+		if (!rec_path(r, title ? kp->title : kp->p[i], &v, &vn))
+			raw_key(k, title ? kp->title_tag : kp->tag[i], title, v,
+			    vn);
 	}
-	json_decref(j);
-	return 0;
 }

@@ -9,8 +9,9 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "jsonl.h"
 #include "path.h"
+
+struct rec;
 
 #define KEYS_TITLE_NS "~title"	/* the namespace of --title's keys */
 
@@ -53,14 +54,10 @@ void keys_drop(struct keys *k);
  * titles many papers share. 1 if it is a key. */
 int keys_title(struct keys *k, uint32_t tag, const char *prefix,
     const char *s, size_t n, int generic);
-/* The keys at kp's paths of the record in, from its text; jansson only
- * where the scanner cannot answer. -1 for a line that is no record
- * (said). */
-int keys_at_paths(struct keys *k, const struct keypaths *kp,
-    const struct jsonl *in);
-/* Numbers are keys by value (1, 1.0 and 1e0 agree), written the same way
- * whether they came from the scanner (the text v[0..n)) or from jansson. */
+/* The keys at kp's paths of the record r. */
+void keys_at_paths(struct keys *k, const struct keypaths *kp, struct rec *r);
+/* Numbers are keys by value (1, 1.0 and 1e0 agree); one beyond a double
+ * (jsonl_is_raw) by its text. */
 void keys_number(struct buf *b, const char *v, size_t n);
-void keys_real(struct buf *b, double d);
 
 #endif

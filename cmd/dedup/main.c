@@ -10,6 +10,7 @@
 #include "merge.h"
 #include "opts.h"
 #include "paper.h"
+#include "rec.h"
 #include "simidx.h"
 #include "state.h"
 #include "util.h"
@@ -32,6 +33,7 @@ static size_t nloaded;		/* how many came from the state file */
 static struct simidx *sim;	/* --title=T: the titles met */
 static struct keys keys;	/* the current record's */
 static struct paper cur;	/* what it is, by default */
+static struct rec rec;		/* the current record */
 
 static long
 owner(long i)
@@ -101,12 +103,14 @@ near_title(long fate)
 	return fate;
 }
 
-/* Members to add to the record (malloc'ed JSON text) or NULL: the preprint
- * recorded of a new journal article, or with --versions the news of a
- * recorded preprint's new version, which makes it new. */
-static char *
+/* A member to add to the record, or none: the preprint recorded of a new
+ * journal article, or with --versions the news of a recorded preprint's
+ * new version, which makes it new. */
+static struct news
 news(struct verdict *v)
 {
+	static const struct news none = { NULL, NULL };
+
 	if (v->fate == NEW && v->published >= 0)
 		return paper_published(&seen, v->published);
 	if (v->fate == SEEN_BEFORE && opt.versions && cur.preprint &&
@@ -114,23 +118,26 @@ news(struct verdict *v)
 		v->fate = NEW;
 		return paper_new_version(&seen, &cur, v->seen_idx);
 	}
-	return NULL;
+	return none;
 }
 
-/* Write a new record (with extra, taken), or keep it or its duplicate for
- * --merge: the group its keys join. */
+/* Write a new record (with its news, taken), or keep it or its duplicate
+ * for --merge: the group its keys join. */
 static long
-place(const struct jsonl *in, long fate, char *extra)
+place(const struct jsonl *in, struct rec *r, long fate, struct news n)
 {
+	static const struct news none = { NULL, NULL };
+
 	if (fate == NEW && opt.merge)
-		return merge_keep(in, -1, extra);
+		return merge_keep(in, r, -1, n);
 	if (fate == NEW) {
-		emit_with(in->line, in->len, extra);
-		free(extra);
+		emit_record(r, &n);
+		free(n.val);
 		return 0;	/* streaming: any group will do */
 	}
+	free(n.val);
 	if (fate >= 0 && opt.merge)
-		merge_keep(in, fate, NULL);
+		merge_keep(in, r, fate, none);
 	return fate;
 }
 
@@ -161,17 +168,21 @@ static int
 one(struct jsonl *in, void *arg)
 {
 	struct verdict v;
-	char *extra;
+	char err[256];
 
 	(void)arg;
-	if (opt.identity ? paper_keys(&keys, &cur, in, opt.mark, opt.versions) :
-	    keys_at_paths(&keys, &opt.kp, in))
+	if (rec_read(&rec, in->line, in->len, 0, err, sizeof(err))) {
+		wlineprintf(in->name, in->lineno, "%s", err);
 		return 1;
+	}
+	if (opt.identity)
+		paper_keys(&keys, &cur, &rec, opt.mark, opt.versions);
+	else
+		keys_at_paths(&keys, &opt.kp, &rec);
 	v = look_up();
 	if (sim && keys.has_title)
 		v.fate = near_title(v.fate);
-	extra = news(&v);
-	remember(place(in, v.fate, extra));
+	remember(place(in, &rec, v.fate, news(&v)));
 	return 0;
 }
 
@@ -210,7 +221,9 @@ setup(void)
 	int lock = -1;
 
 	if (opt.identity)
-		paper_setup(&seen);
+		paper_setup(&seen, &rec);
+	else	/* found while the line is checked */
+		rec_hint(&rec, opt.kp.p[0]);
 	if (opt.titles && opt.threshold > 0 && !opt.mark)
 		sim = simidx_new(opt.threshold);
 	if (opt.statefile && lstat(opt.statefile, &st) == 0 &&
@@ -243,6 +256,7 @@ main(int argc, char *argv[])
 	if (opt.merge)
 		merge_write();
 	/* the records must be out before their keys are recorded */
+	rec_free(&rec);
 	if (fshut(stdout, "<stdout>"))
 		return EXIT_FATAL;
 	if (lock >= 0 &&

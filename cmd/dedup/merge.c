@@ -13,6 +13,7 @@
 #include "hashset.h"
 #include "jsonl.h"
 #include "merge.h"
+#include "rec.h"
 #include "util.h"
 
 /* The records kept. The first of each group is read again from a regular
@@ -27,7 +28,8 @@ struct kept {
 	int head;		/* the first of its group */
 	long next;		/* the next duplicate in its group, or -1 */
 	long last;		/* a group's first record: its last duplicate */
-	char *extra;		/* members to add ("preprint":{...}), or NULL */
+	struct news news;	/* a member to add ("preprint"), or none */
+	int parsed;		/* jansson read it, not jscan */
 };
 static struct kept *recs;
 static size_t nrecs, caprecs;
@@ -162,21 +164,14 @@ merge_finish(json_t *m, json_t *also)
 	}
 }
 
-/* Members given as JSON text ("k":v,...), such as dedup's preprint, onto m;
- * nothing for NULL. */
+/* The member to add, such as dedup's preprint, onto m. */
 static void
-merge_members(json_t *m, const char *extra)
+merge_news(json_t *m, const struct news *n)
 {
-	struct buf b = { NULL, 0, 0 };
-	json_t *x;
+	json_t *v;
 
-	if (!extra)
-		return;
-	buf_printf(&b, "{%s}", extra);
-	if ((x = json_loads(b.s, 0, NULL)))
-		json_object_update(m, x);
-	json_decref(x);
-	buf_free(&b);
+	if (n->key && (v = json_loads(n->val, 0, NULL)))
+		json_object_set_new(m, n->key, v);
 }
 
 void
@@ -188,7 +183,8 @@ merge_input(const char *path)
 }
 
 long
-merge_keep(const struct jsonl *in, long grp, char *extra)
+merge_keep(const struct jsonl *in, const struct rec *rec, long grp,
+    struct news news)
 {
 	struct kept *r;
 	struct stat st;
@@ -209,7 +205,8 @@ merge_keep(const struct jsonl *in, long grp, char *extra)
 	r->file = nfiles - 1;
 	r->next = -1;
 	r->last = (long)nrecs;
-	r->extra = extra;
+	r->news = news;
+	r->parsed = rec->tree != NULL;
 	if (grp >= 0) {
 		recs[recs[grp].last].next = (long)nrecs;
 		recs[grp].last = (long)nrecs;
@@ -262,6 +259,19 @@ reread(const struct kept *r)
 	return in.line;
 }
 
+/* A record that has no duplicates, with its news. */
+static void
+write_one(const char *line, const struct kept *r)
+{
+	static struct rec rec;
+
+	if (rec_read(&rec, line, r->len, r->parsed ? 0 : REC_TRUSTED, NULL, 0))
+		emit_line(line, r->len);	/* cannot be: it was read as a record */
+	else
+		emit_record(&rec, &r->news);
+	free(r->news.val);
+}
+
 /* The first record of a group with its duplicates folded in. */
 static void
 write_group(const struct kept *r)
@@ -272,8 +282,7 @@ write_group(const struct kept *r)
 	const char *line = r->s ? r->s : reread(r);
 
 	if (r->next < 0) {
-		emit_with(line, r->len, r->extra);
-		free(r->extra);
+		write_one(line, r);
 		return;
 	}
 	if (!(orig = jsonl_load(line, r->len, NULL, 0))) {
@@ -289,8 +298,8 @@ write_group(const struct kept *r)
 		json_decref(d);
 	}
 	merge_finish(m, also);
-	merge_members(m, r->extra);
-	free(r->extra);
+	merge_news(m, &r->news);
+	free(r->news.val);
 	if (json_equal(m, orig))
 		emit_line(line, r->len);
 	else if (jsonl_write(stdout, m))

@@ -6,13 +6,16 @@
 #include <stddef.h>
 
 #include "jsonl.h"
+#include "paper.h"
+#include "rec.h"
 
 /* The next input begins: its name, "-" for stdin. */
 void merge_input(const char *path);
-/* Keep the record in, the first of a new group (grp < 0) or a duplicate
- * in group grp, with members to add (malloc'ed JSON text, taken; NULL for
- * none): its index, which names its group if it is the first. */
-long merge_keep(const struct jsonl *in, long grp, char *extra);
+/* Keep the record in (read as rec), the first of a new group (grp < 0)
+ * or a duplicate in group grp, with a member to add (its value taken):
+ * its index, which names its group if it is the first. */
+long merge_keep(const struct jsonl *in, const struct rec *rec, long grp,
+    struct news news);
 /* A key new in this run belongs to group grp. */
 void merge_add_key(long grp);
 /* The group of the i-th key new in this run. */

@@ -9,9 +9,10 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "jsonl.h"
 #include "keys.h"
 #include "state.h"
+
+struct rec;
 
 #define PAPER_NS "~paper"
 
@@ -23,23 +24,30 @@ struct paper {
 };
 
 /* The namespace in s and the fields' paths, once. */
-void paper_setup(struct seen *s);
+void paper_setup(struct seen *s, struct rec *r);
 /* After loading a version 1 state file: where it kept ids and titles. */
 void paper_old_namespaces(const struct seen *s);
-/* The keys of the record in, into k, and what it is, into p; with link,
- * a preprint's link, with version its arXiv version. -1 for a line that
- * is no record (said). */
-int paper_keys(struct keys *k, struct paper *p, const struct jsonl *in,
-    int link, int version);
+/* The keys of the record r, into k, and what it is, into p; with link,
+ * a preprint's link, with version its arXiv version. */
+void paper_keys(struct keys *k, struct paper *p, struct rec *r, int link,
+    int version);
 /* The index of key j of k in s, in the paper's namespace or where a
  * version 1 state file kept it; -1 if none. */
 long paper_find(const struct seen *s, const struct keys *k, size_t j);
-/* The member to add (malloc'ed JSON text) to a journal article whose
- * preprint key i of s recorded: "preprint":{...}. */
-char *paper_published(const struct seen *s, long i);
+/* A member to add to a record: its key and its value (malloc'ed JSON
+ * text); none if key is NULL. */
+struct news {
+	const char *key;
+	char *val;
+};
+
+/* The member to add to a journal article whose preprint key i of s
+ * recorded: "preprint":{...}. */
+struct news paper_published(const struct seen *s, long i);
 /* The member to add to p, an arXiv replacement of a paper key i of s
  * recorded: "new_version":{...}. */
-char *paper_new_version(const struct seen *s, const struct paper *p, long i);
+struct news paper_new_version(const struct seen *s, const struct paper *p,
+    long i);
 /* --mark: a preprint's new key i remembers it; a journal article meeting
  * key i (added or not) makes it forget. */
 void paper_mark(struct seen *s, const struct paper *p, long i, int added);

@@ -182,11 +182,11 @@ walking(void)
 	static const char *paths[] = { "title", ".authors", ".feed", ".feed.name",
 	    ".categories[1]", ".categories[-1]", ".categories[-4]", ".n",
 	    ".missing", ".title.x", ".authors[2][1].x", ".", ".empty", ".e2" };
-	struct jwalk_member *m = NULL;
+	struct jwalk_member *m = NULL, *sub = NULL;
 	struct acc got = { { NULL, 0, 0 } }, want = { { NULL, 0, 0 } };
 	struct buf tmp = { NULL, 0, 0 };
 	struct path *p;
-	size_t cap = 0, nm, i, vn;
+	size_t cap = 0, nm, i, vn, subcap = 0;
 	const char *v;
 	json_error_t e;
 	json_t *j = json_loads(record, 0, &e);
@@ -199,7 +199,8 @@ walking(void)
 		buf_reset(&got.s);
 		buf_reset(&want.s);
 		p = path_parse(paths[i], NULL, 0);
-		if (!jwalk_get(p, record, strlen(record), m, nm, &v, &vn))
+		if (!jwalk_get(p, record, strlen(record), m, nm, &v, &vn, &sub,
+		    &subcap))
 			jwalk_strings(v, vn, &tmp, collect, &got);
 		if (!strcmp(paths[i], ".")) {
 			json_collect(j, &want);
@@ -224,6 +225,7 @@ walking(void)
 	}
 	json_decref(j);
 	free(m);
+	free(sub);
 	buf_free(&got.s);
 	buf_free(&want.s);
 	buf_free(&tmp);
