@@ -1,5 +1,5 @@
 /* jbuild.c: see jbuild.h. The text is known to be good: strings without
- * escapes are copied as they are, the others decoded by jscan_string. */
+ * escapes are copied as they are, the others decoded by jscan_unescape. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "jwalk.h"
 
 /* The string between p (after the opening quote) and q (the closing one),
- * already checked by jscan: decoded by jscan_string. */
+ * already checked by jscan: decoded by jscan_unescape. */
 static json_t *
 string(const char *p, const char *q)
 {
@@ -19,7 +19,7 @@ string(const char *p, const char *q)
 
 	if (!memchr(p, '\\', (size_t)(q - p)))
 		return json_stringn_nocheck(p, (size_t)(q - p));
-	v = jscan_string(p - 1, (size_t)(q - p) + 2, &b) >= 0 ?
+	v = jscan_unescape(p - 1, (size_t)(q - p) + 2, &b) >= 0 ?
 	    json_stringn_nocheck(b.s, b.len) : json_string("");
 	buf_free(&b);
 	return v;

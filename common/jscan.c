@@ -123,6 +123,24 @@ skipws(struct scan *sc)
 		sc->p++;
 }
 
+/* The end of the run of plain ASCII at p (no control, quote, backslash
+ * or byte above 0x7F), taken eight bytes at a time. */
+static const unsigned char *
+plain_end(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		if (SWAR_LESS(w, 0x20) | (w & SWAR_HIGH) | SWAR_HAS(w, '"') |
+		    SWAR_HAS(w, '\\'))
+			break;
+	}
+	while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
 /* Skip the string at sc->p; *esc tells whether it held an escape. */
 static int
 scan_string(struct scan *sc, int *esc)
@@ -133,17 +151,7 @@ scan_string(struct scan *sc, int *esc)
 
 	*esc = 0;
 	for (;;) {
-		/* eight plain ASCII bytes at a time */
-		for (; end - p >= 8; p += 8) {
-			uint64_t w;
-
-			memcpy(&w, p, 8);
-			if (SWAR_LESS(w, 0x20) | (w & SWAR_HIGH) | SWAR_HAS(w, '"') |
-			    SWAR_HAS(w, '\\'))
-				break;
-		}
-		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-			p++;
+		p = plain_end(p, end);
 		if (p == end || *p < 0x20)
 			return -1;
 		if (*p == '"')
@@ -411,23 +419,43 @@ jscan_string(const char *val, size_t vlen, struct buf *out)
 	out->s[out->len] = '\0';
 	if (vlen < 2 || p[0] != '"' || end[-1] != '"')
 		return -1;
-	for (p++, end--; p < end; p += n) {
-		run = p;
-		while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-			p++;
-		if (p > run)
-			buf_put(out, (const char *)run, (size_t)(p - run));
-		if (p == end)
-			break;
-		if (*p == '\\') {
-			if (!(n = escape(p, end, &cp)))
+	/* text as it stands (ASCII and valid UTF-8) is copied a run at a
+	 * time; only an escape ends a run */
+	for (p++, end--, run = p; (p = plain_end(p, end)) < end; p += n) {
+		if (*p >= 0x80) {
+			if (!(n = utf8len(p, end)))
 				return -1;
-			buf_put(out, u, utf8_encode(cp, u));
-		} else {
-			if (*p < 0x20 || *p == '"' || !(n = utf8len(p, end)))
-				return -1;
-			buf_put(out, (const char *)p, n);
+			continue;
 		}
+		if (*p != '\\' || !(n = escape(p, end, &cp)))
+			return -1;	/* a control character, a quote */
+		buf_put(out, (const char *)run, (size_t)(p - run));
+		buf_put(out, u, utf8_encode(cp, u));
+		run = p + n;
 	}
+	buf_put(out, (const char *)run, (size_t)(p - run));
+	return (long)out->len;
+}
+
+long
+jscan_unescape(const char *val, size_t vlen, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)val, *end = p + vlen, *q;
+	uint32_t cp;
+	size_t n;
+	char u[4];
+
+	buf_reset(out);
+	buf_grow(out, vlen);
+	out->s[out->len] = '\0';
+	if (vlen < 2 || p[0] != '"')
+		return -1;
+	for (p++, end--; (q = memchr(p, '\\', (size_t)(end - p))); p = q + n) {
+		if (!(n = escape(q, end, &cp)))
+			return -1;
+		buf_put(out, (const char *)p, (size_t)(q - p));
+		buf_put(out, u, utf8_encode(cp, u));
+	}
+	buf_put(out, (const char *)p, (size_t)(end - p));
 	return (long)out->len;
 }

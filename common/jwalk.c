@@ -181,7 +181,7 @@ jwalk_strings(const char *v, size_t n, struct buf *tmp, jwalk_fn *fn,
 		return;
 	if (*v == '"') {
 		if (memchr(v + 1, '\\', n - 2)) {
-			if (jscan_string(v, n, tmp) >= 0)
+			if (jscan_unescape(v, n, tmp) >= 0)
 				fn(arg, tmp->s, tmp->len);
 		} else {
 			fn(arg, v + 1, n - 2);

@@ -116,7 +116,7 @@ rec_string(struct rec *r, const char *key, struct buf *out)
 	buf_reset(out);
 	if (rec_get(r, key, &v, &vn) || *v != '"')
 		return 0;
-	return jscan_string(v, vn, out) >= 0;
+	return jscan_unescape(v, vn, out) >= 0;
 }
 
 json_t *

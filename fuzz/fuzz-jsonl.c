@@ -13,6 +13,24 @@
 #include "path.h"
 #include "rec.h"
 
+/* A string member decodes to the tree's string three ways: rec_string,
+ * jscan_string (which checks) and jscan_unescape (which trusts). */
+static void
+check_string(struct rec *r, const char *key, const char *v, size_t vn,
+    const json_t *want)
+{
+	static struct buf a, b, c;
+	const char *ws = json_string_value(want);
+	size_t wn = json_string_length(want);
+
+	if (!rec_string(r, key, &a) || a.len != wn || memcmp(a.s, ws, wn))
+		abort();
+	if (jscan_string(v, vn, &b) != (long)wn || memcmp(b.s, ws, wn))
+		abort();
+	if (jscan_unescape(v, vn, &c) != (long)wn || memcmp(c.s, ws, wn))
+		abort();
+}
+
 /* rec_get's text of key reads back as the tree's value (read as jsonl
  * reads a record, so that numbers jansson cannot hold compare as text) */
 static void
@@ -35,6 +53,8 @@ check_get(struct rec *r, json_t *tree, const char *key)
 		abort();
 	json_decref(got);
 	buf_free(&wrap);
+	if (*v == '"')	/* not a number jsonl keeps raw as a string */
+		check_string(r, key, v, vn, want);
 }
 
 /* The same edits on rec and on a copy of the tree agree. */

@@ -105,7 +105,7 @@ static void
 raw_key(struct keys *k, uint32_t tag, int title, const char *v, size_t n)
 {
 	if (*v == '"') {
-		if (jscan_string(v, n, &tmp) <= 0)
+		if (jscan_unescape(v, n, &tmp) <= 0)
 			return;
 		if (title) {
 			title_key(k, tag, tmp.s, tmp.len);

@@ -590,6 +590,11 @@ static const struct {
 	{ "\"a\\u00e9\\ud83d\\ude00\\n\\\"\\\\\\/\\b\\f\\r\\t\"", "a\xc3\xa9\xf0\x9f\x98\x80\n\"\\/\b\f\r\t" },
 	{ "\"\\u0041\\u07FF\\uFFFF\"", "A\xdf\xbf\xef\xbf\xbf" },
 	{ "\"\xc3\xa9\"", "\xc3\xa9" },
+	/* runs longer than a word, around non-ASCII and escapes */
+	{ "\"Schr\xc3\xb6" "dinger equations, \xce\xb1-particles\\nand \\u00e9 at the end of a long line\"",
+	  "Schr\xc3\xb6" "dinger equations, \xce\xb1-particles\nand \xc3\xa9 at the end of a long line" },
+	{ "\"a long plain run of text with a bad byte \xff here\"", NULL },
+	{ "\"a long plain run of text with a tab\there\"", NULL },
 	{ "\"\\ud800\"", NULL },
 	{ "\"\\u0000\"", NULL },
 	{ "\"abc", NULL },
@@ -644,7 +649,14 @@ test_scan(void)
 		check_str(name, len < 0 ? NULL : buf_str(&b), strcases[i].want);
 		if (len >= 0 && strcases[i].want)
 			check_long(name, len, (long)strlen(strcases[i].want));
+		if (!strcases[i].want)	/* only checked strings are unescaped */
+			continue;
+		snprintf(name, sizeof(name), "jscan_unescape %s", strcases[i].raw);
+		len = jscan_unescape(strcases[i].raw, strlen(strcases[i].raw), &b);
+		check_str(name, len < 0 ? NULL : buf_str(&b), strcases[i].want);
+		check_long(name, len, (long)strlen(strcases[i].want));
 	}
+	check_long("jscan_unescape of a number", jscan_unescape("12", 2, &b), -1);
 	buf_free(&b);
 
 	/* deep nesting: jscan leaves it to jansson, which takes up to 2048 */
