@@ -133,8 +133,9 @@ picked(const char *const *keys, size_t nkeys, const char *key, size_t klen)
 {
 	size_t i;
 
-	for (i = 0; i < nkeys; i++)
-		if (!strncmp(keys[i], key, klen) && !keys[i][klen])
+	for (i = 0; i < nkeys; i++)	/* the first byte rules out most */
+		if (keys[i][0] == (klen ? key[0] : '\0') &&
+		    !strncmp(keys[i], key, klen) && !keys[i][klen])
 			return keys[i];
 	return NULL;
 }
