@@ -131,18 +131,7 @@ RECS=$(gen_records "$N")
 size=$(filesize "$RECS")
 
 # 10 topic rules, as a reader writes them; they match the generated text
-cat >"$TMP/rules10" <<'EOF'
-ML: "neural network*" "deep learning" "reinforcement learning" learning*^0.5
-LLM >= 2: "large language model*"^2 "language model*" transformer*
-graph: "graph neural" graph* -"graph theory"
-diffusion: "diffusion model*" diffusion
-bayes: bayesian* "variational inference" variational
-quantum in title^2, summary >= 2: quantum* "many body" lattice
-optim: optimi* "gradient descent" convergence
-privacy: privacy "differential privacy" federated*
-kernel: "kernel method*" kernel* /\bRKHS\b/
-vision: "image classification" image* convolution*
-EOF
+cp "$BENCH_LIB_DIR/rules10" "$TMP/rules10"
 # those 10 and 990 keyword rules, each a word, a prefix and a phrase, as a
 # reader with many narrow topics writes them: most never match; the phrase
 # of one rule in thirty starts with a word of the generated text, so that
