@@ -406,6 +406,15 @@ jscan_index(const char *s, size_t n, long idx,
 	return 0;
 }
 
+/* out emptied, with room for vlen bytes: decoding never lengthens */
+static void
+decoding(struct buf *out, size_t vlen)
+{
+	buf_reset(out);
+	buf_grow(out, vlen);
+	out->s[out->len] = '\0';
+}
+
 long
 jscan_string(const char *val, size_t vlen, struct buf *out)
 {
@@ -414,9 +423,7 @@ jscan_string(const char *val, size_t vlen, struct buf *out)
 	size_t n;
 	char u[4];
 
-	buf_reset(out);
-	buf_grow(out, vlen);	/* decoding never lengthens */
-	out->s[out->len] = '\0';
+	decoding(out, vlen);
 	if (vlen < 2 || p[0] != '"' || end[-1] != '"')
 		return -1;
 	/* text as it stands (ASCII and valid UTF-8) is copied a run at a
@@ -445,9 +452,7 @@ jscan_unescape(const char *val, size_t vlen, struct buf *out)
 	size_t n;
 	char u[4];
 
-	buf_reset(out);
-	buf_grow(out, vlen);
-	out->s[out->len] = '\0';
+	decoding(out, vlen);
 	if (vlen < 2 || p[0] != '"')
 		return -1;
 	for (p++, end--; (q = memchr(p, '\\', (size_t)(end - p))); p = q + n) {
