@@ -22,9 +22,9 @@ ALL_LDFLAGS = $(CFLAGS) $(SAN) $(LDFLAGS)
 
 PROGS = feed2jsonl dedup classify render-md enrich render-feed
 # common/: only what two or more programs link (see common/README)
-COMMON_SRC = common/util.c common/buf.c common/text.c common/jsonw.c common/date.c \
-	common/sha1.c common/jsonl.c common/path.c common/jscan.c common/jwalk.c common/hashset.c \
-	common/jstream.c common/jbuild.c common/rec.c
+COMMON_SRC = common/util.c common/buf.c common/text.c common/jw.c common/date.c \
+	common/sha1.c common/jsonl.c common/path.c common/jscan.c common/jwalk.c common/hset.c \
+	common/jstream.c common/jb.c common/rec.c
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
 COMMON_HDR = $(COMMON_SRC:.c=.h) common/fields.h
 # each program's own code: cmd/PROG/main.c and its modules
@@ -32,20 +32,20 @@ SRC_feed2jsonl = cmd/feed2jsonl/main.c cmd/feed2jsonl/feed.c cmd/feed2jsonl/json
 	cmd/feed2jsonl/names.c cmd/feed2jsonl/attr.c cmd/feed2jsonl/element.c cmd/feed2jsonl/atom.c \
 	cmd/feed2jsonl/rss.c cmd/feed2jsonl/capture.c cmd/feed2jsonl/entity.c cmd/feed2jsonl/problem.c \
 	cmd/feed2jsonl/item.c cmd/feed2jsonl/record.c \
-	cmd/feed2jsonl/html.c cmd/feed2jsonl/scripts.c cmd/feed2jsonl/authors.c \
+	cmd/feed2jsonl/html.c cmd/feed2jsonl/script.c cmd/feed2jsonl/authors.c \
 	cmd/feed2jsonl/boiler.c cmd/feed2jsonl/ident.c cmd/feed2jsonl/ampfix.c \
 	cmd/feed2jsonl/recode.c
-SRC_dedup = cmd/dedup/main.c cmd/dedup/state.c cmd/dedup/simidx.c \
-	cmd/dedup/normtitle.c cmd/dedup/merge.c cmd/dedup/keys.c cmd/dedup/paper.c \
+SRC_dedup = cmd/dedup/main.c cmd/dedup/seen.c cmd/dedup/simidx.c \
+	cmd/dedup/title.c cmd/dedup/merge.c cmd/dedup/keys.c cmd/dedup/paper.c \
 	cmd/dedup/opts.c cmd/dedup/emit.c
 SRC_classify = cmd/classify/main.c cmd/classify/rules.c cmd/classify/aho.c \
-	cmd/classify/nbayes.c cmd/classify/words.c cmd/classify/stem.c cmd/classify/like.c \
+	cmd/classify/nb.c cmd/classify/words.c cmd/classify/stem.c cmd/classify/like.c \
 	cmd/classify/verdicts.c cmd/classify/evaluate.c cmd/classify/settings.c \
 	cmd/classify/additions.c cmd/classify/ruleparse.c
 SRC_render-md = cmd/render-md/main.c cmd/render-md/view.c cmd/render-md/group.c \
 	cmd/render-md/mst.c cmd/render-md/mstrender.c cmd/render-md/md.c \
 	cmd/render-md/mdblock.c cmd/render-md/mdscan.c cmd/render-md/page.c cmd/render-md/mail.c
-SRC_enrich = cmd/enrich/main.c cmd/enrich/window.c cmd/enrich/request.c cmd/enrich/llm.c \
+SRC_enrich = cmd/enrich/main.c cmd/enrich/win.c cmd/enrich/request.c cmd/enrich/llm.c \
 	cmd/enrich/cache.c cmd/enrich/prompt.c cmd/enrich/secret.c
 SRC_render-feed = cmd/render-feed/main.c
 PROG_SRC = $(foreach p,$(PROGS),$(SRC_$(p)))
@@ -128,7 +128,7 @@ $(FUZZ_REPLAY): fuzz/replay-%: fuzz/fuzz-%.c fuzz/replay.c libmods.a libcommon.a
 	$(CC) $(ALL_CFLAGS) $(MODS_INC) $(ALL_LDFLAGS) -o $@ fuzz/replay.c $< libmods.a libcommon.a $(PKG_LIBS) $(STEM_LIBS) $(CMARK_LIBS)
 
 # the modules built for fuzzing, in an archive: a target links only what
-# it uses (enrich's window.c needs main.c's settings, which no target has)
+# it uses (enrich's win.c needs main.c's settings, which no target has)
 FUZZ_OBJ = $(patsubst %.c,fuzz/obj/%.o,$(COMMON_SRC) $(MODS_SRC))
 $(FUZZ_OBJ): fuzz/obj/%.o: %.c $(COMMON_HDR) $(PROG_HDR) | deps-fuzz
 	@mkdir -p $(@D)

@@ -10,7 +10,7 @@
 
 #include "buf.h"
 #include "jsonl.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "jwalk.h"
 #include "util.h"
 

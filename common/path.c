@@ -6,7 +6,7 @@
 
 #include "buf.h"
 #include "jscan.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "path.h"
 #include "util.h"
 

@@ -1,10 +1,10 @@
 /* rec.c: one record, read lazily and written back with its edits (rec.h). */
 #include <string.h>
 
-#include "jbuild.h"
+#include "jb.h"
 #include "jscan.h"
 #include "jsonl.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "path.h"
 #include "rec.h"
 #include "util.h"
@@ -122,7 +122,7 @@ rec_string(struct rec *r, const char *key, struct buf *out)
 json_t *
 rec_tree(struct rec *r)
 {
-	if (!r->tree)	/* jscan checked the text: jbuild can build it */
+	if (!r->tree)	/* jscan checked the text: jb can build it */
 		r->tree = jb_value(r->s, r->n);
 	return r->tree;
 }

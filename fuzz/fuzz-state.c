@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "state.h"
+#include "seen.h"
 
 static int
 write_file(const char *path, const uint8_t *data, size_t size)

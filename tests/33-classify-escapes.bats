@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # classify writes the strings it adds (tags, explain, the model file's
-# names) with the project's one JSON string writer (jsonw): control bytes as
+# names) with the project's one JSON string writer (jw): control bytes as
 # \u001f, lower-case, as feed2jsonl and dedup write them.
 load helper
 

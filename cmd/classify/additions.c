@@ -4,9 +4,9 @@
 
 #include "additions.h"
 #include "fields.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "like.h"
-#include "nbayes.h"
+#include "nb.h"
 #include "rec.h"
 #include "rules.h"
 

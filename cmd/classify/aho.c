@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "aho.h"
-#include "hashset.h"
+#include "hset.h"
 #include "util.h"
 
 #define HASOUT 0x80000000u

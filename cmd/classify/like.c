@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "hashset.h"
+#include "hset.h"
 #include "like.h"
 #include "stem.h"
 #include "util.h"

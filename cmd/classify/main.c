@@ -15,7 +15,7 @@
 #include "jsonl.h"
 #include "jwalk.h"
 #include "like.h"
-#include "nbayes.h"
+#include "nb.h"
 #include "path.h"
 #include "rec.h"
 #include "rules.h"

@@ -5,7 +5,7 @@
 
 #include <libstemmer.h>
 
-#include "hashset.h"
+#include "hset.h"
 #include "stem.h"
 #include "util.h"
 #include "words.h"

@@ -5,9 +5,9 @@
 
 #include "jscan.h"
 #include "jsonl.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "keys.h"
-#include "normtitle.h"
+#include "title.h"
 #include "rec.h"
 #include "util.h"
 

@@ -12,7 +12,7 @@
 #include "paper.h"
 #include "rec.h"
 #include "simidx.h"
-#include "state.h"
+#include "seen.h"
 #include "util.h"
 
 enum {

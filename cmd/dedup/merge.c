@@ -10,7 +10,7 @@
 #include "buf.h"
 #include "emit.h"
 #include "fields.h"
-#include "hashset.h"
+#include "hset.h"
 #include "jsonl.h"
 #include "merge.h"
 #include "rec.h"

@@ -8,7 +8,7 @@
 #include "date.h"
 #include "fields.h"
 #include "jscan.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "opts.h"
 #include "util.h"
 

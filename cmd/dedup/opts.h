@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "keys.h"
-#include "state.h"
+#include "seen.h"
 
 struct opts {
 	struct keypaths kp;	/* -k, or .id for --title alone; --title */

@@ -6,7 +6,7 @@
 
 #include "fields.h"
 #include "jscan.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "paper.h"
 #include "rec.h"
 #include "util.h"

@@ -10,7 +10,7 @@
 
 #include "buf.h"
 #include "keys.h"
-#include "state.h"
+#include "seen.h"
 
 struct rec;
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hashset.h"
+#include "hset.h"
 #include "simidx.h"
 #include "util.h"
 

@@ -1,7 +1,7 @@
 /* enrich.h: what the modules of enrich share (a section per module).
  *
  *   main.c     options, settings, the key, the end of the run
- *   window.c   messages; records read into a bounded window, answered from
+ *   win.c      messages; records read into a bounded window, answered from
  *              the cache or marked for a request, written in input order
  *   request.c  libcurl (loaded on first use) and the requests: start,
  *              retry, give up, read the answer
@@ -143,7 +143,7 @@ struct curlfns {
 };
 extern struct curlfns cu;
 
-/* ---- window.c ---- */
+/* ---- win.c ---- */
 
 double win_now(void);
 /* s with the key scrubbed and control characters made spaces */

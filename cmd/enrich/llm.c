@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "jsonl.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "llm.h"
 #include "prompt.h"
 #include "text.h"

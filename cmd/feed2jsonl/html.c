@@ -4,7 +4,7 @@
 #include <strings.h>
 
 #include "html.h"
-#include "scripts.h"
+#include "script.h"
 #include "text.h"
 
 /*

@@ -15,7 +15,7 @@
 #include "html.h"
 #include "ident.h"
 #include "item.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "sha1.h"
 #include "text.h"
 #include "util.h"

@@ -11,7 +11,7 @@
 #include "date.h"
 #include "fields.h"
 #include "jsonl.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "jstream.h"
 #include "rec.h"
 #include "sha1.h"

@@ -5,7 +5,7 @@
 
 #include "buf.h"
 #include "group.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "view.h"
 
 void

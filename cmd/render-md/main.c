@@ -11,7 +11,7 @@
 #include "fields.h"
 #include "group.h"
 #include "jsonl.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "layouts.h"
 #include "md.h"
 #include "mst.h"

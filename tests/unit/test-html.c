@@ -4,7 +4,7 @@
 
 #include "buf.h"
 #include "html.h"
-#include "scripts.h"
+#include "script.h"
 
 /* An empty buf may have no memory at all: memcmp must not see its NULL. */
 static int same_text(const struct buf *got, const char *want)

@@ -13,7 +13,7 @@
 #include "buf.h"
 #include "jscan.h"
 #include "jsonl.h"
-#include "jsonw.h"
+#include "jw.h"
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,10 +1,10 @@
-/* normtitle.c: comparable titles (normtitle.h). */
+/* title.c: comparable titles (title.h). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
-#include "normtitle.h"
+#include "title.h"
 #include "text.h"
 #include "util.h"
 

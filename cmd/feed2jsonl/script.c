@@ -1,8 +1,8 @@
-/* scripts.c: superscripts and subscripts as Unicode characters or ^{...}/_{...}. */
+/* script.c: superscripts and subscripts as Unicode characters or ^{...}/_{...}. */
 #include <stdint.h>
 #include <utf8proc.h>
 
-#include "scripts.h"
+#include "script.h"
 #include "text.h"
 
 struct script_form { uint32_t plain, script; };

@@ -1,8 +1,8 @@
-/* normtitle.h: titles reduced to a form in which the same title written two
+/* title.h: titles reduced to a form in which the same title written two
  * ways compares equal (arXiv vs. journal, feed vs. feed), for dedup --title
  * and anything else that must recognise a title. */
-#ifndef FEEDPIPE_NORMTITLE_H
-#define FEEDPIPE_NORMTITLE_H
+#ifndef FEEDPIPE_TITLE_H
+#define FEEDPIPE_TITLE_H
 
 #include <stddef.h>
 

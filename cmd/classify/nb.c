@@ -1,4 +1,4 @@
-/* nbayes.c: multinomial naive Bayes over word presence (nbayes.h).
+/* nb.c: multinomial naive Bayes over word presence (nb.h).
  *
  * With n(w,c) the records of class c holding word w, T(c) the sum of
  * n(.,c), V the vocabulary and a = alpha:
@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "hashset.h"
+#include "hset.h"
 #include "jscan.h"
-#include "jsonw.h"
-#include "nbayes.h"
+#include "jw.h"
+#include "nb.h"
 #include "util.h"
 #include "words.h"
 

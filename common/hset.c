@@ -1,10 +1,10 @@
-/* hashset.c: (tag, bytes) -> value, open addressing, insertion order kept. */
+/* hset.c: (tag, bytes) -> value, open addressing, insertion order kept. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "hashset.h"
+#include "hset.h"
 #include "util.h"
 
 enum { BLOCK = 1 << 20 };

@@ -1,8 +1,8 @@
-/* jbuild.h: jansson values from JSON text that jscan has already checked
+/* jb.h: jansson values from JSON text that jscan has already checked
  * (valid as jansson reads it, and no escape in any key): the same values
  * json_loadb would give, at a fraction of its cost. */
-#ifndef FEEDPIPE_JBUILD_H
-#define FEEDPIPE_JBUILD_H
+#ifndef FEEDPIPE_JB_H
+#define FEEDPIPE_JB_H
 
 #include <stddef.h>
 

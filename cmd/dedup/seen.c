@@ -1,4 +1,4 @@
-/* state.c: dedup's state file (state.h). */
+/* seen.c: dedup's state file (seen.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "date.h"
-#include "state.h"
+#include "seen.h"
 #include "util.h"
 
 #define REFUSE "; refusing to read or overwrite it"

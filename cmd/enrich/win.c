@@ -1,4 +1,4 @@
-/* window.c: messages, and the window of records: read, answered from the
+/* win.c: messages, and the window of records: read, answered from the
  * cache or marked for a request, written out in input order. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "enrich.h"
 #include "fields.h"
 #include "jscan.h"
-#include "jsonw.h"
+#include "jw.h"
 #include "sha1.h"
 #include "text.h"
 #include "util.h"

@@ -1,6 +1,6 @@
-/* jsonw.h: a small, exact JSON writer for records (faster than a jansson dump). */
-#ifndef FEEDPIPE_JSONW_H
-#define FEEDPIPE_JSONW_H
+/* jw.h: a small, exact JSON writer for records (faster than a jansson dump). */
+#ifndef FEEDPIPE_JW_H
+#define FEEDPIPE_JW_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-/* state.h: what dedup remembers across runs: a plain text file of the keys
+/* seen.h: what dedup remembers across runs: a plain text file of the keys
  * seen, each with the time it was first seen, read whole and replaced
  * atomically under a lock.
  *
@@ -13,14 +13,14 @@
  * preprint not yet seen published has two more fields: the preprint's id
  * and link. Version 1 files (no such fields) are read as well. Library
  * code: errors come back as messages. */
-#ifndef FEEDPIPE_STATE_H
-#define FEEDPIPE_STATE_H
+#ifndef FEEDPIPE_SEEN_H
+#define FEEDPIPE_SEEN_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
-#include "hashset.h"
+#include "hset.h"
 
 #define STATE_MAGIC "# feedpipe dedup state v2"
 #define STATE_MAGIC_V1 "# feedpipe dedup state v1"

@@ -1,6 +1,6 @@
-/* scripts.h: superscripts and subscripts as Unicode characters or ^{...}/_{...}. */
-#ifndef FEEDPIPE_SCRIPTS_H
-#define FEEDPIPE_SCRIPTS_H
+/* script.h: superscripts and subscripts as Unicode characters or ^{...}/_{...}. */
+#ifndef FEEDPIPE_SCRIPT_H
+#define FEEDPIPE_SCRIPT_H
 
 #include <stddef.h>
 

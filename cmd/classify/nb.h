@@ -1,11 +1,11 @@
-/* nbayes.h: a multinomial naive Bayes text classifier over word presence
+/* nb.h: a multinomial naive Bayes text classifier over word presence
  * (each distinct word of a record counts once), Laplace smoothing, and its
  * model file: versioned text holding counts, written atomically.
  *
  * Records with several labels train every one of them; records with none
  * train a "no tag" class, so that the model can say "none of these". */
-#ifndef FEEDPIPE_NBAYES_H
-#define FEEDPIPE_NBAYES_H
+#ifndef FEEDPIPE_NB_H
+#define FEEDPIPE_NB_H
 
 #include <stddef.h>
 

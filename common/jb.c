@@ -1,11 +1,11 @@
-/* jbuild.c: see jbuild.h. The text is known to be good: strings without
+/* jb.c: see jb.h. The text is known to be good: strings without
  * escapes are copied as they are, the others decoded by jscan_unescape. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "jbuild.h"
+#include "jb.h"
 #include "jscan.h"
 #include "jwalk.h"
 

@@ -1,9 +1,9 @@
-/* hashset.h: a hash map from (tag, byte string) to a 64-bit value that
+/* hset.h: a hash map from (tag, byte string) to a 64-bit value that
  * remembers insertion order. Open addressing over 32-bit indices into a
  * dense entry array, so a key costs its bytes plus about 45 bytes. The tag
  * lets one map hold several namespaces (dedup: one per field path). */
-#ifndef FEEDPIPE_HASHSET_H
-#define FEEDPIPE_HASHSET_H
+#ifndef FEEDPIPE_HSET_H
+#define FEEDPIPE_HSET_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
-/* jsonw.c: a small, exact JSON writer. */
+/* jw.c: a small, exact JSON writer. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonw.h"
+#include "jw.h"
 #include "text.h"
 
 void
